@@ -1,0 +1,28 @@
+"""ttminis: TikTok's mini-game SDK (``TTMinis.game``) from Python, on Pyodide, Brython and CPython.
+
+Exports:
+    game                 every TTMinis.game method; callback style (success/fail/complete)
+                         or awaitable, under its JS name and a snake_case alias
+    TTMinisError         an SDK call failed: .error_code, .error_msg, .error_extra
+    TTMinisUnavailable   no TikTok SDK here, or this client lacks the method
+    TTMinisTimeout       an awaited call got no answer within its timeout=
+    ERROR_IN_FLIGHT, ERROR_TIMEOUT, ERROR_SDK_THREW, ERROR_UNKNOWN, ERROR_UNAVAILABLE
+                         ttminis's own error codes (negative; TikTok's are positive)
+
+Example::
+
+    from ttminis import game, TTMinisError
+
+    async def buy(order_id):
+        try:
+            await game.pay(order_id)
+        except TTMinisError as e:
+            print("not paid:", e)
+"""
+from .errors import (ERROR_IN_FLIGHT, ERROR_SDK_THREW, ERROR_TIMEOUT, ERROR_UNAVAILABLE,
+                     ERROR_UNKNOWN, TTMinisError, TTMinisTimeout, TTMinisUnavailable)
+from .sdk import game
+
+__version__ = "0.1.0"
+__all__ = ["game", "TTMinisError", "TTMinisUnavailable", "TTMinisTimeout", "ERROR_IN_FLIGHT",
+           "ERROR_TIMEOUT", "ERROR_SDK_THREW", "ERROR_UNKNOWN", "ERROR_UNAVAILABLE"]

@@ -1,0 +1,105 @@
+"""The CPython backend: the same FFI over plain Python objects, for fast unit tests.
+
+There is no JavaScript here: the "SDK" is whatever ``ttminis.testing.install()`` put in place
+(an in-memory fake with TikTok's rules), and until then ``sdk_root()`` is None, so every call
+raises ``TTMinisUnavailable`` as it would in a browser with no SDK. Values crossing the
+"boundary" are copied, so neither side can mutate the other's dicts.
+"""
+import asyncio
+import sys
+import traceback
+
+from .errors import SDKThrew
+
+NAME = "cpython"
+_dispatch = None
+_root = None
+reported = []
+
+
+def install_dispatcher(dispatch):
+    global _dispatch
+    _dispatch = dispatch
+
+
+def install_root(root):
+    """Make ``root`` the global ``TTMinis`` (None removes it). Used by ``ttminis.testing``."""
+    global _root
+    _root = root
+
+
+def sdk_root():
+    return _root
+
+
+def get(obj, name):
+    if isinstance(obj, dict):
+        return obj.get(name)
+    return getattr(obj, name, None)
+
+
+def is_function(value):
+    return callable(value)
+
+
+def invoke(obj, name, args):
+    try:
+        return get(obj, name)(*args)
+    except Exception as e:
+        raise SDKThrew(f"{type(e).__name__}: {e}") from None
+
+
+def to_js(value):
+    return to_py(value)
+
+
+def to_py(value):
+    if isinstance(value, dict):
+        return {key: to_py(item) for key, item in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [to_py(item) for item in value]
+    return value
+
+
+def callback(call_id, kind):
+    def forward(payload=None, *_ignored):
+        _dispatch(call_id, kind, payload)
+    return forward
+
+
+def watch_thenable(value, call_id, resolved, rejected):
+    if not isinstance(value, asyncio.Future):
+        return False
+
+    def done(fut):
+        if fut.cancelled() or fut.exception() is not None:
+            _dispatch(call_id, rejected, None if fut.cancelled() else str(fut.exception()))
+        else:
+            _dispatch(call_id, resolved, fut.result())
+    value.add_done_callback(done)
+    return True
+
+
+def listener(function):
+    return function
+
+
+def release(handle):
+    pass
+
+
+def future():
+    return asyncio.get_running_loop().create_future()
+
+
+def call_later(seconds, function):
+    return asyncio.get_running_loop().call_later(seconds, function).cancel
+
+
+def report(text):
+    reported.append(text)
+    sys.stderr.write(text + "\n")
+
+
+def format_exception(exc):
+    return "".join(traceback.format_exception(type(exc), exc, exc.__traceback__))

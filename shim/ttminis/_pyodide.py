@@ -1,0 +1,120 @@
+"""The Pyodide backend: the small FFI the core uses, over Pyodide's ``js`` and ``pyodide.ffi``.
+
+Every backend module exports the same names (see ``backend.py``). Proxy lifetimes are handled here
+and only here:
+
+* One PyProxy, made once: the dispatcher. Each SDK callback is a *native* JS function made with
+  ``Function.prototype.call.bind(dispatcher, null, call_id, kind)``, so a call creates no PyProxy,
+  nothing needs destroying, and an SDK that calls back twice (or after the call settled) reaches a
+  dispatcher that simply ignores it: nothing ever throws inside the SDK.
+* Listeners (``onShow`` ...) must be the same JS function for ``on``/``off``: one ``create_proxy``
+  per registration, destroyed by ``release`` when the listener is removed.
+* Promises are observed through the raw ``Promise.prototype.then`` (Pyodide's ``JsProxy.then``
+  would turn a rejection with a plain object into a page error), and failures travel as values.
+"""
+import asyncio
+import traceback
+
+import js
+from pyodide.ffi import JsException, JsProxy, create_proxy, jsnull, to_js as _to_js
+
+from .errors import SDKThrew
+
+NAME = "pyodide"
+_bind_call = js.Function.prototype.call.bind
+_reflect_get = js.Reflect.get
+_object_from_entries = js.Object.fromEntries
+_dispatcher = None
+
+
+def install_dispatcher(dispatch):
+    """Route every ``callback(call_id, kind)`` to ``dispatch(call_id, kind, payload)``."""
+    global _dispatcher
+    if _dispatcher is None:
+        _dispatcher = create_proxy(dispatch)
+
+
+def sdk_root():
+    root = getattr(js, "TTMinis", None)
+    return None if root is None or root is jsnull else root
+
+
+def get(obj, name):
+    value = getattr(obj, name, None)
+    return None if value is jsnull else value
+
+
+def is_function(value):
+    return isinstance(value, JsProxy) and value.typeof == "function"
+
+
+def invoke(obj, name, args):
+    try:
+        return getattr(obj, name)(*args)
+    except JsException as e:
+        raise SDKThrew(str(e.js_error.message if hasattr(e, "js_error") else e)) from None
+
+
+def to_js(value):
+    """Plain Python data (already checked) -> plain JS Objects and Arrays."""
+    if isinstance(value, (dict, list)):
+        return _to_js(value, dict_converter=_object_from_entries, create_pyproxies=False)
+    return value
+
+
+def to_py(value):
+    if isinstance(value, JsProxy):
+        return _nulls_to_none(value.to_py())
+    return None if value is jsnull else value
+
+
+def _nulls_to_none(value):
+    if value is jsnull:
+        return None
+    if isinstance(value, dict):
+        return {key: _nulls_to_none(item) for key, item in value.items()}
+    if isinstance(value, list):
+        return [_nulls_to_none(item) for item in value]
+    return value
+
+
+def callback(call_id, kind):
+    return _bind_call(_dispatcher, None, call_id, kind)
+
+
+def watch_thenable(value, call_id, resolved, rejected):
+    """If ``value`` is a thenable, report its outcome to the dispatcher; returns whether it was."""
+    if not isinstance(value, JsProxy):
+        return False
+    then = _reflect_get(value, "then")
+    if not is_function(then):
+        return False
+    then.call(value, callback(call_id, resolved), callback(call_id, rejected))
+    return True
+
+
+def listener(function):
+    return create_proxy(function)
+
+
+def release(handle):
+    handle.destroy()
+
+
+def future():
+    return asyncio.get_event_loop().create_future()
+
+
+def call_later(seconds, function):
+    return asyncio.get_event_loop().call_later(seconds, function).cancel
+
+
+def report(text):
+    js.console.error(text)
+    loader = getattr(js, "ttminisLoader", None)
+    if loader is not None and loader is not jsnull:
+        loader.reportError(text)
+
+
+def format_exception(exc):
+    return "".join(traceback.format_exception(type(exc), exc, exc.__traceback__))

@@ -1,0 +1,32 @@
+"""The one place that knows which runtime ttminis runs on.
+
+``ffi`` is the backend module for this runtime; every backend exports the same small FFI:
+
+    NAME                                   "pyodide", "brython" or "cpython"
+    install_dispatcher(dispatch)           where every callback(call_id, kind) is delivered
+    sdk_root()                             the global ``TTMinis`` object, or None (looked up per call)
+    get(obj, name)                         a property, or None for undefined/null
+    is_function(value)
+    invoke(obj, name, args)                obj[name](*args); a throw becomes ``errors.SDKThrew``
+    to_js(plain) / to_py(value)            plain data across the boundary, dicts <-> Objects
+    callback(call_id, kind)                a JS function forwarding its argument to the dispatcher
+    watch_thenable(value, call_id, ok, ko) report a returned promise's outcome to the dispatcher
+    listener(fn) / release(handle)         a lasting JS function for on/off pairs, and its release
+    future() / call_later(seconds, fn)     the runtime's awaitable and timer (returns a cancel fn)
+    report(text) / format_exception(exc)   console and on-screen error display
+
+Example::
+
+    from ttminis.backend import ffi
+    ffi.NAME          # "pyodide" inside Pyodide
+"""
+import sys
+
+if sys.implementation.name == "brython":
+    from . import _brython as ffi
+elif sys.platform == "emscripten":
+    from . import _pyodide as ffi
+else:
+    from . import _host as ffi
+
+__all__ = ["ffi"]

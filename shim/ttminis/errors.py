@@ -1,0 +1,129 @@
+"""The exceptions ttminis raises, and the one place SDK failure payloads are normalised.
+
+Exports:
+    TTMinisError          an SDK call failed: ``.error_code``, ``.error_msg``, ``.error_extra``
+    TTMinisUnavailable    the SDK (or the method) is not there; subclass of TTMinisError
+    TTMinisTimeout        an awaited call passed its ``timeout=``; subclass of TTMinisError
+    failure_payload(raw)  -> ``{"error": {"error_code": int, "error_msg": str, "error_extra": dict}}``
+    ERROR_*               ttminis's own error codes (negative, so they never collide with TikTok's)
+
+TikTok's SDK fails with ``{error: {error_code, error_msg, error_extra}}``; integrations also meet
+WeChat's ``{errMsg, errNo}``, a bare string, or nothing at all. Whatever arrives, Python sees the
+one documented shape.
+"""
+
+ERROR_TIMEOUT = -1       # the SDK did not answer within the call's timeout=
+ERROR_SDK_THREW = -2     # the SDK threw instead of calling back
+ERROR_UNKNOWN = -3       # the SDK failed without a usable error code
+ERROR_IN_FLIGHT = -4     # a pay() for this trade_order_id is still waiting for the SDK
+ERROR_UNAVAILABLE = -5   # no SDK, or no such method
+
+_NO_DETAILS = "the SDK reported a failure without details"
+_UNAVAILABLE_HINT = ("Outside TikTok, load the fake SDK: build with `python build.py --dev`, "
+                     "or call ttminis.testing.install() in CPython tests.")
+
+
+class TTMinisError(Exception):
+    """A TTMinis.game call failed.
+
+    Example::
+
+        try:
+            await game.pay("ord-1")
+        except TTMinisError as e:
+            show(f"payment failed ({e.error_code}): {e.error_msg}")
+    """
+
+    def __init__(self, error_code=ERROR_UNKNOWN, error_msg="", error_extra=None):
+        super().__init__(error_code, error_msg)
+        self.error_code = error_code
+        self.error_msg = error_msg
+        self.error_extra = error_extra if error_extra is not None else {}
+
+    def __str__(self):
+        return f"[{self.error_code}] {self.error_msg}"
+
+    def payload(self):
+        """The failure as the ``fail`` callback receives it."""
+        return {"error": {"error_code": self.error_code, "error_msg": self.error_msg,
+                          "error_extra": self.error_extra}}
+
+    @classmethod
+    def from_payload(cls, payload):
+        error = failure_payload(payload)["error"]
+        return cls(error["error_code"], error["error_msg"], error["error_extra"])
+
+
+class TTMinisUnavailable(TTMinisError):
+    """TikTok's SDK, or the method asked for, is not present in this client.
+
+    Example::
+
+        try:
+            game.login(success=on_login)
+        except TTMinisUnavailable as e:
+            print(e)   # says what is missing and how to get the fake SDK
+    """
+
+    def __init__(self, what):
+        super().__init__(ERROR_UNAVAILABLE, f"{what} is not available here. {_UNAVAILABLE_HINT}")
+
+
+class TTMinisTimeout(TTMinisError):
+    """An awaited call got no answer from the SDK within its ``timeout=`` seconds.
+
+    Example::
+
+        try:
+            await game.pay("ord-1", timeout=120)
+        except TTMinisTimeout:
+            show("still waiting for TikTok; check your orders later")
+    """
+
+    def __init__(self, method, seconds):
+        super().__init__(ERROR_TIMEOUT, f"{method}: no answer from the SDK within {seconds} s",
+                         {"timeout": seconds})
+
+
+def failure_payload(raw):
+    """Normalise whatever the SDK passed to ``fail`` into TikTok's documented shape.
+
+    Example::
+
+        failure_payload({"errMsg": "pay:fail cancel", "errNo": 21})
+        # {"error": {"error_code": 21, "error_msg": "pay:fail cancel", "error_extra": {}}}
+    """
+    error = raw.get("error") if isinstance(raw, dict) else None
+    if isinstance(error, dict):
+        code, msg, extra = error.get("error_code"), error.get("error_msg"), error.get("error_extra")
+    elif isinstance(raw, dict) and ("errMsg" in raw or "errNo" in raw or "errCode" in raw):
+        code = raw.get("errNo", raw.get("errCode"))
+        msg, extra = raw.get("errMsg"), {k: v for k, v in raw.items()
+                                         if k not in ("errMsg", "errNo", "errCode")}
+    elif isinstance(raw, dict) and ("error_code" in raw or "error_msg" in raw):
+        code, msg, extra = raw.get("error_code"), raw.get("error_msg"), raw.get("error_extra")
+    else:
+        code, extra = None, (raw if isinstance(raw, dict) and raw else None)
+        msg = raw if isinstance(raw, str) else error if isinstance(error, str) else None
+    return {"error": {"error_code": _as_code(code),
+                      "error_msg": str(msg) if msg not in (None, "") else _NO_DETAILS,
+                      "error_extra": extra if isinstance(extra, dict) else
+                      ({} if extra is None else {"value": extra})}}
+
+
+def _as_code(code):
+    if isinstance(code, bool):
+        return ERROR_UNKNOWN
+    if isinstance(code, int):
+        return code
+    if isinstance(code, float) and code == code and code.is_integer():
+        return int(code)
+    if isinstance(code, str):
+        text = code.strip()
+        if text.lstrip("-").isdigit():
+            return int(text)
+    return ERROR_UNKNOWN
+
+
+class SDKThrew(Exception):
+    """Internal: a backend's JS call threw; the core turns it into an ``ERROR_SDK_THREW`` failure."""

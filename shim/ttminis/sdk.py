@@ -1,0 +1,245 @@
+"""``game``: TikTok's ``TTMinis.game`` as a Python object, every method in two styles.
+
+Each method exists under its JS name and its snake_case name (``checkBalance``/``check_balance``).
+Options are one dict, keywords, or (for documented fields) positionals. Giving any of
+``success``/``fail``/``complete`` selects TikTok's callback style (the call returns None);
+otherwise the call returns an awaitable. ``timeout=`` (seconds) bounds an awaited call.
+
+Methods ttminis has never heard of work by the shape of their name:
+``on``/``off`` + Capital -> listener pair; ``...Sync`` -> synchronous; ``create...`` -> factory
+returning an ``SDKObject``; anything else -> options style.
+"""
+from . import calls
+from .backend import ffi
+from .errors import TTMinisUnavailable
+from .validation import build_options
+
+# Synchronous methods whose names do not end in "Sync".
+_SYNC_METHODS = ("canIUse", "getMenuButtonBoundingClientRect")
+
+
+def camel_case(name):
+    """``check_balance`` -> ``checkBalance``; ``can_i_use`` -> ``canIUse``; camelCase is kept."""
+    head, *rest = name.split("_")
+    return head + "".join(part[:1].upper() + part[1:] for part in rest)
+
+
+def _is_listener_name(name):
+    for prefix in ("on", "off"):
+        if name.startswith(prefix) and name[len(prefix):len(prefix) + 1].isupper():
+            return prefix
+    return None
+
+
+def _is_sufficient(payload):
+    value = payload.get("is_sufficient")
+    if not isinstance(value, bool):
+        raise ValueError(f"is_sufficient should be a bool, got {value!r}")
+    return value
+
+
+def _game_handle():
+    root = ffi.sdk_root()
+    game = ffi.get(root, "game") if root is not None else None
+    if game is None:
+        raise TTMinisUnavailable("TTMinis.game")
+    return game
+
+
+class SDKObject:
+    """A JS object returned by a ``create...`` factory (an ad, ...), usable from Python.
+
+    ``obj.show()`` and other methods: a returned Promise becomes an awaitable (a rejection raises
+    ``TTMinisError``); a plain return value is returned. ``obj.onClose(fn)``/``obj.offClose(fn)``
+    (or ``on_close``/``off_close``) manage listeners; the payload reaches ``fn`` as a dict.
+
+    Example::
+
+        ad = game.create_rewarded_video_ad(ad_unit_id="unit-1")
+        ad.on_close(lambda result: print(result["isEnded"]))
+        await ad.show()
+    """
+
+    def __init__(self, handle, what):
+        self._handle = handle
+        self._what = what
+        self._listeners = calls.Listeners(lambda: handle, what)
+
+    def __getattr__(self, name):
+        if name.startswith("_"):
+            raise AttributeError(name)
+        js_name = camel_case(name)
+        kind = _is_listener_name(js_name)
+        if kind == "on":
+            return lambda function: self._listeners.on(js_name, function)
+        if kind == "off":
+            return lambda function=None: self._listeners.off(js_name, function)
+        return lambda *args: calls.promise_call(self._handle, js_name, args, self._what)
+
+    def release_listeners(self):
+        """Remove every listener added through this object (call when done with an ad)."""
+        self._listeners.off_all()
+
+
+class Game:
+    """TikTok's ``TTMinis.game`` from Python. Use the module-level ``ttminis.game``.
+
+    Example::
+
+        from ttminis import game
+        ok = await game.check_balance(50)
+        game.pay(trade_order_id="ord-1", success=on_paid, fail=on_failed)
+    """
+
+    def __init__(self):
+        self._listeners = calls.Listeners(_game_handle, "TTMinis.game")
+
+    # -- in-app purchases ---------------------------------------------------------------------
+
+    def check_balance(self, *args, **options):
+        """Ask whether the player has ``amount`` Beans.
+
+        Await style returns ``is_sufficient`` as a bool; callback style passes
+        ``{"is_sufficient": bool}`` to ``success``. ``type`` defaults to ``"BEANS"``.
+
+        Example::
+
+            if await game.check_balance(50):
+                ...
+            game.checkBalance({"amount": 50, "type": "BEANS", "success": on_ok, "fail": on_fail})
+        """
+        return calls.options_call("checkBalance", args, options, _is_sufficient)
+
+    def recharge(self, *args, **options):
+        """Open TikTok's Beans recharge sheet for the coin package ``tier_id``.
+
+        Example::
+
+            await game.recharge("tier-1")      # the success payload as a dict, {} if none
+        """
+        return calls.options_call("recharge", args, options)
+
+    def pay(self, *args, **options):
+        """Pay the trade order ``trade_order_id`` made by your backend (optional ``log_extra`` dict).
+
+        Settles exactly once. A second ``pay`` for an order still in flight never reaches the
+        SDK: it fails with ``error_code == ERROR_IN_FLIGHT``. Grant items from your backend's
+        webhook, not from this result alone.
+
+        Example::
+
+            try:
+                await game.pay("ord-1", timeout=300)
+            except TTMinisError as e:
+                show(e.error_msg)
+        """
+        return calls.options_call("pay", args, options)
+
+    def navigate_to_balance(self, *args, **options):
+        """Open the player's Beans balance page (``type`` defaults to ``"BEANS"``).
+
+        Example::
+
+            await game.navigate_to_balance()
+        """
+        return calls.options_call("navigateToBalance", args, options)
+
+    # -- what every game needs for TikTok's review ---------------------------------------------
+
+    def init(self, *args, **options):
+        """``TTMinis.game.init({clientKey})`` (the loader already calls it for HTML games).
+
+        Example::
+
+            await game.init("your-client-key")
+        """
+        return calls.options_call("init", args, options)
+
+    def login(self, *args, **options):
+        """Silent login; the result carries ``code`` for your backend to exchange.
+
+        Example::
+
+            code = (await game.login())["code"]
+        """
+        return calls.options_call("login", args, options)
+
+    def set_loading_progress(self, *args, **options):
+        """Report loading progress (0..1) to TikTok's loading screen; it closes at 1.
+
+        Example::
+
+            game.set_loading_progress(0.5, complete=lambda: None)
+        """
+        return calls.options_call("setLoadingProgress", args, options)
+
+    def can_i_use(self, schema):
+        """Whether this client supports ``schema`` (``"api.method.param.option"``); a bool.
+
+        Example::
+
+            if game.can_i_use("createRewardedVideoAd"):
+                ...
+        """
+        return bool(calls.sync_call("canIUse", (schema,)))
+
+    async def watch_rewarded_ad(self, ad_unit_id, timeout=None):
+        """Show a rewarded video ad; True if the player watched it to the end.
+
+        A new ad instance is made for every show (TikTok shows an instance once); its listeners
+        are removed afterwards. Raises ``TTMinisError`` if the ad fails to show.
+
+        Example::
+
+            if await game.watch_rewarded_ad("unit-1"):
+                give_reward()
+        """
+        ad = self.create_rewarded_video_ad(adUnitId=ad_unit_id)
+        closed = ffi.future()
+
+        def on_close(result):
+            if not closed.done():
+                closed.set_result(bool(result.get("isEnded")))
+
+        ad.on_close(on_close)
+        try:
+            await ad.show()
+            return await closed
+        finally:
+            ad.release_listeners()
+
+    # -- every other method, by the shape of its name -----------------------------------------
+
+    def __getattr__(self, name):
+        if name.startswith("_"):
+            raise AttributeError(name)
+        js_name = camel_case(name)
+        kind = _is_listener_name(js_name)
+        if kind == "on":
+            method = lambda function: self._listeners.on(js_name, function)   # noqa: E731
+        elif kind == "off":
+            method = lambda function=None: self._listeners.off(js_name, function)   # noqa: E731
+        elif js_name.endswith("Sync") or js_name in _SYNC_METHODS:
+            method = lambda *args: calls.sync_call(js_name, args)   # noqa: E731
+        elif js_name.startswith("create") and js_name[6:7].isupper():
+            method = lambda *args, **options: _create(js_name, args, options)   # noqa: E731
+        else:
+            method = lambda *args, **options: calls.options_call(js_name, args, options)   # noqa: E731
+        method.__name__ = name
+        setattr(self, name, method)
+        return method
+
+    checkBalance = check_balance
+    navigateToBalance = navigate_to_balance
+    setLoadingProgress = set_loading_progress
+    canIUse = can_i_use
+
+
+def _create(js_name, args, options):
+    opts, callbacks, _timeout = build_options(js_name, args, options)
+    if callbacks:
+        raise TypeError(f"{js_name}: takes no success/fail/complete; use the object's listeners")
+    return SDKObject(calls.factory_call(js_name, opts), js_name[6:])
+
+
+game = Game()

@@ -1,0 +1,158 @@
+"""Real Pyodide and real Brython in real headless Chromium, against the fake SDK.
+
+The harness game (``harness_game/main.py``) is built with ``build.py`` exactly like a user's game
+(production build: no fake inside), served with the runtime's strict CSP, and the fake SDK is
+injected before any page script with ``add_init_script``. One browser per session; one page per
+runtime, reused across tests with the fake reset in between. Every test fails on a console
+error, an uncaught page error or a CSP violation.
+"""
+import ast
+import os
+import shutil
+import tempfile
+from pathlib import Path
+
+import pytest
+
+from builder.bundle import WEB, build
+from builder.serve import CSP_BY_RUNTIME, BundleServer
+
+HERE = Path(__file__).parent
+CHROMIUM_ARGS = ["--no-sandbox", "--disable-background-networking", "--disable-component-update",
+                 "--no-first-run", "--disable-sync", "--disable-quic"]
+RUNTIMES = ["pyodide", "brython"]
+
+# Records CSP violations where the page can't hide them.
+CSP_WATCH = """
+window.__cspViolations = [];
+document.addEventListener('securitypolicyviolation', (e) => {
+  window.__cspViolations.push(e.violatedDirective + ' ' + e.blockedURI);
+});
+"""
+
+
+class PythonRaised(AssertionError):
+    """The Python snippet raised; ``.info`` has type, message, mro and TTMinisError fields."""
+
+    def __init__(self, info):
+        super().__init__(f"{info.get('type')}: {info.get('message')}")
+        self.info = info
+
+
+class Harness:
+    """One runtime's page: run Python in it, script the fake, read what the fake recorded."""
+
+    def __init__(self, runtime, page, url):
+        self.runtime = runtime
+        self.page = page
+        self.url = url
+        self.problems = []
+        page.on("console", self._on_console)
+        page.on("pageerror", lambda error: self.problems.append(f"page error: {error}"))
+
+    def _on_console(self, message):
+        if message.type == "error":
+            self.problems.append(f"console error: {message.text}")
+
+    def load(self, expect_ready=True):
+        self.page.goto(self.url)
+        self.page.wait_for_function(
+            "() => window.ttminisLoader && ['ready', 'error'].includes(window.ttminisLoader.state)"
+            " && (window.ttminisLoader.state === 'error' || window.ttminisHarness)", timeout=60000)
+        if expect_ready:
+            state = self.page.evaluate("() => window.ttminisLoader.state")
+            assert state == "ready", self.page.evaluate("() => window.ttminisLoader.errors")
+
+    def outcome(self, source):
+        """Run ``source`` (an async function body) in the page; the result dict it produced."""
+        text = self.page.evaluate(
+            "(src) => new Promise((resolve) => window.ttminisHarness.run(src, resolve))", source)
+        return ast.literal_eval(text)
+
+    def py(self, source):
+        """Run ``source`` and return its value; raise ``PythonRaised`` if it raised."""
+        result = self.outcome(source)
+        if not result["ok"]:
+            raise PythonRaised(result)
+        return result["value"]
+
+    def py_raises(self, source):
+        """Run ``source``, which must raise; return the error info."""
+        result = self.outcome(source)
+        assert not result["ok"], f"expected an exception, got {result['value']!r}"
+        return result
+
+    def js(self, expression, arg=None):
+        return self.page.evaluate(expression, arg)
+
+    def calls(self, method=None):
+        return self.js("(m) => m ? TTMinisFake.callsOf(m) : TTMinisFake.calls", method)
+
+    def check_clean(self):
+        violations = self.js("() => window.__cspViolations || []")
+        problems, self.problems = self.problems + [f"CSP violation: {v}" for v in violations], []
+        self.js("() => { if (window.__cspViolations) window.__cspViolations.length = 0; }")
+        return problems
+
+
+@pytest.fixture(scope="session")
+def browser():
+    from playwright.sync_api import sync_playwright
+    executable = os.environ.get("TTMINIS_CHROMIUM", "/usr/bin/chromium")
+    with sync_playwright() as pw:
+        chromium = pw.chromium.launch(executable_path=executable, args=CHROMIUM_ARGS)
+        yield chromium
+        chromium.close()
+
+
+@pytest.fixture(scope="session")
+def harness_bundles():
+    root = Path(tempfile.mkdtemp(prefix="ttminis-harness-"))
+    bundles = {rt: build(HERE / "harness_game", root / rt, runtime=rt, log=lambda *_: None).out
+               for rt in RUNTIMES}
+    yield bundles
+    shutil.rmtree(root, ignore_errors=True)
+
+
+@pytest.fixture(scope="session")
+def _harness_pages(browser, harness_bundles):
+    pages, servers = {}, []
+    for runtime in RUNTIMES:
+        server = BundleServer(harness_bundles[runtime], CSP_BY_RUNTIME[runtime]).__enter__()
+        servers.append(server)
+        context = browser.new_context()
+        context.add_init_script(script=CSP_WATCH)
+        context.add_init_script(path=str(WEB / "fake-ttminis.js"))
+        pages[runtime] = Harness(runtime, context.new_page(), server.url)
+    yield pages
+    for server in servers:
+        server.__exit__(None, None, None)
+
+
+@pytest.fixture(params=RUNTIMES)
+def harness(request, _harness_pages):
+    """A loaded harness page for each runtime, fake reset, failing the test on any page problem."""
+    h = _harness_pages[request.param]
+    if h.page.url != h.url or h.js("() => !window.ttminisHarness || !window.TTMinis"):
+        h.load()
+    else:
+        h.js("() => { TTMinisFake.reset(); if (!TTMinisFake.installed) TTMinisFake.install(); }")
+    h.problems.clear()
+    yield h
+    problems = h.check_clean()
+    if problems:
+        h.page.goto("about:blank")   # the next test starts from a fresh load
+    assert not problems, "\n".join(problems)
+
+
+@pytest.fixture
+def pyodide_harness(_harness_pages):
+    h = _harness_pages["pyodide"]
+    if h.page.url != h.url or h.js("() => !window.ttminisHarness || !window.TTMinis"):
+        h.load()
+    else:
+        h.js("() => { TTMinisFake.reset(); if (!TTMinisFake.installed) TTMinisFake.install(); }")
+    h.problems.clear()
+    yield h
+    problems = h.check_clean()
+    assert not problems, "\n".join(problems)
