@@ -141,6 +141,14 @@
     });
   }
 
+  function brythonTrace(e) {
+    if (e && e.ob_type) {
+      try { return __BRYTHON__.error_trace(e); } catch (_) { /* fall through */ }
+      return __BRYTHON__.class_name(e) + ": " + String(e.args);
+    }
+    return String(e && e.stack || e);
+  }
+
   function bootBrython() {
     return addScript("brython/brython.js").then(function () {
       return addScript("brython/brython_modules.js");
@@ -159,8 +167,7 @@
         failed = e;
       }
       if (failed) {
-        var text = failed.__class__ ? __BRYTHON__.error_trace(failed) : String(failed && failed.stack || failed);
-        throw new Error(text);
+        throw new Error(brythonTrace(failed));
       }
       return previous;
     });

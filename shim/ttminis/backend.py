@@ -22,7 +22,7 @@ Example::
 """
 import sys
 
-if sys.implementation.name == "brython":
+if sys.platform == "brython":
     from . import _brython as ffi
 elif sys.platform == "emscripten":
     from . import _pyodide as ffi

@@ -9,7 +9,7 @@ import sys
 import ttminis
 from ttminis import game
 
-if sys.implementation.name == "brython":
+if sys.platform == "brython":
     from browser import aio, window as js
 
     def new_future():
@@ -97,7 +97,7 @@ def run(source, resolve):
     start(_job(source, resolve))
 
 
-if sys.implementation.name == "brython":
+if sys.platform == "brython":
     js.ttminisHarness = {"run": run, "runtime": "brython"}
 else:
     js.ttminisHarness = js.Object.fromEntries([["run", create_proxy(run)], ["runtime", "pyodide"]])

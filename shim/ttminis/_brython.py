@@ -1,0 +1,132 @@
+"""The Brython backend: the same small FFI as ``_pyodide.py``, over ``browser.window``.
+
+Brython turns Python functions into JS functions and dicts into plain Objects by itself, so
+callbacks need no lifetime management. What it does not do, and this module does:
+
+* ``None`` inside lists would reach JS as Brython's own None object (``JSON.stringify`` then
+  throws): it becomes ``null`` here (``None`` dict values were already dropped).
+* Payloads arrive as ``JSObject`` wrappers: ``to_py`` turns them into dicts and lists, recursively.
+* Awaiting a JS promise rejected with a plain object loses the payload, so promises are observed
+  with ``then`` callbacks, like on Pyodide, and awaited through a ``browser.aio.Future``.
+
+Imports stay tiny on purpose: every stdlib import would be packed into the game's
+``brython_modules.js`` with its whole module graph.
+"""
+import javascript
+from browser import aio, window
+
+from .errors import SDKThrew
+
+NAME = "brython"
+_dispatch = None
+
+
+def install_dispatcher(dispatch):
+    global _dispatch
+    _dispatch = dispatch
+
+
+def sdk_root():
+    return get(window, "TTMinis")
+
+
+def _nullish(value):
+    return value is None or value is javascript.NULL or value is javascript.UNDEFINED
+
+
+def get(obj, name):
+    value = getattr(obj, name, None)
+    return None if _nullish(value) else value
+
+
+def is_function(value):
+    return not _nullish(value) and callable(value)
+
+
+def invoke(obj, name, args):
+    try:
+        return getattr(obj, name)(*args)
+    except Exception as e:
+        raise SDKThrew(_js_message(e)) from None
+
+
+def _js_message(exc):
+    text = str(exc)
+    return text.splitlines()[0] if text else type(exc).__name__
+
+
+def to_js(value):
+    """Plain Python data -> what Brython converts to plain JS (``None`` in lists -> null)."""
+    if value is None:
+        return javascript.NULL
+    if isinstance(value, dict):
+        return {key: to_js(item) for key, item in value.items()}
+    if isinstance(value, list):
+        return [to_js(item) for item in value]
+    return value
+
+
+def to_py(value):
+    if _nullish(value):
+        return None
+    if isinstance(value, (bool, int, float, str)):
+        return value
+    if isinstance(value, dict):
+        return {key: to_py(item) for key, item in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [to_py(item) for item in value]
+    if callable(value):
+        return value
+    if window.Array.isArray(value):
+        return [to_py(value[i]) for i in range(value.length)]
+    return {key: to_py(window.Reflect.get(value, key)) for key in window.Object.keys(value)}
+
+
+def callback(call_id, kind):
+    def forward(payload=None, *_ignored):
+        _dispatch(call_id, kind, payload)
+    return forward
+
+
+def watch_thenable(value, call_id, resolved, rejected):
+    if _nullish(value) or isinstance(value, (bool, int, float, str, dict, list)):
+        return False
+    then = get(value, "then")
+    if then is None or not callable(then):
+        return False
+    then.call(value, callback(call_id, resolved), callback(call_id, rejected))
+    return True
+
+
+def listener(function):
+    return function
+
+
+def release(handle):
+    pass
+
+
+def future():
+    return aio.Future()
+
+
+def call_later(seconds, function):
+    timer_id = window.setTimeout(function, int(seconds * 1000))
+    return lambda: window.clearTimeout(timer_id)
+
+
+def report(text):
+    window.console.error(text)
+    loader = get(window, "ttminisLoader")
+    if loader is not None:
+        loader.reportError(text)
+
+
+def format_exception(exc):
+    lines = []
+    tb = exc.__traceback__
+    while tb is not None:
+        code = tb.tb_frame.f_code
+        lines.append(f'  File "{code.co_filename}", line {tb.tb_lineno}, in {code.co_name}')
+        tb = tb.tb_next
+    return "Traceback (most recent call last):\n" + "\n".join(lines) + f"\n{type(exc).__name__}: {exc}"

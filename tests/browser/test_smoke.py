@@ -1,2 +1,0 @@
-def test_smoke(harness):
-    assert harness.py("return await game.check_balance(50)") is True
