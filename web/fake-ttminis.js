@@ -97,7 +97,7 @@
     fake.entrance = { started: false, rewardClaimed: false };
     fake._scripts = {};
     fake._defaults = {};
-    if (fake.installed) fake.install({ legacy: fake.legacy });
+    if (fake.installed) fake.install();
   };
 
   fake.backend = {
