@@ -18,8 +18,6 @@ from builder.bundle import WEB, build
 from builder.serve import CSP_BY_RUNTIME, BundleServer
 
 HERE = Path(__file__).parent
-CHROMIUM_ARGS = ["--no-sandbox", "--disable-background-networking", "--disable-component-update",
-                 "--no-first-run", "--disable-sync", "--disable-quic"]
 RUNTIMES = ["pyodide", "brython"]
 
 # Records CSP violations where the page can't hide them.
@@ -93,16 +91,6 @@ class Harness:
         problems, self.problems = self.problems + [f"CSP violation: {v}" for v in violations], []
         self.js("() => { if (window.__cspViolations) window.__cspViolations.length = 0; }")
         return problems
-
-
-@pytest.fixture(scope="session")
-def browser():
-    from playwright.sync_api import sync_playwright
-    executable = os.environ.get("TTMINIS_CHROMIUM", "/usr/bin/chromium")
-    with sync_playwright() as pw:
-        chromium = pw.chromium.launch(executable_path=executable, args=CHROMIUM_ARGS)
-        yield chromium
-        chromium.close()
 
 
 @pytest.fixture(scope="session")

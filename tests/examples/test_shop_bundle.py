@@ -1,0 +1,108 @@
+"""examples/shop built by build.py and played in headless Chromium, for each runtime."""
+import pytest
+
+from builder.bundle import REPO, WEB, build
+from builder.serve import CSP_BY_RUNTIME, TIKTOK_SDK_URL, BundleServer
+
+pytestmark = pytest.mark.browser
+RUNTIMES = ["pyodide", "brython"]
+ARTIFACTS = REPO / "test-artifacts"
+BUY_SWORD = 1   # window.shopButtons: [coin, buy sword, buy shield, buy crown, recharge, balance, ad]
+
+
+@pytest.fixture(scope="module")
+def bundles(tmp_path_factory):
+    root = tmp_path_factory.mktemp("shop")
+    out = {}
+    for runtime in RUNTIMES:
+        for dev in (True, False):
+            out[runtime, dev] = build(REPO / "examples" / "shop", root / f"{runtime}-{dev}",
+                                      runtime=runtime, dev=dev, client_key="ck-test", log=lambda *_: None).out
+    return out
+
+
+def open_game(browser, bundle, runtime, route_sdk=None):
+    server = BundleServer(bundle, CSP_BY_RUNTIME[runtime]).__enter__()
+    context = browser.new_context(viewport={"width": 390, "height": 844})
+    context.add_init_script(script="window.__csp = []; document.addEventListener("
+                            "'securitypolicyviolation', e => window.__csp.push(e.blockedURI));")
+    if route_sdk == "fake":
+        context.route(TIKTOK_SDK_URL, lambda route: route.fulfill(
+            path=str(WEB / "fake-ttminis.js"), content_type="text/javascript"))
+    elif route_sdk == "abort":
+        context.route(TIKTOK_SDK_URL, lambda route: route.abort())
+    page = context.new_page()
+    requests, errors = [], []
+    page.on("request", lambda r: requests.append(r.url))
+    page.on("pageerror", lambda e: errors.append(str(e)))
+    page.goto(server.url)
+    page.wait_for_function("() => window.ttminisLoader && window.ttminisLoader.state !== 'loading'", timeout=60000)
+    return server, context, page, requests, errors
+
+
+def tap(page, index):
+    x, y, w, h = page.evaluate("(i) => window.shopButtons[i]", index)
+    page.mouse.click(x + w / 2, y + h / 2)
+
+
+@pytest.mark.parametrize("runtime", RUNTIMES)
+def test_dev_build_plays_a_purchase_through_the_canvas(browser, bundles, runtime):
+    server, context, page, requests, errors = open_game(browser, bundles[runtime, True], runtime)
+    try:
+        assert page.evaluate("() => window.ttminisLoader.state") == "ready"
+        assert page.evaluate("() => TTMinisFake.progress.at(-1)") == 1
+        assert page.evaluate("() => window.ttminisLoader.progress") == 1
+        assert page.evaluate("() => TTMinisFake.initOptions") == {"clientKey": "ck-test"}
+        page.wait_for_function("() => document.getElementById('status').textContent.includes('Signed in')")
+        assert page.evaluate("() => TTMinisFake.logins") == 1
+        page.wait_for_function("() => TTMinisFake.callsOf('checkBalance').length >= 3")
+        tap(page, BUY_SWORD)
+        page.wait_for_function("() => document.getElementById('status').textContent.includes('Bought Sword')")
+        assert page.evaluate("() => TTMinisFake.wallet.balance") == 70
+        assert len(page.evaluate("() => TTMinisFake.callsOf('pay')")) == 1
+        ARTIFACTS.mkdir(exist_ok=True)
+        shot = ARTIFACTS / f"shop-{runtime}.png"
+        page.screenshot(path=str(shot))
+        colours = page.evaluate("""() => { const c = document.getElementById('game');
+            const d = c.getContext('2d').getImageData(0, 0, c.width, c.height).data; const seen = new Set();
+            for (let i = 0; i < d.length; i += 4 * 97) seen.add(d[i] + ',' + d[i+1] + ',' + d[i+2]);
+            return seen.size; }""")
+        assert colours >= 4, "the canvas looks blank"
+        assert shot.stat().st_size > 5000
+        assert all(u.startswith(server.url) or u.startswith("data:") for u in requests), requests
+        assert page.evaluate("() => window.__csp") == []
+        assert errors == []
+    finally:
+        context.close()
+        server.__exit__(None, None, None)
+
+
+@pytest.mark.parametrize("runtime", RUNTIMES)
+def test_production_build_uses_the_sdk_at_tiktoks_address(browser, bundles, runtime):
+    server, context, page, requests, errors = open_game(browser, bundles[runtime, False], runtime, route_sdk="fake")
+    try:
+        assert not (bundles[runtime, False] / "fake-ttminis.js").exists()
+        page.wait_for_function("() => document.getElementById('status').textContent.includes('Signed in')")
+        assert page.evaluate("() => TTMinisFake.progress.at(-1)") == 1
+        outside = [u for u in requests if not u.startswith(server.url) and not u.startswith("data:")]
+        assert outside == [TIKTOK_SDK_URL]
+        assert page.evaluate("() => window.__csp") == [] and errors == []
+    finally:
+        context.close()
+        server.__exit__(None, None, None)
+
+
+@pytest.mark.parametrize("runtime", RUNTIMES)
+def test_production_build_without_sdk_shows_the_unavailable_error(browser, bundles, runtime):
+    server, context, page, _requests, errors = open_game(browser, bundles[runtime, False], runtime, route_sdk="abort")
+    try:
+        page.wait_for_function("() => document.getElementById('ttminis-error')")
+        screen = page.inner_text("#ttminis-error")
+        assert "TTMinisUnavailable" in screen and "TTMinis.game is not available" in screen
+        assert page.evaluate("() => window.ttminisLoader.state") == "error"
+        assert "Signed in" not in page.evaluate("() => document.getElementById('status').textContent")
+        assert page.evaluate("() => typeof window.TTMinis") == "undefined"
+        assert errors == []
+    finally:
+        context.close()
+        server.__exit__(None, None, None)

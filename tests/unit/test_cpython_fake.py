@@ -1,0 +1,80 @@
+"""ttminis on plain CPython against the in-memory fake (ttminis.testing / the ttminis_wallet fixture)."""
+import asyncio
+
+import pytest
+
+from ttminis import ERROR_IN_FLIGHT, ERROR_SDK_THREW, TTMinisError, TTMinisTimeout, TTMinisUnavailable, game
+from ttminis import testing
+
+
+def run(coroutine_or_future_factory):
+    async def main():
+        return await coroutine_or_future_factory()
+    return asyncio.run(main())
+
+
+def test_without_a_fake_every_call_raises_unavailable():
+    testing.uninstall()
+    with pytest.raises(TTMinisUnavailable, match="ttminis.testing.install"):
+        game.check_balance(5)
+
+
+def test_pay_deducts_the_order_amount_exactly_once(ttminis_wallet):
+    order = ttminis_wallet.create_order(30)
+    assert run(lambda: game.pay(order)) == {}
+    assert ttminis_wallet.balance == 70
+    with pytest.raises(TTMinisError) as info:
+        run(lambda: game.pay(order))
+    assert info.value.error_code == 90000001
+    assert ttminis_wallet.balance == 70
+
+
+def test_check_balance_recharge_and_balance_page(ttminis_wallet):
+    assert run(lambda: game.check_balance(100)) is True
+    assert run(lambda: game.check_balance(101)) is False
+    assert run(lambda: game.recharge("tier-1")) == {}
+    assert ttminis_wallet.balance == 160
+    assert run(lambda: game.navigate_to_balance()) == {}
+    assert ttminis_wallet.visits == [{"type": "BEANS"}]
+
+
+def test_callback_style_runs_success_then_complete(ttminis_wallet):
+    events = []
+
+    async def main():
+        done = asyncio.get_running_loop().create_future()
+        game.check_balance(5, success=lambda p: events.append(p), fail=events.append,
+                           complete=lambda: done.set_result(True))
+        await done
+    asyncio.run(main())
+    assert events == [{"is_sufficient": True}]
+
+
+def test_second_pay_for_same_order_in_flight_is_refused(ttminis_wallet):
+    order = ttminis_wallet.create_order(10)
+
+    async def main():
+        first, second = game.pay(order), game.pay(order)
+        with pytest.raises(TTMinisError) as info:
+            await second
+        return info.value.error_code, await first
+    assert run(main) == (ERROR_IN_FLIGHT, {})
+    assert len(ttminis_wallet.calls_of("pay")) == 1
+
+
+def test_timeout_and_sdk_throwing(ttminis_wallet):
+    ttminis_wallet.script("pay", outcome="never")
+    with pytest.raises(TTMinisTimeout):
+        run(lambda: game.pay("slow", timeout=0.01))
+    ttminis_wallet.script("recharge", outcome="throw")
+    with pytest.raises(TTMinisError) as info:
+        run(lambda: game.recharge("tier-1"))
+    assert info.value.error_code == ERROR_SDK_THREW
+
+
+def test_validation_errors_never_reach_the_fake(ttminis_wallet):
+    with pytest.raises(TypeError, match="amount must be an int"):
+        game.check_balance(True)
+    with pytest.raises(ValueError, match="trade_order_id must be a non-empty str"):
+        game.pay("   ")
+    assert ttminis_wallet.calls == []
