@@ -12,16 +12,16 @@ when a loop is running, else at once.
 
 Example::
 
-    import asyncio
     from ttminis import game, testing
 
     def test_buy():
         tiktok = testing.install()
         order = tiktok.create_order(30)
-        asyncio.run(game.pay(order))
+        tiktok.run(lambda: game.pay(order))
         assert tiktok.balance == 70
 """
 import asyncio
+import threading
 
 from . import _host
 from .backend import ffi
@@ -144,6 +144,33 @@ class FakeTikTok:
     def script(self, method, outcome="success", payload=None, error=None, raw=None):
         self._scripts.setdefault(method, []).append(
             {"outcome": outcome, "payload": payload, "error": error, "raw": raw})
+
+    @staticmethod
+    def run(awaitable_factory):
+        """Await ``awaitable_factory()`` in a fresh event loop and return its result.
+
+        Runs on a worker thread, so it works even where another loop is already running in this
+        thread (Playwright's sync API keeps one running during a browser test session).
+
+        Example::
+
+            assert tiktok.run(lambda: game.check_balance(50)) is True
+        """
+        box = {}
+
+        def target():
+            async def main():
+                return await awaitable_factory()
+            try:
+                box["value"] = asyncio.run(main())
+            except BaseException as e:
+                box["error"] = e
+        worker = threading.Thread(target=target)
+        worker.start()
+        worker.join()
+        if "error" in box:
+            raise box["error"]
+        return box["value"]
 
     def calls_of(self, method):
         return [c for c in self.calls if c["method"] == method]

@@ -7,10 +7,7 @@ from ttminis import ERROR_IN_FLIGHT, ERROR_SDK_THREW, TTMinisError, TTMinisTimeo
 from ttminis import testing
 
 
-def run(coroutine_or_future_factory):
-    async def main():
-        return await coroutine_or_future_factory()
-    return asyncio.run(main())
+run = testing.FakeTikTok.run
 
 
 def test_without_a_fake_every_call_raises_unavailable():
@@ -46,7 +43,7 @@ def test_callback_style_runs_success_then_complete(ttminis_wallet):
         game.check_balance(5, success=lambda p: events.append(p), fail=events.append,
                            complete=lambda: done.set_result(True))
         await done
-    asyncio.run(main())
+    run(main)
     assert events == [{"is_sufficient": True}]
 
 
