@@ -1,4 +1,6 @@
 """examples/shop built by build.py and played in headless Chromium, for each runtime."""
+import contextlib
+
 import pytest
 
 from builder.bundle import REPO, WEB, build
@@ -21,9 +23,18 @@ def bundles(tmp_path_factory):
     return out
 
 
+@contextlib.contextmanager
 def open_game(browser, bundle, runtime, route_sdk=None):
-    server = BundleServer(bundle, CSP_BY_RUNTIME[runtime]).__enter__()
-    context = browser.new_context(viewport={"width": 390, "height": 844})
+    """The built game loaded in a fresh context: (server, page, requests made, page errors)."""
+    with BundleServer(bundle, CSP_BY_RUNTIME[runtime]) as server:
+        context = browser.new_context(viewport={"width": 390, "height": 844})
+        try:
+            yield _load(server, context, route_sdk)
+        finally:
+            context.close()
+
+
+def _load(server, context, route_sdk):
     context.add_init_script(script="window.__csp = []; document.addEventListener("
                             "'securitypolicyviolation', e => window.__csp.push(e.blockedURI));")
     if route_sdk == "fake":
@@ -37,7 +48,7 @@ def open_game(browser, bundle, runtime, route_sdk=None):
     page.on("pageerror", lambda e: errors.append(str(e)))
     page.goto(server.url)
     page.wait_for_function("() => window.ttminisLoader && window.ttminisLoader.state !== 'loading'", timeout=60000)
-    return server, context, page, requests, errors
+    return server, page, requests, errors
 
 
 def tap(page, index):
@@ -47,8 +58,7 @@ def tap(page, index):
 
 @pytest.mark.parametrize("runtime", RUNTIMES)
 def test_dev_build_plays_a_purchase_through_the_canvas(browser, bundles, runtime):
-    server, context, page, requests, errors = open_game(browser, bundles[runtime, True], runtime)
-    try:
+    with open_game(browser, bundles[runtime, True], runtime) as (server, page, requests, errors):
         assert page.evaluate("() => window.ttminisLoader.state") == "ready"
         assert page.evaluate("() => TTMinisFake.progress.at(-1)") == 1
         assert page.evaluate("() => window.ttminisLoader.progress") == 1
@@ -72,30 +82,22 @@ def test_dev_build_plays_a_purchase_through_the_canvas(browser, bundles, runtime
         assert all(u.startswith(server.url) or u.startswith("data:") for u in requests), requests
         assert page.evaluate("() => window.__csp") == []
         assert errors == []
-    finally:
-        context.close()
-        server.__exit__(None, None, None)
 
 
 @pytest.mark.parametrize("runtime", RUNTIMES)
 def test_production_build_uses_the_sdk_at_tiktoks_address(browser, bundles, runtime):
-    server, context, page, requests, errors = open_game(browser, bundles[runtime, False], runtime, route_sdk="fake")
-    try:
+    with open_game(browser, bundles[runtime, False], runtime, route_sdk="fake") as (server, page, requests, errors):
         assert not (bundles[runtime, False] / "fake-ttminis.js").exists()
         page.wait_for_function("() => document.getElementById('status').textContent.includes('Signed in')")
         assert page.evaluate("() => TTMinisFake.progress.at(-1)") == 1
         outside = [u for u in requests if not u.startswith(server.url) and not u.startswith("data:")]
         assert outside == [TIKTOK_SDK_URL]
         assert page.evaluate("() => window.__csp") == [] and errors == []
-    finally:
-        context.close()
-        server.__exit__(None, None, None)
 
 
 @pytest.mark.parametrize("runtime", RUNTIMES)
 def test_production_build_without_sdk_shows_the_unavailable_error(browser, bundles, runtime):
-    server, context, page, _requests, errors = open_game(browser, bundles[runtime, False], runtime, route_sdk="abort")
-    try:
+    with open_game(browser, bundles[runtime, False], runtime, route_sdk="abort") as (server, page, _requests, errors):
         page.wait_for_function("() => document.getElementById('ttminis-error')")
         screen = page.inner_text("#ttminis-error")
         assert "TTMinisUnavailable" in screen and "TTMinis.game is not available" in screen
@@ -103,6 +105,3 @@ def test_production_build_without_sdk_shows_the_unavailable_error(browser, bundl
         assert "Signed in" not in page.evaluate("() => document.getElementById('status').textContent")
         assert page.evaluate("() => typeof window.TTMinis") == "undefined"
         assert errors == []
-    finally:
-        context.close()
-        server.__exit__(None, None, None)
