@@ -31,7 +31,7 @@ SHIM = REPO / "shim" / "ttminis"
 WEB = REPO / "web"
 
 # Shim modules that never ship: the CPython backend and test helpers, and the other runtime's backend.
-_SHIM_EXCLUDE = {"common": {"_host.py", "testing.py", "pytest_plugin.py", "fake_wallet.py"},
+_SHIM_EXCLUDE = {"common": {"_host.py", "testing.py", "pytest_plugin.py"},
                  "pyodide": {"_brython.py"}, "brython": {"_pyodide.py"}}
 _GAME_SKIP = {"__pycache__", "assets", "tests", "requirements.txt", "minigame.config.json"}
 OWN_JS = ["ttminis-loader.js", "fake-ttminis.js", "ttminis-dev-panel.js"]

@@ -117,30 +117,34 @@ def _harness_pages(browser, harness_bundles):
         server.__exit__(None, None, None)
 
 
-@pytest.fixture(params=RUNTIMES)
-def harness(request, _harness_pages):
-    """A loaded harness page for each runtime, fake reset, failing the test on any page problem."""
-    h = _harness_pages[request.param]
+def _fresh(h):
+    """Reload the page if a test left it unusable, else reset the fake; clear recorded problems."""
     if h.page.url != h.url or h.js("() => !window.ttminisHarness || !window.TTMinis"):
         h.load()
     else:
         h.js("() => { TTMinisFake.reset(); if (!TTMinisFake.installed) TTMinisFake.install(); }")
     h.problems.clear()
-    yield h
+    return h
+
+
+def _assert_clean(h):
     problems = h.check_clean()
     if problems:
         h.page.goto("about:blank")   # the next test starts from a fresh load
     assert not problems, "\n".join(problems)
 
 
+@pytest.fixture(params=RUNTIMES)
+def harness(request, _harness_pages):
+    """A loaded harness page for each runtime, fake reset, failing the test on any page problem."""
+    h = _fresh(_harness_pages[request.param])
+    yield h
+    _assert_clean(h)
+
+
 @pytest.fixture
 def pyodide_harness(_harness_pages):
-    h = _harness_pages["pyodide"]
-    if h.page.url != h.url or h.js("() => !window.ttminisHarness || !window.TTMinis"):
-        h.load()
-    else:
-        h.js("() => { TTMinisFake.reset(); if (!TTMinisFake.installed) TTMinisFake.install(); }")
-    h.problems.clear()
+    """The Pyodide harness page alone (for Pyodide-only checks such as proxy accounting)."""
+    h = _fresh(_harness_pages["pyodide"])
     yield h
-    problems = h.check_clean()
-    assert not problems, "\n".join(problems)
+    _assert_clean(h)
