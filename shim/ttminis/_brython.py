@@ -43,6 +43,10 @@ def is_function(value):
     return not _nullish(value) and callable(value)
 
 
+def same(a, b):
+    """Whether two handles are the same JS object."""
+    return a is b or a == b
+
 def invoke(obj, name, args):
     try:
         return getattr(obj, name)(*args)

@@ -42,6 +42,9 @@ def is_function(value):
     return callable(value)
 
 
+def same(a, b):
+    return a is b
+
 def invoke(obj, name, args):
     try:
         return get(obj, name)(*args)

@@ -22,6 +22,9 @@ from .errors import SDKThrew
 
 NAME = "pyodide"
 _bind_call = js.Function.prototype.call.bind
+_bind_apply = js.Reflect.apply.bind
+_map_call = js.Array.prototype.map.call
+_array_of = js.Array.of
 _reflect_get = js.Reflect.get
 _object_from_entries = js.Object.fromEntries
 _dispatcher = None
@@ -48,9 +51,20 @@ def is_function(value):
     return isinstance(value, JsProxy) and value.typeof == "function"
 
 
+def same(a, b):
+    """Whether two handles are the same JS object (``===``)."""
+    return a == b
+
 def invoke(obj, name, args):
+    """``obj[name](*args)``; a returned Promise comes back as a plain ``JsProxy``.
+
+    Pyodide turns a Promise *returned by a call* into a PyodideFuture, and one rejected with a
+    plain object (as TikTok's ads do) then becomes a page error. So the call runs inside
+    ``Array.prototype.map`` and its result is read back by indexing, which converts nothing.
+    """
     try:
-        return getattr(obj, name)(*args)
+        apply = _bind_apply(None, getattr(obj, name), obj)
+        return _map_call(_array_of(_array_of(*args)), apply)[0]
     except JsException as e:
         raise SDKThrew(str(e.js_error.message if hasattr(e, "js_error") else e)) from None
 

@@ -6,7 +6,7 @@
     install_dispatcher(dispatch)           where every callback(call_id, kind) is delivered
     sdk_root()                             the global ``TTMinis`` object, or None (looked up per call)
     get(obj, name)                         a property, or None for undefined/null
-    is_function(value)
+    is_function(value) / same(a, b)     a callable? / the same JS object?
     invoke(obj, name, args)                obj[name](*args); a throw becomes ``errors.SDKThrew``
     to_js(plain) / to_py(value)            plain data across the boundary, dicts <-> Objects
     callback(call_id, kind)                a JS function forwarding its argument to the dispatcher

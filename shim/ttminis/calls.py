@@ -127,9 +127,28 @@ def _game_method(method):
         if method == "pay" and ffi.is_function(ffi.get(root, "pay")):
             return root, "pay", True   # the non-game Minis SDK: TTMinis.pay(callback, options)
         raise TTMinisUnavailable(f"TTMinis.game (needed for {method}())")
-    if not ffi.is_function(ffi.get(game, method)):
+    if not ffi.is_function(ffi.get(game, method)) or not _client_supports(game, method):
         raise TTMinisUnavailable(f"TTMinis.game.{method}")
     return game, method, False
+
+
+_support = {"game": None, "answers": {}}   # canIUse answers for the current TTMinis.game object
+
+
+def _client_supports(game, method):
+    """False only when the client's own ``canIUse(method)`` says so; asked once per game object."""
+    if method == "canIUse":
+        return True
+    if _support["game"] is None or not ffi.same(_support["game"], game):
+        _support["game"], _support["answers"] = game, {}
+    answers = _support["answers"]
+    if method not in answers:
+        try:
+            answers[method] = not ffi.is_function(ffi.get(game, "canIUse")) or \
+                ffi.invoke(game, "canIUse", [method]) is not False
+        except SDKThrew:
+            answers[method] = True
+    return answers[method]
 
 
 def options_call(method, args, kwargs, result=_success_dict):
@@ -231,7 +250,7 @@ def factory_call(method, options):
 
 
 def promise_call(owner, method, args, what):
-    """Call ``owner[method](*args)``; if it returns a promise, return an awaitable of its outcome.
+    """Call ``owner[method](*args)``: an awaitable of a returned promise's outcome, else the value.
 
     A rejection (with anything, plain objects included) raises ``TTMinisError``.
 
@@ -251,7 +270,8 @@ def promise_call(owner, method, args, what):
         del _pending[call_id]
         raise TTMinisError(ERROR_SDK_THREW, f"{what}.{method}: {e}") from None
     if not ffi.watch_thenable(returned, call_id, RESOLVED, REJECTED):
-        _dispatch(call_id, RESOLVED, returned)
+        del _pending[call_id]
+        return ffi.to_py(returned)
     return call.future
 
 
@@ -284,7 +304,8 @@ class Listeners:
             return function
 
         def deliver(payload=None, *_ignored):
-            _run_user_callback(function, ffi.to_py(payload) if payload is not None else {})
+            value = ffi.to_py(payload)
+            _run_user_callback(function, {} if value is None else value)
 
         handle = ffi.listener(deliver)
         try:

@@ -55,7 +55,7 @@ class SDKObject:
 
     Example::
 
-        ad = game.create_rewarded_video_ad(ad_unit_id="unit-1")
+        ad = game.create_rewarded_video_ad("unit-1")
         ad.on_close(lambda result: print(result["isEnded"]))
         await ad.show()
     """
@@ -194,7 +194,7 @@ class Game:
             if await game.watch_rewarded_ad("unit-1"):
                 give_reward()
         """
-        ad = self.create_rewarded_video_ad(adUnitId=ad_unit_id)
+        ad = _create("createRewardedVideoAd", (ad_unit_id,), {})
         closed = ffi.future()
 
         def on_close(result):
@@ -207,6 +207,114 @@ class Game:
             return await closed
         finally:
             ad.release_listeners()
+
+    def add_shortcut(self, *args, **options):
+        """Offer the player a home-screen shortcut (required by TikTok's review).
+
+        Example::
+
+            await game.add_shortcut()
+        """
+        return calls.options_call("addShortcut", args, options)
+
+    def get_shortcut_mission_reward(self, *args, **options):
+        """Whether the player may now get the shortcut mission's reward: ``{"canReceiveReward": bool}``.
+
+        Example::
+
+            if (await game.get_shortcut_mission_reward())["canReceiveReward"]:
+                give_reward()
+        """
+        return calls.options_call("getShortcutMissionReward", args, options)
+
+    def start_entrance_mission(self, *args, **options):
+        """Start the profile-revisit mission (required by TikTok's review).
+
+        Example::
+
+            await game.start_entrance_mission()
+        """
+        return calls.options_call("startEntranceMission", args, options)
+
+    def get_entrance_mission_reward(self, *args, **options):
+        """Whether the revisit mission's reward can be given now: ``{"canReceiveReward": bool}``.
+
+        Example::
+
+            if (await game.get_entrance_mission_reward())["canReceiveReward"]:
+                give_reward()
+        """
+        return calls.options_call("getEntranceMissionReward", args, options)
+
+    def set_storage(self, *args, **options):
+        """Store plain data under ``key`` in TikTok's storage for this game.
+
+        Example::
+
+            await game.set_storage("progress", {"level": 3})
+        """
+        return calls.options_call("setStorage", args, options)
+
+    def get_storage(self, *args, **options):
+        """Read ``key``: the payload ``{"data": ...}``; a missing key fails with ``TTMinisError``.
+
+        Example::
+
+            level = (await game.get_storage("progress"))["data"]["level"]
+        """
+        return calls.options_call("getStorage", args, options)
+
+    def on_show(self, function):
+        """Call ``function(payload)`` whenever the game comes back to the foreground; usable as a
+        decorator. ``payload`` is a dict such as ``{"scene": ..., "query": {...}}``.
+
+        Example::
+
+            @game.on_show
+            def resume(payload):
+                unpause()
+        """
+        return self._listeners.on("onShow", function)
+
+    def off_show(self, function=None):
+        """Remove ``function`` (or every listener ttminis added) from ``onShow``.
+
+        Example::
+
+            game.off_show(resume)
+        """
+        self._listeners.off("offShow", function)
+
+    def on_hide(self, function):
+        """Call ``function(payload)`` whenever the game goes to the background; a decorator too.
+
+        Example::
+
+            @game.on_hide
+            def pause(payload):
+                stop_music()
+        """
+        return self._listeners.on("onHide", function)
+
+    def off_hide(self, function=None):
+        """Remove ``function`` (or every listener ttminis added) from ``onHide``.
+
+        Example::
+
+            game.off_hide(pause)
+        """
+        self._listeners.off("offHide", function)
+
+    def create_rewarded_video_ad(self, *args, **options):
+        """A rewarded video ad object (``SDKObject``): ``await ad.show()``, ``ad.on_close(fn)``.
+
+        Most games want ``watch_rewarded_ad`` instead.
+
+        Example::
+
+            ad = game.create_rewarded_video_ad("unit-1")
+        """
+        return _create("createRewardedVideoAd", args, options)
 
     # -- every other method, by the shape of its name -----------------------------------------
 
@@ -233,6 +341,17 @@ class Game:
     navigateToBalance = navigate_to_balance
     setLoadingProgress = set_loading_progress
     canIUse = can_i_use
+    addShortcut = add_shortcut
+    getShortcutMissionReward = get_shortcut_mission_reward
+    startEntranceMission = start_entrance_mission
+    getEntranceMissionReward = get_entrance_mission_reward
+    setStorage = set_storage
+    getStorage = get_storage
+    onShow = on_show
+    offShow = off_show
+    onHide = on_hide
+    offHide = off_hide
+    createRewardedVideoAd = create_rewarded_video_ad
 
 
 def _create(js_name, args, options):

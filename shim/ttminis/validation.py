@@ -75,6 +75,10 @@ SPECS = {
     "login": ((), {}, {}),
     "authorize": (("scope",), {"scope": (_str, False)}, {}),
     "request": (("url",), {"url": (_non_empty_str, True)}, {}),
+    "addShortcut": ((), {}, {}),
+    "getShortcutMissionReward": ((), {}, {}),
+    "startEntranceMission": ((), {}, {}),
+    "getEntranceMissionReward": ((), {}, {}),
     "createRewardedVideoAd": (("adUnitId",), {"adUnitId": (_non_empty_str, True)}, {}),
     "createInterstitialAd": (("adUnitId",), {"adUnitId": (_non_empty_str, True)}, {}),
 }

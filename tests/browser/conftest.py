@@ -121,8 +121,7 @@ def _fresh(h):
     """Reload the page if a test left it unusable, else reset the fake; clear recorded problems."""
     if h.page.url != h.url or h.js("() => !window.ttminisHarness || !window.TTMinis"):
         h.load()
-    else:
-        h.js("() => { TTMinisFake.reset(); if (!TTMinisFake.installed) TTMinisFake.install(); }")
+    h.js("() => { TTMinisFake.reset(); if (!TTMinisFake.installed) TTMinisFake.install(); }")
     h.problems.clear()
     return h
 
