@@ -10,6 +10,8 @@
  *   setDefault(method, behaviour)     every call of `method` behaves so until reset()
  *     behaviour: { outcome: "default" | "success" | "fail" | "throw" | "never" | "twice"
  *                           | "success_then_fail" | "fail_then_success",
+ *                  // "default", "twice" and "success_then_fail" apply the wallet's rules (once);
+ *                  // "success" answers `payload` without touching the wallet
  *                  payload, error, raw,   // success payload / fail's error object / whole fail arg
  *                  sync: bool,            // answer inside the call instead of a microtask later
  *                  delay: ms,             // answer after a timer (function, never a string)
@@ -174,7 +176,8 @@
         if (outcome === "never") return;
         if (outcome === "fail") return answer("fail", failArg());
         if (outcome === "fail_then_success") { answer("fail", failArg()); return answer("success", behaviour.payload); }
-        result = result || (outcome === "default" ? logic(options) : { ok: true, payload: behaviour.payload });
+        var real = outcome === "default" || outcome === "twice" || outcome === "success_then_fail";
+        result = result || (real ? logic(options) : { ok: true, payload: behaviour.payload });
         if (!result.ok) return answer("fail", result.fail);
         answer("success", result.payload);
         if (outcome === "twice") answer("success", result.payload);

@@ -8,12 +8,6 @@ in --dev builds and tests.
 """
 from glue import window
 
-ITEMS = [
-    {"id": "sword", "name": "Sword", "price": 30},
-    {"id": "shield", "name": "Shield", "price": 80},
-    {"id": "crown", "name": "Crown", "price": 250},
-]
-
 
 def create_order(item):
     """Ask the backend for a trade order for ``item``; returns its trade_order_id."""

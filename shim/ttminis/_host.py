@@ -76,7 +76,8 @@ def watch_thenable(value, call_id, resolved, rejected):
 
     def done(fut):
         if fut.cancelled() or fut.exception() is not None:
-            _dispatch(call_id, rejected, None if fut.cancelled() else str(fut.exception()))
+            error = None if fut.cancelled() else fut.exception()
+            _dispatch(call_id, rejected, getattr(error, "payload", None if error is None else str(error)))
         else:
             _dispatch(call_id, resolved, fut.result())
     value.add_done_callback(done)

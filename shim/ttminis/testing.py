@@ -39,6 +39,23 @@ def _error(code, msg, extra=None):
     return {"error": {"error_code": code, "error_msg": msg, "error_extra": extra or {}}}
 
 
+def _copy(value):
+    """What JSON would carry across: a deep copy of plain data (tuples become lists)."""
+    if isinstance(value, dict):
+        return {key: _copy(item) for key, item in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [_copy(item) for item in value]
+    return value
+
+
+class FakeRejection(Exception):
+    """How the fake rejects a promise; ``.payload`` is what a JS rejection would carry."""
+
+    def __init__(self, payload):
+        super().__init__(payload)
+        self.payload = payload
+
+
 class _Game:
     """The ``TTMinis.game`` object of the fake: attribute lookups resolve to fake methods."""
 
@@ -47,22 +64,19 @@ class _Game:
 
     def __getattr__(self, name):
         fake = self._fake
-        if name in fake.unsupported:
+        if name.startswith("_") or name in fake.unsupported:
             raise AttributeError(name)
         if name in _LOGIC:
-            return lambda options=None: fake._options_call(name, options or {})
+            return lambda options=None, *_ignored: fake._options_call(name, options or {})
         for prefix in ("on", "off"):
             event = name[len(prefix):]
             if name.startswith(prefix) and event in EVENTS:
                 return lambda fn=None: fake._listen(prefix, event, fn)
         if name == "canIUse":
-            return lambda schema: str(schema).split(".")[0] not in fake.unsupported and (
-                str(schema).split(".")[0] in _LOGIC)
-        if name in ("getStorageSync", "setStorageSync"):
-            return getattr(fake, "_" + name)
-        if name == "getSystemInfoSync":
-            return lambda: {"platform": "devtools", "screenWidth": 390, "screenHeight": 844,
-                            "pixelRatio": 2, "SDKVersion": "fake"}
+            return lambda schema: (str(schema).split(".")[0] not in fake.unsupported
+                                   and hasattr(self, str(schema).split(".")[0]))
+        if name in _SYNC:
+            return lambda *args: _SYNC[name](fake, *args)
         if name in ("createRewardedVideoAd", "createInterstitialAd"):
             return lambda options=None: _Ad(fake, name, options or {})
         raise AttributeError(name)
@@ -71,9 +85,11 @@ class _Game:
 class _Ad:
     def __init__(self, fake, kind, options):
         self._fake = fake
-        self._listeners = {"Close": [], "Error": []}
+        self._listeners = {"Close": [], "Error": [], "Load": []}
         self._shown = False
-        fake.calls.append({"method": kind, "options": dict(options)})
+        self.record = {"method": kind, "options": _copy(options), "answers": ["created"]}
+        fake.calls.append(self.record)
+        fake.ads_created.append(self)
 
     def __getattr__(self, name):
         for prefix in ("on", "off"):
@@ -85,16 +101,23 @@ class _Ad:
                     event, [] if fn is None else [f for f in self._listeners[event] if f is not fn])
         raise AttributeError(name)
 
+    def listener_count(self, event):
+        return len(self._listeners[event])
+
     def show(self):
         loop = asyncio.get_running_loop()
         result = loop.create_future()
         if self._shown:
-            result.set_exception(RuntimeError("this ad was already shown; create a new one (fake)"))
+            result.set_exception(FakeRejection(_error(CODES["AD_ALREADY_SHOWN"],
+                                                      "this ad was already shown; create a new one (fake)")))
             return result
         self._shown = True
         ending = self._fake.next_ad
+        self.record["answers"].append("shown:" + ending)
         if ending == "error":
-            result.set_exception(RuntimeError("ad failed to show (fake)"))
+            loop.call_soon(lambda: [fn({"errCode": CODES["AD_FAILED"], "errMsg": "ad failed to show (fake)"})
+                                    for fn in list(self._listeners["Error"])])
+            result.set_exception(FakeRejection(_error(CODES["AD_FAILED"], "ad failed to show (fake)")))
             return result
         result.set_result(None)
         loop.call_soon(lambda: [fn({"isEnded": ending == "watch"}) for fn in list(self._listeners["Close"])])
@@ -102,13 +125,18 @@ class _Ad:
 
 
 class FakeTikTok:
-    """The in-memory TikTok. ``script(method, outcome=..., payload=..., error=...)`` makes the next
-    call of ``method`` behave so: "success", "fail", "throw", "never", "twice", "success_then_fail".
+    """The in-memory TikTok, with the JS fake's rules, codes and control surface.
+
+    ``script(method, {"outcome": ...})`` makes the NEXT call of ``method`` behave so (a queue);
+    ``set_default(method, {...})`` every call until replaced. Behaviours, as in the JS fake:
+    ``outcome`` "default" | "success" | "fail" | "throw" | "never" | "twice" |
+    "success_then_fail" | "fail_then_success", with ``payload``, ``error``, ``raw``, ``message``.
+    ``unsupported`` names methods the "client" lacks; ``next_ad`` is "watch" | "skip" | "error".
 
     Example::
 
         tiktok = install()
-        tiktok.script("pay", outcome="never")
+        tiktok.script("pay", {"outcome": "never"})
     """
 
     def __init__(self, balance=100, tiers=None):
@@ -122,16 +150,24 @@ class FakeTikTok:
         self.listeners = {event: [] for event in EVENTS}
         self.unsupported = set()
         self.next_ad = "watch"
+        self.ads_created = []
         self.logins = 0
+        self.init_options = None
         self.shortcut = {"added": False, "reward_claimed": False}
         self.entrance = {"started": False, "reward_claimed": False}
         self._scripts = {}
+        self._defaults = {}
         self._order_seq = 0
         self.game = _Game(self)
 
     # -- the stand-in backend ---------------------------------------------------------------------
     def create_order(self, amount, order_id=None):
-        """Create a trade order (what your server does with TikTok's API); returns its id."""
+        """Create a trade order (what your server does with TikTok's API); returns its id.
+
+        Example::
+
+            order = tiktok.create_order(30)
+        """
         if not isinstance(amount, int) or isinstance(amount, bool) or amount < 1:
             raise ValueError("create_order: amount must be a positive integer")
         self._order_seq += 1
@@ -141,9 +177,22 @@ class FakeTikTok:
         self.orders[order_id] = {"amount": amount, "status": "created"}
         return order_id
 
-    def script(self, method, outcome="success", payload=None, error=None, raw=None):
-        self._scripts.setdefault(method, []).append(
-            {"outcome": outcome, "payload": payload, "error": error, "raw": raw})
+    # -- the control surface ----------------------------------------------------------------------
+    def script(self, method, behaviour=None, **fields):
+        """The next call of ``method`` behaves so (``behaviour`` dict and/or keyword fields).
+
+        Example::
+
+            tiktok.script("pay", outcome="fail", error={"error_code": 1, "error_msg": "no"})
+        """
+        self._scripts.setdefault(method, []).append({**(behaviour or {}), **fields})
+
+    def set_default(self, method, behaviour=None, **fields):
+        """Every call of ``method`` behaves so until replaced (``None`` clears it)."""
+        if behaviour is None and not fields:
+            self._defaults.pop(method, None)
+        else:
+            self._defaults[method] = {**(behaviour or {}), **fields}
 
     @staticmethod
     def run(awaitable_factory):
@@ -173,30 +222,37 @@ class FakeTikTok:
         return box["value"]
 
     def calls_of(self, method):
+        """The recorded calls of ``method``: ``{"method", "options", "answers"}`` dicts."""
         return [c for c in self.calls if c["method"] == method]
 
     def trigger(self, event, payload=None):
+        """Fire the game's ``on<event>`` listeners, e.g. ``trigger("Hide")``."""
         for fn in list(self.listeners[event]):
-            fn(payload if payload is not None else {})
+            fn(_copy(payload) if payload is not None else None)
+
+    def listener_count(self, event):
+        return len(self.listeners[event])
 
     # -- the SDK side ------------------------------------------------------------------------------
     def _options_call(self, method, options):
-        record = {"method": method, "options": {k: v for k, v in options.items() if not callable(v)},
+        record = {"method": method, "options": _copy({k: v for k, v in options.items() if not callable(v)}),
                   "answers": []}
         self.calls.append(record)
         queue = self._scripts.get(method)
-        behaviour = queue.pop(0) if queue else {"outcome": "default"}
-        outcome = behaviour["outcome"]
+        behaviour = queue.pop(0) if queue else self._defaults.get(method, {})
+        outcome = behaviour.get("outcome", "default")
         if outcome == "throw":
-            raise RuntimeError(f"fake {method} threw")
+            raise RuntimeError(behaviour.get("message") or f"fake {method} threw")
 
         def answer(kind, payload):
             record["answers"].append(kind)
             if callable(options.get(kind)):
-                options[kind](payload)
+                options[kind](_copy(payload))
+            if callable(options.get("complete")):
+                options["complete"]()
 
         def fail_payload():
-            if behaviour.get("raw") is not None:
+            if "raw" in behaviour:
                 return behaviour["raw"]
             return {"error": behaviour.get("error") or {"error_code": CODES["INTERNAL"],
                                                         "error_msg": "scripted failure (fake)", "error_extra": {}}}
@@ -206,7 +262,11 @@ class FakeTikTok:
                 return
             if outcome == "fail":
                 return answer("fail", fail_payload())
-            ok, payload = _LOGIC[method](self, options) if outcome == "default" else (True, behaviour["payload"])
+            if outcome == "fail_then_success":
+                answer("fail", fail_payload())
+                return answer("success", behaviour.get("payload"))
+            real = outcome in ("default", "twice", "success_then_fail")   # the wallet's rules, applied once
+            ok, payload = _LOGIC[method](self, options) if real else (True, behaviour.get("payload"))
             answer("success" if ok else "fail", payload)
             if outcome == "twice":
                 answer("success", payload)
@@ -219,20 +279,38 @@ class FakeTikTok:
             run()
 
     def _listen(self, prefix, event, fn):
+        self.calls.append({"method": prefix + event, "options": None, "answers": []})
         if prefix == "on":
             self.listeners[event].append(fn)
         else:
             self.listeners[event] = [] if fn is None else [f for f in self.listeners[event] if f is not fn]
 
-    def _getStorageSync(self, key):
-        return self.storage.get(key, "")
 
-    def _setStorageSync(self, key, data):
-        self.storage[key] = data
+def _invalid(message):
+    return False, _error(CODES["INVALID_PARAMS"], message)
+
+
+def _is_count(value):
+    return isinstance(value, int) and not isinstance(value, bool) and value >= 1
+
+
+def _init(fake, o):
+    if not isinstance(o.get("clientKey"), str) or not o["clientKey"]:
+        return _invalid("init: clientKey is required")
+    fake.init_options = {"clientKey": o["clientKey"]}
+    return True, None
+
+
+def _check_balance(fake, o):
+    if not _is_count(o.get("amount")) or o.get("type") != "BEANS":
+        return _invalid("checkBalance: invalid amount or type")
+    return True, {"is_sufficient": fake.balance >= o["amount"]}
 
 
 def _pay(fake, o):
-    order = fake.orders.get(o.get("trade_order_id"))
+    if not isinstance(o.get("trade_order_id"), str) or not o["trade_order_id"]:
+        return _invalid("pay: trade_order_id is required")
+    order = fake.orders.get(o["trade_order_id"])
     if order is None:
         return False, _error(CODES["ORDER_NOT_FOUND"], "order does not exist")
     if order["status"] == "paid":
@@ -253,15 +331,47 @@ def _recharge(fake, o):
     return True, None
 
 
+def _navigate_to_balance(fake, o):
+    if o.get("type") != "BEANS":
+        return _invalid("navigateToBalance: type must be BEANS")
+    fake.visits.append({"type": o["type"]})
+    return True, None
+
+
+def _set_loading_progress(fake, o):
+    progress = o.get("progress")
+    if isinstance(progress, bool) or not isinstance(progress, (int, float)) or not 0 <= progress <= 1:
+        return _invalid("progress must be in 0..1")
+    fake.progress.append(progress)
+    return True, None
+
+
 def _login(fake, o):
     fake.logins += 1
     return True, {"code": f"fake-login-code-{fake.logins}", "isLogin": True}
 
 
+def _set_storage(fake, o):
+    fake.storage[str(o.get("key"))] = _copy(o.get("data"))
+    return True, None
+
+
 def _get_storage(fake, o):
-    if o.get("key") not in fake.storage:
+    if str(o.get("key")) not in fake.storage:
         return False, _error(CODES["STORAGE_KEY_MISSING"], "no data for key (fake)", {"key": o.get("key")})
-    return True, {"data": fake.storage[o["key"]]}
+    return True, {"data": _copy(fake.storage[str(o["key"])])}
+
+
+def _remove_storage(fake, o):
+    fake.storage.pop(str(o.get("key")), None)
+    return True, None
+
+
+def _set_flag(state_key, flag):
+    def set_flag(fake, o):
+        getattr(fake, state_key)[flag] = True
+        return True, None
+    return set_flag
 
 
 def _mission_reward(state_key, flag):
@@ -273,21 +383,52 @@ def _mission_reward(state_key, flag):
     return reward
 
 
+def _request(fake, o):
+    return False, _error(CODES["INTERNAL"], f"the fake has no network: request({o.get('url')}) (fake)")
+
+
 _LOGIC = {
-    "init": lambda f, o: (True, None),
+    "init": _init,
     "login": _login,
-    "checkBalance": lambda f, o: (True, {"is_sufficient": f.balance >= o["amount"]}),
+    "authorize": lambda f, o: (True, {}),
+    "checkBalance": _check_balance,
     "recharge": _recharge,
     "pay": _pay,
-    "navigateToBalance": lambda f, o: (f.visits.append({"type": o["type"]}), (True, None))[1],
-    "setLoadingProgress": lambda f, o: (f.progress.append(o["progress"]), (True, None))[1],
-    "setStorage": lambda f, o: (f.storage.__setitem__(o["key"], o.get("data")), (True, None))[1],
+    "navigateToBalance": _navigate_to_balance,
+    "setLoadingProgress": _set_loading_progress,
+    "setStorage": _set_storage,
     "getStorage": _get_storage,
-    "removeStorage": lambda f, o: (f.storage.pop(o["key"], None), (True, None))[1],
-    "addShortcut": lambda f, o: (f.shortcut.__setitem__("added", True), (True, None))[1],
+    "removeStorage": _remove_storage,
+    "addShortcut": _set_flag("shortcut", "added"),
     "getShortcutMissionReward": _mission_reward("shortcut", "added"),
-    "startEntranceMission": lambda f, o: (f.entrance.__setitem__("started", True), (True, None))[1],
+    "startEntranceMission": _set_flag("entrance", "started"),
     "getEntranceMissionReward": _mission_reward("entrance", "started"),
+    "request": _request,
+}
+
+
+def _set_storage_sync(fake, key, data=None):
+    fake.calls.append({"method": "setStorageSync", "options": None, "answers": []})
+    if not isinstance(key, str) or not key:
+        raise ValueError("setStorageSync: key must be a non-empty string")
+    fake.storage[key] = _copy(data)
+
+
+def _get_storage_sync(fake, key):
+    fake.calls.append({"method": "getStorageSync", "options": None, "answers": []})
+    return _copy(fake.storage[str(key)]) if str(key) in fake.storage else ""
+
+
+_SYNC = {
+    "getStorageSync": _get_storage_sync,
+    "setStorageSync": _set_storage_sync,
+    "removeStorageSync": lambda fake, key: fake.storage.pop(str(key), None) and None,
+    "getSystemInfoSync": lambda fake: {"platform": "devtools", "screenWidth": 390, "screenHeight": 844,
+                                       "pixelRatio": 2, "SDKVersion": "fake"},
+    "getLaunchOptionsSync": lambda fake: {"scene": "fake", "query": {}},
+    "getEnterOptionsSync": lambda fake: {"scene": "fake", "query": {}},
+    "getMenuButtonBoundingClientRect": lambda fake: {"left": 300, "top": 48, "width": 80, "height": 32,
+                                                     "right": 380, "bottom": 80},
 }
 
 
