@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import hashlib
 import html
+import importlib.util
 import io
 import json
 import shutil
@@ -27,8 +28,13 @@ from pathlib import Path
 from . import runtimes
 
 REPO = Path(__file__).resolve().parents[1]
-SHIM = REPO / "shim" / "ttminis"
-WEB = REPO / "web"
+# In a checkout the parts sit beside builder/; an installed ttminis has the shim as the ttminis
+# package and web/ as builder/web.
+if (REPO / "web" / "ttminis-loader.js").exists():
+    SHIM, WEB = REPO / "shim" / "ttminis", REPO / "web"
+else:
+    SHIM = Path(importlib.util.find_spec("ttminis").origin).parent
+    WEB = Path(__file__).resolve().parent / "web"
 
 # Shim modules that never ship: the CPython backend and test helpers, and the other runtime's backend.
 _SHIM_EXCLUDE = {"common": {"_host.py", "testing.py", "pytest_plugin.py"},

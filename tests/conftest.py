@@ -1,17 +1,11 @@
-"""Shared by every browser suite: one headless Chromium for the whole session."""
-import os
+"""Shared by every browser suite: the one headless Chromium of the session.
 
+It is the ttminis plugin's own ``ttminis_browser``, so our suites and the plugin's fixtures never
+run two browsers at once.
+"""
 import pytest
-
-CHROMIUM_ARGS = ["--no-sandbox", "--disable-background-networking", "--disable-component-update",
-                 "--no-first-run", "--disable-sync", "--disable-quic"]
 
 
 @pytest.fixture(scope="session")
-def browser():
-    from playwright.sync_api import sync_playwright
-    with sync_playwright() as pw:
-        chromium = pw.chromium.launch(executable_path=os.environ.get("TTMINIS_CHROMIUM", "/usr/bin/chromium"),
-                                      args=CHROMIUM_ARGS)
-        yield chromium
-        chromium.close()
+def browser(ttminis_browser):
+    return ttminis_browser

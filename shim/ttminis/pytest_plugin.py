@@ -1,27 +1,34 @@
 """pytest fixtures for testing a TikTok mini-game written in Python (registered as ``pytest11``).
 
 Fixtures:
-    ttminis_wallet   CPython: an in-memory FakeTikTok installed as the SDK (``ttminis.testing``)
-    ttminis_page     Playwright: the game built and loaded in headless Chromium, the fake SDK
-                     injected before page scripts; a ``GamePage`` (``.page``, ``.fake(js)``, ``.calls()``)
-    ttminis_driver   Selenium: the same through chromedriver; a ``GameDriver`` (``.driver``, ``.fake(js)``)
+    ttminis_wallet    CPython: an in-memory FakeTikTok installed as the SDK (``ttminis.testing``)
+    ttminis_page      Playwright: the game loaded in headless Chromium with the fake SDK injected
+                      before any page script; a ``GamePage``
+    ttminis_driver    Selenium + chromedriver: the same; a ``GameDriver``
+    ttminis_browser   the session's one Playwright Chromium (launched on first use)
+    ttminis_game_dir  the game under test: a source folder (built once per session) or a bundle
+                      made by ``build.py``; override this fixture to test another game
+    ttminis_runtime   "pyodide" or "brython"; parametrize it to run a test on both
 
-Options: ``--ttminis-game DIR`` (default: the ``ttminis_game`` ini value, else ``examples/shop``),
-``--ttminis-runtime pyodide|brython``, ``--ttminis-chromium PATH``, ``--ttminis-chromedriver PATH``,
-``--ttminis-artifacts DIR`` (screenshots of failed browser tests).
+Options: ``--ttminis-game DIR`` (else the ``ttminis_game`` ini value, else the current folder),
+``--ttminis-runtime``, ``--ttminis-chromium PATH``, ``--ttminis-chromedriver PATH``,
+``--ttminis-artifacts DIR`` (where failed browser tests leave a screenshot).
 
 A browser test fails on a console error, an uncaught page error or a CSP violation. Nothing here
 imports Playwright, Selenium or the builder until a browser fixture is used, so sessions that
-don't use them are neither slowed down nor changed.
+don't use them are neither slowed down nor changed. Only one browser runs at a time: tests using
+``ttminis_driver`` run after the others, and the Playwright browser is closed before the first.
 
 Example::
 
     def test_buying_a_sword(ttminis_page):
         ttminis_page.fake("TTMinisFake.wallet.balance = 500")
-        ttminis_page.page.mouse.click(200, 400)
-        ttminis_page.page.wait_for_function("() => TTMinisFake.callsOf('pay').length == 1")
+        ttminis_page.page.mouse.click(300, 500)
+        ttminis_page.wait_for("TTMinisFake.callsOf('pay').length === 1")
+        assert ttminis_page.wallet()["balance"] == 470
 """
 import os
+import re
 from pathlib import Path
 
 import pytest
@@ -30,17 +37,24 @@ _CHROMIUM_ARGS = ["--no-sandbox", "--disable-background-networking", "--disable-
                   "--no-first-run", "--disable-sync", "--disable-quic"]
 _CSP_WATCH = ("window.__cspViolations = []; document.addEventListener('securitypolicyviolation', "
               "(e) => window.__cspViolations.push(e.violatedDirective + ' ' + e.blockedURI));")
-_READY = ("() => window.ttminisLoader && ['ready', 'error'].includes(window.ttminisLoader.state)")
+_READY = "!!window.ttminisLoader && ['ready', 'error'].includes(window.ttminisLoader.state)"
+_BOOT_SECONDS = 60
 
 
 def pytest_addoption(parser):
     group = parser.getgroup("ttminis")
-    group.addoption("--ttminis-game", default=None, help="game folder for ttminis_page/ttminis_driver")
+    group.addoption("--ttminis-game", default=None,
+                    help="game folder (or build.py bundle) for ttminis_page/ttminis_driver")
     group.addoption("--ttminis-runtime", default="pyodide", choices=["pyodide", "brython"])
     group.addoption("--ttminis-chromium", default=os.environ.get("TTMINIS_CHROMIUM", "/usr/bin/chromium"))
-    group.addoption("--ttminis-chromedriver", default="/usr/bin/chromedriver")
+    group.addoption("--ttminis-chromedriver", default=os.environ.get("TTMINIS_CHROMEDRIVER", "/usr/bin/chromedriver"))
     group.addoption("--ttminis-artifacts", default="test-artifacts")
     parser.addini("ttminis_game", "default game folder for the browser fixtures", default="")
+
+
+def pytest_collection_modifyitems(items):
+    """Selenium tests last, so the Playwright browser can be closed before chromedriver starts one."""
+    items.sort(key=lambda item: "ttminis_driver" in getattr(item, "fixturenames", ()))
 
 
 @pytest.hookimpl(hookwrapper=True, tryfirst=True)
@@ -52,110 +66,280 @@ def pytest_runtest_makereport(item, call):
 
 @pytest.fixture
 def ttminis_wallet():
-    """An in-memory TikTok (wallet, orders, scripted outcomes) for plain CPython tests."""
+    """An in-memory TikTok (wallet, orders, scripted outcomes) for plain CPython tests.
+
+    Example::
+
+        def test_pay(ttminis_wallet):
+            order = ttminis_wallet.create_order(30)
+            ttminis_wallet.run(lambda: game.pay(order))
+            assert ttminis_wallet.balance == 70
+    """
     from . import testing
     fake = testing.install()
     yield fake
     testing.uninstall()
 
 
-def _fake_js_path():
-    from builder.bundle import WEB
-    return WEB / "fake-ttminis.js"
-
+# -- the game under test --------------------------------------------------------------------------
 
 @pytest.fixture(scope="session")
-def _ttminis_served_game(request, tmp_path_factory):
-    from builder.bundle import REPO, build
-    from builder.serve import CSP_BY_RUNTIME, BundleServer
+def ttminis_game_dir(request):
+    """The game folder (or built bundle) the browser fixtures load. Override to pick another."""
     config = request.config
-    game = config.getoption("--ttminis-game") or config.getini("ttminis_game") or REPO / "examples" / "shop"
-    runtime = config.getoption("--ttminis-runtime")
-    out = tmp_path_factory.mktemp("ttminis-game") / runtime
-    build(Path(game), out, runtime=runtime, log=lambda *_: None)
-    with BundleServer(out, CSP_BY_RUNTIME[runtime]) as server:
-        yield server.url
-
-
-class _Problems:
-    def __init__(self):
-        self.items = []
-
-    def console(self, level, text):
-        if level in ("error", "SEVERE"):
-            self.items.append(f"console error: {text}")
-
-
-class GamePage:
-    """A loaded game in Playwright. ``fake(js)`` runs JS with ``TTMinisFake`` in scope."""
-
-    def __init__(self, page, problems):
-        self.page = page
-        self.problems = problems
-
-    def fake(self, expression):
-        return self.page.evaluate(f"() => {{ return ({expression}); }}") if "return" not in expression \
-            else self.page.evaluate(f"() => {{ {expression} }}")
-
-    def calls(self, method=None):
-        return self.page.evaluate("(m) => m ? TTMinisFake.callsOf(m) : TTMinisFake.calls", method)
+    if config.getoption("--ttminis-game"):
+        return Path(config.getoption("--ttminis-game")).resolve()
+    if config.getini("ttminis_game"):
+        return (config.rootpath / config.getini("ttminis_game")).resolve()
+    return Path.cwd()
 
 
 @pytest.fixture(scope="session")
-def _ttminis_browser(request):
-    from playwright.sync_api import sync_playwright
-    with sync_playwright() as pw:
-        browser = pw.chromium.launch(executable_path=request.config.getoption("--ttminis-chromium"),
-                                     args=_CHROMIUM_ARGS)
-        yield browser
-        browser.close()
+def ttminis_runtime(request):
+    """The runtime the browser fixtures use; ``@pytest.mark.parametrize("ttminis_runtime", [...])``."""
+    return request.config.getoption("--ttminis-runtime")
+
+
+class _ServedGames:
+    """Builds each (game, runtime) once per session and serves it on 127.0.0.1."""
+
+    def __init__(self, tmp_root):
+        self._tmp_root = tmp_root
+        self._servers = {}
+
+    def url(self, game_dir, runtime):
+        from builder.bundle import BuildError, build
+        from builder.serve import CSP_BY_RUNTIME, BundleServer
+        key = (str(game_dir), runtime)
+        if key not in self._servers:
+            if (game_dir / "ttminis-loader.js").exists():      # already a bundle: serve it as is
+                bundle, runtime = game_dir, _bundle_runtime(game_dir)
+            elif (game_dir / "main.py").exists():
+                bundle = self._tmp_root / f"{len(self._servers)}-{runtime}"
+                build(game_dir, bundle, runtime=runtime, log=lambda *_: None)
+            else:
+                raise BuildError(f"{game_dir} holds neither main.py nor a built bundle: "
+                                 "pass --ttminis-game DIR or set ttminis_game in your pytest ini")
+            self._servers[key] = BundleServer(bundle, CSP_BY_RUNTIME[runtime]).__enter__()
+        return self._servers[key].url
+
+    def close(self):
+        for server in self._servers.values():
+            server.__exit__(None, None, None)
+
+
+def _bundle_runtime(bundle):
+    found = re.search(r'data-runtime="(\w+)"', (bundle / "index.html").read_text(encoding="utf-8"))
+    return found.group(1) if found else "pyodide"
+
+
+@pytest.fixture(scope="session")
+def _ttminis_games(tmp_path_factory):
+    games = _ServedGames(tmp_path_factory.mktemp("ttminis-games"))
+    yield games
+    games.close()
+
+
+def _fake_js():
+    from builder.bundle import WEB
+    return (WEB / "fake-ttminis.js").read_text(encoding="utf-8")
+
+
+def _setup_script(setup):
+    """JS run after the fake is installed and before the game's own scripts."""
+    return f"(function () {{ {setup}\n}})();" if setup else ""
+
+
+def _failure_list(problems, violations):
+    return problems + [f"CSP violation: {v}" for v in violations]
 
 
 def _save_screenshot(request, save):
     if getattr(request.node, "_ttminis_call_failed", False):
         folder = Path(request.config.getoption("--ttminis-artifacts"))
         folder.mkdir(parents=True, exist_ok=True)
-        save(str(folder / f"{request.node.name}.png"))
+        save(str(folder / (re.sub(r"[^\w.-]+", "_", request.node.name) + ".png")))
+
+
+# -- Playwright -----------------------------------------------------------------------------------
+
+class _LazyBrowser:
+    def __init__(self, executable):
+        self.executable = executable
+        self._playwright = self._browser = None
+
+    def get(self):
+        if self._browser is None:
+            from playwright.sync_api import sync_playwright
+            self._playwright = sync_playwright().start()
+            self._browser = self._playwright.chromium.launch(executable_path=self.executable,
+                                                             args=_CHROMIUM_ARGS)
+        return self._browser
+
+    def close(self):
+        if self._browser is not None:
+            self._browser.close()
+            self._playwright.stop()
+            self._browser = self._playwright = None
+
+
+@pytest.fixture(scope="session")
+def _ttminis_lazy_browser(request):
+    holder = _LazyBrowser(request.config.getoption("--ttminis-chromium"))
+    yield holder
+    holder.close()
+
+
+@pytest.fixture(scope="session")
+def ttminis_browser(_ttminis_lazy_browser):
+    """The session's headless Chromium (Playwright), for tests that open their own contexts."""
+    return _ttminis_lazy_browser.get()
+
+
+class GamePage:
+    """The game loaded in Playwright, with the fake SDK (``TTMinisFake``) scriptable.
+
+    Example::
+
+        ttminis_page.script("pay", outcome="fail")
+        ttminis_page.trigger("Hide")
+        ttminis_page.wait_for("document.getElementById('status').textContent === 'Paused'")
+    """
+
+    def __init__(self, context, url):
+        self.context = context
+        self.url = url
+        self.page = context.new_page()
+        self.problems = []
+        self.page.on("console", lambda m: m.type == "error" and self.problems.append(f"console error: {m.text}"))
+        self.page.on("pageerror", lambda e: self.problems.append(f"page error: {e}"))
+
+    def load(self, setup=None):
+        """(Re)load the game; ``setup`` is JS run after the fake is installed, before the game."""
+        if setup:
+            self.context.add_init_script(script=_setup_script(setup))
+        self.page.goto(self.url)
+        self.page.wait_for_function(f"() => {_READY}", timeout=_BOOT_SECONDS * 1000)
+        return self
+
+    reload = load
+
+    def fake(self, expression, arg=None):
+        """Evaluate a JS expression (``TTMinisFake`` and the page in scope); ``arg`` is ``arg``."""
+        return self.page.evaluate(f"(arg) => ({expression})", arg)
+
+    def script(self, method, **behaviour):
+        """The next ``method`` call behaves so, e.g. ``script("pay", outcome="never")``."""
+        self.page.evaluate("([m, b]) => TTMinisFake.script(m, b)", [method, behaviour])
+
+    def trigger(self, event, payload=None):
+        """Fire the game's ``on<event>`` listeners: ``trigger("Hide")``, ``trigger("Show", {...})``."""
+        self.page.evaluate("([e, p]) => TTMinisFake.trigger(e, p === null ? undefined : p)", [event, payload])
+
+    def calls(self, method=None):
+        """What the fake SDK received: ``{method, keys, types, plain, json, options, answers}``."""
+        return self.page.evaluate("(m) => m ? TTMinisFake.callsOf(m) : TTMinisFake.calls", method)
+
+    def wallet(self):
+        """``{balance, tiers, orders}`` of the fake wallet."""
+        return self.page.evaluate("() => TTMinisFake.wallet")
+
+    def wait_for(self, condition, timeout=30):
+        """Wait until the JS ``condition`` holds (seconds)."""
+        self.page.wait_for_function(f"() => ({condition})", timeout=timeout * 1000)
+
+    def loader(self):
+        """The loader's ``{state, progress, errors}``."""
+        return self.page.evaluate("() => ({state: ttminisLoader.state, progress: ttminisLoader.progress,"
+                                  " errors: ttminisLoader.errors})")
 
 
 @pytest.fixture
-def ttminis_page(request, _ttminis_browser, _ttminis_served_game):
-    """The game loaded in headless Chromium with the fake SDK injected; fails on page problems."""
-    context = _ttminis_browser.new_context(viewport={"width": 390, "height": 844})
+def ttminis_page(request, _ttminis_lazy_browser, _ttminis_games, ttminis_game_dir, ttminis_runtime):
+    """The game loaded in headless Chromium with the fake SDK injected; fails on page problems.
+
+    Example::
+
+        def test_login_at_start(ttminis_page):
+            ttminis_page.wait_for("TTMinisFake.logins === 1")
+    """
+    url = _ttminis_games.url(ttminis_game_dir, ttminis_runtime)
+    context = _ttminis_lazy_browser.get().new_context(viewport={"width": 390, "height": 844})
     context.add_init_script(script=_CSP_WATCH)
-    context.add_init_script(path=str(_fake_js_path()))
-    page = context.new_page()
-    problems = _Problems()
-    page.on("console", lambda m: problems.console(m.type, m.text))
-    page.on("pageerror", lambda e: problems.items.append(f"page error: {e}"))
-    page.goto(_ttminis_served_game)
-    page.wait_for_function(_READY, timeout=60000)
-    game_page = GamePage(page, problems)
-    yield game_page
-    _save_screenshot(request, lambda path: page.screenshot(path=path))
-    violations = page.evaluate("() => window.__cspViolations || []")
-    context.close()
-    found = problems.items + [f"CSP violation: {v}" for v in violations]
+    context.add_init_script(script=_fake_js())
+    try:
+        game_page = GamePage(context, url).load()
+        yield game_page
+        _save_screenshot(request, lambda path: game_page.page.screenshot(path=path))
+        found = _failure_list(game_page.problems, game_page.page.evaluate("() => window.__cspViolations || []"))
+    finally:
+        context.close()
     assert not found, "\n".join(found)
 
 
+# -- Selenium -------------------------------------------------------------------------------------
+
 class GameDriver:
-    """A loaded game in Selenium. ``fake(js)`` runs JS with ``TTMinisFake`` in scope."""
+    """The game loaded through Selenium, with the fake SDK (``TTMinisFake``) scriptable.
 
-    def __init__(self, driver):
+    Example::
+
+        ttminis_driver.trigger("Hide")
+        ttminis_driver.wait_for("TTMinisFake.listenerCount('Hide') === 1")
+    """
+
+    def __init__(self, driver, url):
         self.driver = driver
+        self.url = url
 
-    def fake(self, expression):
-        body = expression if "return" in expression else f"return ({expression});"
-        return self.driver.execute_script(body)
+    def load(self, setup=None):
+        """(Re)load the game; ``setup`` is JS run after the fake is installed, before the game."""
+        from selenium.webdriver.support.ui import WebDriverWait
+        if setup:
+            self.driver.execute_cdp_cmd("Page.addScriptToEvaluateOnNewDocument",
+                                        {"source": _setup_script(setup)})
+        self.driver.get(self.url)
+        WebDriverWait(self.driver, _BOOT_SECONDS).until(lambda d: d.execute_script(f"return {_READY};"))
+        return self
+
+    reload = load
+
+    def fake(self, expression, arg=None):
+        """Evaluate a JS expression (``TTMinisFake`` and the page in scope); ``arg`` is ``arg``."""
+        return self.driver.execute_script(f"const arg = arguments[0]; return ({expression});", arg)
+
+    def script(self, method, **behaviour):
+        self.driver.execute_script("TTMinisFake.script(arguments[0], arguments[1]);", method, behaviour)
+
+    def trigger(self, event, payload=None):
+        self.driver.execute_script("TTMinisFake.trigger(arguments[0], arguments[1] === null ? undefined"
+                                   " : arguments[1]);", event, payload)
+
+    def calls(self, method=None):
+        return self.driver.execute_script(
+            "return arguments[0] ? TTMinisFake.callsOf(arguments[0]) : TTMinisFake.calls;", method)
+
+    def wallet(self):
+        return self.driver.execute_script("return TTMinisFake.wallet;")
+
+    def wait_for(self, condition, timeout=30):
+        from selenium.webdriver.support.ui import WebDriverWait
+        WebDriverWait(self.driver, timeout).until(lambda d: d.execute_script(f"return !!({condition});"))
 
 
 @pytest.fixture
-def ttminis_driver(request, _ttminis_served_game):
-    """The game loaded through Selenium and chromedriver, the fake injected via CDP."""
+def ttminis_driver(request, _ttminis_lazy_browser, _ttminis_games, ttminis_game_dir, ttminis_runtime):
+    """The game loaded through Selenium and chromedriver, the fake injected via CDP.
+
+    Example::
+
+        def test_login_at_start(ttminis_driver):
+            ttminis_driver.wait_for("TTMinisFake.logins === 1")
+    """
     from selenium import webdriver
     from selenium.webdriver.chrome.service import Service
-    from selenium.webdriver.support.ui import WebDriverWait
+    url = _ttminis_games.url(ttminis_game_dir, ttminis_runtime)
+    _ttminis_lazy_browser.close()   # one browser at a time
     options = webdriver.ChromeOptions()
     options.binary_location = request.config.getoption("--ttminis-chromium")
     for arg in _CHROMIUM_ARGS + ["--headless=new", "--window-size=390,844"]:
@@ -164,18 +348,13 @@ def ttminis_driver(request, _ttminis_served_game):
     driver = webdriver.Chrome(options=options,
                               service=Service(executable_path=request.config.getoption("--ttminis-chromedriver")))
     try:
-        for source in (_CSP_WATCH, _fake_js_path().read_text(encoding="utf-8")):
+        for source in (_CSP_WATCH, _fake_js()):
             driver.execute_cdp_cmd("Page.addScriptToEvaluateOnNewDocument", {"source": source})
-        driver.get(_ttminis_served_game)
-        WebDriverWait(driver, 60).until(lambda d: d.execute_script(
-            "return !!window.ttminisLoader && ['ready', 'error'].includes(window.ttminisLoader.state)"))
-        yield GameDriver(driver)
+        game_driver = GameDriver(driver, url).load()
+        yield game_driver
         _save_screenshot(request, driver.save_screenshot)
-        problems = _Problems()
-        for entry in driver.get_log("browser"):
-            problems.console(entry["level"], entry["message"])
-        violations = driver.execute_script("return window.__cspViolations || []")
+        problems = [f"console error: {e['message']}" for e in driver.get_log("browser") if e["level"] == "SEVERE"]
+        found = _failure_list(problems, driver.execute_script("return window.__cspViolations || [];"))
     finally:
         driver.quit()
-    found = problems.items + [f"CSP violation: {v}" for v in violations]
     assert not found, "\n".join(found)

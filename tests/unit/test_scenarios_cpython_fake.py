@@ -1,6 +1,6 @@
 """The shared scenarios (tests/shared/scenarios.json) against the CPython fake, ``ttminis.testing``.
 
-``tests/browser/test_fake_scenarios.py`` runs the same list against the JS fake on Pyodide and
+``tests/browser/test_scenarios_js_fake.py`` runs the same list against the JS fake on Pyodide and
 Brython: passing both proves the two fakes agree.
 """
 import pytest

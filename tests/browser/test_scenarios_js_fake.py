@@ -1,6 +1,6 @@
 """The shared scenarios (tests/shared/scenarios.json) against the JS fake, on Pyodide and Brython.
 
-``tests/unit/test_fake_scenarios.py`` runs the same list against the CPython fake.
+``tests/unit/test_scenarios_cpython_fake.py`` runs the same list against the CPython fake.
 """
 import pytest
 
