@@ -1,16 +1,24 @@
 #!/usr/bin/env python3
 """ttminis benchmarks: ratios against baselines measured in the same run, in the same page.
 
-    python bench/run.py [--calls N] [--rounds R] [--starts S]
+    python bench/run.py [--calls N] [--rounds R] [--starts S] [--markdown FILE]
 
-Per-call cost of an awaited checkBalance through ttminis against (a) pure JS awaiting the same
-fake and (b) hand-written minimal FFI code for the same call (Pyodide: one dispatcher proxy,
-bound callbacks, an asyncio future; Brython: Python callbacks resolving an aio.Future), rounds
-interleaved. Cold start: navigation to the game's first line, median of S fresh loads, for
-each runtime. Not part of CI's pass/fail: it prints a table.
+1. Per-call cost of each purchase method (awaited) through ttminis, against (a) pure JS awaiting
+   the same fake and (b) the cheapest correct hand-written FFI code for the same call (Pyodide:
+   one dispatcher proxy, bound callbacks, an asyncio future; Brython: Python callbacks resolving
+   an aio.Future). Rounds interleaved, medians reported. The fake answers via queueMicrotask.
+2. Cold start: navigation to the game's first line, for a bundle from build.py against the bare
+   runtime (Pyodide: loadPyodide + runPython; Brython: brython.js + runPythonSource), S fresh
+   loads each, interleaved, medians.
+3. Bundle size (raw and gzip) against the bare runtime files.
+
+Not part of CI's pass/fail: it prints tables (and writes them as Markdown with --markdown).
 """
 import argparse
 import ast
+import gzip
+import platform
+import shutil
 import statistics
 import sys
 import tempfile
@@ -18,38 +26,50 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
+from builder import runtimes  # noqa: E402
 from builder.bundle import REPO, WEB, build  # noqa: E402
 from builder.serve import CSP_BY_RUNTIME, BundleServer  # noqa: E402
 
 CHROMIUM_ARGS = ["--no-sandbox", "--disable-background-networking", "--disable-component-update",
                  "--no-first-run", "--disable-sync", "--disable-quic"]
-
+METHODS = {   # JS name -> (ttminis call, options as a Python literal)
+    "checkBalance": ("game.check_balance(5)", '{"amount": 5, "type": "BEANS"}'),
+    "recharge": ("game.recharge('tier-1')", '{"tier_id": "tier-1"}'),
+    "pay": ("game.pay(ORDERS[i])", '{"trade_order_id": ORDERS[i]}'),
+    "navigateToBalance": ("game.navigate_to_balance()", '{"type": "BEANS"}'),
+}
+PREPARE = """([n, tag]) => { TTMinisFake.reset(); TTMinisFake.wallet.balance = 1e12;
+  const ids = []; for (let i = 0; i < n; i++) ids.push(TTMinisFake.backend.createOrder(1, tag + '-' + i));
+  return ids; }"""
 TTMINIS = """
 t0 = js.performance.now()
-for _ in range(N):
-    await game.check_balance(5)
+for i in range(N):
+    await {call}
 return (js.performance.now() - t0) / N * 1000
 """
 HAND_PYODIDE = """
 import asyncio
 from pyodide.ffi import create_proxy, to_js
 loop = asyncio.get_event_loop()
-pending = {}
+pending = {{}}
 def answer(i, ok, payload=None):
     fut = pending.pop(i)
-    fut.set_result(payload.is_sufficient) if ok else fut.set_exception(RuntimeError("fail"))
+    if ok:
+        fut.set_result(payload.is_sufficient if {want_bool} else None)
+    else:
+        fut.set_exception(RuntimeError("fail"))
 disp = create_proxy(answer)
 bind = js.Function.prototype.call.bind
-checkBalance = js.TTMinis.game.checkBalance
-opts_base = {"amount": 5, "type": "BEANS"}
+method = js.TTMinis.game.{method}
+from_entries = js.Object.fromEntries
 t0 = js.performance.now()
 for i in range(N):
     fut = loop.create_future()
     pending[i] = fut
-    opts = to_js(opts_base, dict_converter=js.Object.fromEntries)
+    opts = to_js({options}, dict_converter=from_entries)
     opts.success = bind(disp, None, i, True)
     opts.fail = bind(disp, None, i, False)
-    checkBalance(opts)
+    method(opts)
     await fut
 elapsed = (js.performance.now() - t0) / N * 1000
 disp.destroy()
@@ -57,27 +77,93 @@ return elapsed
 """
 HAND_BRYTHON = """
 from browser import aio
+method = js.TTMinis.game.{method}
 t0 = js.performance.now()
 for i in range(N):
     fut = aio.Future()
-    js.TTMinis.game.checkBalance({"amount": 5, "type": "BEANS",
-        "success": lambda p, fut=fut: fut.set_result(p.is_sufficient),
-        "fail": lambda p, fut=fut: fut.set_exception(RuntimeError("fail"))})
+    opts = {options}
+    opts["success"] = lambda p, fut=fut: fut.set_result(p.is_sufficient if {want_bool} else None)
+    opts["fail"] = lambda p, fut=fut: fut.set_exception(RuntimeError("fail"))
+    method(opts)
     await fut
 return (js.performance.now() - t0) / N * 1000
 """
-PURE_JS = """async (n) => { const g = TTMinis.game; const t0 = performance.now();
-  for (let i = 0; i < n; i++) await new Promise((ok, ko) => g.checkBalance({amount: 5, type: 'BEANS', success: ok, fail: ko}));
-  return (performance.now() - t0) / n * 1000; }"""
+PURE_JS = """async ([method, options, ids]) => { const g = TTMinis.game; const t0 = performance.now();
+  for (let i = 0; i < ids.length; i++) {
+    const o = Object.assign({}, options); if (method === 'pay') o.trade_order_id = ids[i];
+    await new Promise((ok, ko) => { o.success = ok; o.fail = ko; g[method](o); });
+  }
+  return (performance.now() - t0) / ids.length * 1000; }"""
+BARE_PYODIDE_JS = ('loadPyodide({ indexURL: "pyodide/" }).then(function (py) {\n'
+                   '  py.runPython("import js\\njs.firstLine = js.performance.now()");\n});\n')
+BARE_BRYTHON_JS = ('brython({ debug: 0, ids: [] });\n__BRYTHON__.runPythonSource('
+                   '"from browser import window\\nwindow.firstLine = window.performance.now()", { id: "__main__" });\n')
+BARE_HTML = ('<!doctype html><html><head><meta charset="utf-8"><link rel="icon" href="data:,">\n'
+             '<script src="{runtime_js}"></script><script src="bare.js"></script></head><body></body></html>\n')
 
 
-def run_python(page, source, n):
+def run_python(page, source, n, orders=()):
+    prelude = f"N = {n}\nORDERS = {list(orders)!r}\n"
     text = page.evaluate("(src) => new Promise((resolve) => window.ttminisHarness.run(src, resolve))",
-                         "N = %d\n" % n + source)
+                         prelude + source)
     result = ast.literal_eval(text)
     if not result["ok"]:
         raise RuntimeError(result)
     return result["value"]
+
+
+def per_call(page, runtime, calls, rounds):
+    rows = []
+    hand_template = HAND_PYODIDE if runtime == "pyodide" else HAND_BRYTHON
+    for method, (call, options) in METHODS.items():
+        samples = {"ttminis": [], "hand": [], "js": []}
+        hand = hand_template.format(method=method, options=options, want_bool=method == "checkBalance")
+        for r in range(rounds):
+            for variant in ("ttminis", "hand", "js"):
+                orders = page.evaluate(PREPARE, [calls, f"{variant}-{r}"])
+                if variant == "ttminis":
+                    samples[variant].append(run_python(page, TTMINIS.format(call=call), calls, orders))
+                elif variant == "hand":
+                    samples[variant].append(run_python(page, hand, calls, orders))
+                else:
+                    js_options = ast.literal_eval(options.replace("ORDERS[i]", "''"))
+                    samples[variant].append(page.evaluate(PURE_JS, [method, js_options, orders]))
+        rows.append((runtime, method, {k: statistics.median(v) for k, v in samples.items()}))
+    return rows
+
+
+def first_line(browser, url, init_fake):
+    context = browser.new_context()
+    if init_fake:
+        context.add_init_script(path=str(WEB / "fake-ttminis.js"))
+    page = context.new_page()
+    page.goto(url)
+    page.wait_for_function("() => typeof window.firstLine === 'number'", timeout=60000)
+    value = page.evaluate("() => window.firstLine")
+    context.close()
+    return value
+
+
+def bare_runtime(runtime, folder):
+    source = runtimes.ensure(runtimes.RUNTIMES[runtime], log=lambda *_: None)
+    (folder / runtime).mkdir(parents=True)
+    names = list(runtimes.PYODIDE.members.values()) if runtime == "pyodide" else ["brython.js"]
+    for name in names:
+        shutil.copy2(source / name, folder / runtime / name)
+    runtime_js = "pyodide/pyodide.js" if runtime == "pyodide" else "brython/brython.js"
+    (folder / "index.html").write_text(BARE_HTML.format(runtime_js=runtime_js))
+    (folder / "bare.js").write_text(BARE_PYODIDE_JS if runtime == "pyodide" else BARE_BRYTHON_JS)
+    return folder
+
+
+def sizes(folder):
+    raw = zipped = 0
+    for path in folder.rglob("*"):
+        if path.is_file():
+            data = path.read_bytes()
+            raw += len(data)
+            zipped += len(gzip.compress(data, 6))
+    return raw, zipped
 
 
 def main():
@@ -85,43 +171,60 @@ def main():
     parser.add_argument("--calls", type=int, default=1000)
     parser.add_argument("--rounds", type=int, default=5)
     parser.add_argument("--starts", type=int, default=5)
+    parser.add_argument("--markdown", default=None, help="also write the tables to this file")
     args = parser.parse_args()
     from playwright.sync_api import sync_playwright
 
-    rows = []
+    call_rows, start_rows, size_rows = [], [], []
     with tempfile.TemporaryDirectory() as tmp, sync_playwright() as pw:
+        tmp = Path(tmp)
         browser = pw.chromium.launch(executable_path="/usr/bin/chromium", args=CHROMIUM_ARGS)
         for runtime in ("pyodide", "brython"):
-            out = build(REPO / "tests" / "browser" / "harness_game", Path(tmp) / runtime,
-                        runtime=runtime, log=lambda *_: None).out
-            with BundleServer(out, CSP_BY_RUNTIME[runtime]) as server:
-                starts = []
+            csp = CSP_BY_RUNTIME[runtime]
+            harness = build(REPO / "tests" / "browser" / "harness_game", tmp / f"harness-{runtime}",
+                            runtime=runtime, log=lambda *_: None).out
+            game = build(Path(__file__).parent / "first_line_game", tmp / f"game-{runtime}",
+                         runtime=runtime, log=lambda *_: None).out
+            bare = bare_runtime(runtime, tmp / f"bare-{runtime}")
+            with BundleServer(game, csp) as game_server, BundleServer(bare, csp) as bare_server:
+                starts = {"ttminis": [], "bare": []}
                 for _ in range(args.starts):
-                    context = browser.new_context()
-                    context.add_init_script(path=str(WEB / "fake-ttminis.js"))
-                    page = context.new_page()
-                    page.goto(server.url)
-                    page.wait_for_function("() => window.ttminisHarness && window.ttminisLoader.state === 'ready'",
-                                           timeout=60000)
-                    starts.append(page.evaluate("() => window.ttminisLoader.timings.runtimeReady"))
-                    if len(starts) < args.starts:
-                        context.close()
-                hand = HAND_PYODIDE if runtime == "pyodide" else HAND_BRYTHON
-                samples = {"ttminis": [], "hand": [], "js": []}
-                for _ in range(args.rounds):
-                    samples["ttminis"].append(run_python(page, TTMINIS, args.calls))
-                    samples["hand"].append(run_python(page, hand, args.calls))
-                    samples["js"].append(page.evaluate(PURE_JS, args.calls))
+                    starts["ttminis"].append(first_line(browser, game_server.url, True))
+                    starts["bare"].append(first_line(browser, bare_server.url, False))
+                start_rows.append((runtime, {k: statistics.median(v) for k, v in starts.items()}))
+            size_rows.append((runtime, sizes(game), sizes(bare / runtime)))
+            with BundleServer(harness, csp) as server:
+                context = browser.new_context()
+                context.add_init_script(path=str(WEB / "fake-ttminis.js"))
+                page = context.new_page()
+                page.goto(server.url)
+                page.wait_for_function("() => window.ttminisHarness && window.ttminisLoader.state === 'ready'",
+                                       timeout=60000)
+                call_rows += per_call(page, runtime, args.calls, args.rounds)
                 context.close()
-            med = {k: statistics.median(v) for k, v in samples.items()}
-            rows.append((runtime, statistics.median(starts), med))
         browser.close()
 
-    print(f"\nawaited check_balance, {args.calls} calls x {args.rounds} interleaved rounds (median µs/call)")
-    print(f"{'runtime':8} {'ttminis':>9} {'hand FFI':>9} {'pure JS':>8} {'ttminis/hand':>13} {'ttminis/JS':>11} {'start→main (ms)':>16}")
-    for runtime, start, med in rows:
-        print(f"{runtime:8} {med['ttminis']:9.1f} {med['hand']:9.1f} {med['js']:8.1f} "
-              f"{med['ttminis'] / med['hand']:13.2f} {med['ttminis'] / med['js']:11.1f} {start:16.0f}")
+    lines = [f"Per-call cost, awaited, {args.calls} calls x {args.rounds} interleaved rounds (median µs/call)", "",
+             "| runtime | method | ttminis | hand FFI | pure JS | ttminis / hand | ttminis / JS |",
+             "|---|---|---:|---:|---:|---:|---:|"]
+    for runtime, method, med in call_rows:
+        lines.append(f"| {runtime} | {method} | {med['ttminis']:.1f} | {med['hand']:.1f} | {med['js']:.1f} | "
+                     f"{med['ttminis'] / med['hand']:.2f} | {med['ttminis'] / med['js']:.0f} |")
+    lines += ["", f"Cold start: navigation to the game's first line, median of {args.starts} fresh loads (ms)", "",
+              "| runtime | build.py bundle | bare runtime | bundle / bare |", "|---|---:|---:|---:|"]
+    for runtime, med in start_rows:
+        lines.append(f"| {runtime} | {med['ttminis']:.0f} | {med['bare']:.0f} | {med['ttminis'] / med['bare']:.2f} |")
+    lines += ["", "Bundle size (a game that imports ttminis) against the bare runtime files", "",
+              "| runtime | bundle raw | bundle gzip | bare raw | bare gzip | raw ratio |", "|---|---:|---:|---:|---:|---:|"]
+    for runtime, (raw, zipped), (bare_raw, bare_zipped) in size_rows:
+        lines.append(f"| {runtime} | {raw / 1e6:.2f} MB | {zipped / 1e6:.2f} MB | {bare_raw / 1e6:.2f} MB | "
+                     f"{bare_zipped / 1e6:.2f} MB | {raw / bare_raw:.3f} |")
+    lines += ["", f"Machine: {platform.platform()}, Python {platform.python_version()}, "
+              f"{__import__('os').cpu_count()} cores; Chromium at /usr/bin/chromium."]
+    text = "\n".join(lines)
+    print(text)
+    if args.markdown:
+        Path(args.markdown).write_text(text + "\n", encoding="utf-8")
 
 
 if __name__ == "__main__":

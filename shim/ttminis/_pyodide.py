@@ -25,6 +25,7 @@ _bind_call = js.Function.prototype.call.bind
 _bind_apply = js.Reflect.apply.bind
 _map_call = js.Array.prototype.map.call
 _array_of = js.Array.of
+_ONE = js.Array.of(0)
 _reflect_get = js.Reflect.get
 _object_from_entries = js.Object.fromEntries
 _dispatcher = None
@@ -48,7 +49,7 @@ def get(obj, name):
 
 
 def is_function(value):
-    return isinstance(value, JsProxy) and value.typeof == "function"
+    return isinstance(value, JsProxy) and callable(value)   # callable() asks no JS: typeof is a flag
 
 
 def same(a, b):
@@ -60,11 +61,12 @@ def invoke(obj, name, args):
 
     Pyodide turns a Promise *returned by a call* into a PyodideFuture, and one rejected with a
     plain object (as TikTok's ads do) then becomes a page error. So the call runs inside
-    ``Array.prototype.map`` and its result is read back by indexing, which converts nothing.
+    ``Array.prototype.map`` over a one-element array, and its result is read back by indexing,
+    which converts nothing.
     """
     try:
-        apply = _bind_apply(None, getattr(obj, name), obj)
-        return _map_call(_array_of(_array_of(*args)), apply)[0]
+        apply = _bind_apply(None, getattr(obj, name), obj, _array_of(*args))
+        return _map_call(_ONE, apply)[0]
     except JsException as e:
         raise SDKThrew(str(e.js_error.message if hasattr(e, "js_error") else e)) from None
 
