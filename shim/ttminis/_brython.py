@@ -110,8 +110,16 @@ def release(handle):
     pass
 
 
+def _ignore(_error):
+    return None
+
+
 def future():
-    return aio.Future()
+    """An ``aio.Future``, which is a JS Promise: a failure set before anyone awaits it must not
+    count as an unhandled rejection (a page error), so it gets a handler at birth."""
+    fut = aio.Future()
+    window.Promise.prototype.catch.call(fut, _ignore)
+    return fut
 
 
 def call_later(seconds, function):
