@@ -118,7 +118,7 @@ def per_call(page, runtime, calls, rounds):
     for method, (call, options) in METHODS.items():
         samples = {"ttminis": [], "hand": [], "js": []}
         hand = hand_template.format(method=method, options=options, want_bool=method == "checkBalance")
-        for r in range(rounds):
+        for r in range(-1, rounds):          # round -1 warms the JIT up and is not counted
             for variant in ("ttminis", "hand", "js"):
                 orders = page.evaluate(PREPARE, [calls, f"{variant}-{r}"])
                 if variant == "ttminis":
@@ -128,6 +128,8 @@ def per_call(page, runtime, calls, rounds):
                 else:
                     js_options = ast.literal_eval(options.replace("ORDERS[i]", "''"))
                     samples[variant].append(page.evaluate(PURE_JS, [method, js_options, orders]))
+                if r < 0:
+                    samples[variant].clear()
         rows.append((runtime, method, {k: statistics.median(v) for k, v in samples.items()}))
     return rows
 

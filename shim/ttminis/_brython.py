@@ -4,7 +4,7 @@ Brython turns Python functions into JS functions and dicts into plain Objects by
 callbacks need no lifetime management. What it does not do, and this module does:
 
 * ``None`` inside lists would reach JS as Brython's own None object (``JSON.stringify`` then
-  throws): it becomes ``null`` here (``None`` dict values were already dropped).
+  throws): validation puts ``NULL`` there instead (``None`` dict values are dropped).
 * Payloads arrive as ``JSObject`` wrappers: ``to_py`` turns them into dicts and lists, recursively.
 * Awaiting a JS promise rejected with a plain object loses the payload, so promises are observed
   with ``then`` callbacks, like on Pyodide, and awaited through a ``browser.aio.Future``.
@@ -18,6 +18,12 @@ from browser import aio, window
 from .errors import SDKThrew
 
 NAME = "brython"
+NULL = javascript.NULL
+UNDEFINED = javascript.UNDEFINED
+_SCALARS = (bool, int, float, str)
+_is_array = window.Array.isArray
+_object_keys = window.Object.keys
+_reflect_get = window.Reflect.get
 _dispatch = None
 
 
@@ -31,7 +37,7 @@ def sdk_root():
 
 
 def _nullish(value):
-    return value is None or value is javascript.NULL or value is javascript.UNDEFINED
+    return value is None or value is NULL or value is UNDEFINED
 
 
 def get(obj, name):
@@ -60,20 +66,16 @@ def _js_message(exc):
 
 
 def to_js(value):
-    """Plain Python data -> what Brython converts to plain JS (``None`` in lists -> null)."""
-    if value is None:
-        return javascript.NULL
-    if isinstance(value, dict):
-        return {key: to_js(item) for key, item in value.items()}
-    if isinstance(value, list):
-        return [to_js(item) for item in value]
-    return value
+    """Checked plain data -> JS. Brython turns dicts and lists into Objects and Arrays itself, and
+    ``None`` inside lists is already ``NULL`` (``validation.plain`` put it there)."""
+    return NULL if value is None else value
 
 
 def to_py(value):
-    if _nullish(value):
+    """A JS value -> Python: Objects become dicts, Arrays lists, null/undefined None."""
+    if value is None or value is NULL or value is UNDEFINED:
         return None
-    if isinstance(value, (bool, int, float, str)):
+    if isinstance(value, _SCALARS):
         return value
     if isinstance(value, dict):
         return {key: to_py(item) for key, item in value.items()}
@@ -81,9 +83,9 @@ def to_py(value):
         return [to_py(item) for item in value]
     if callable(value):
         return value
-    if window.Array.isArray(value):
+    if _is_array(value):
         return [to_py(value[i]) for i in range(value.length)]
-    return {key: to_py(window.Reflect.get(value, key)) for key in window.Object.keys(value)}
+    return {key: to_py(_reflect_get(value, key)) for key in _object_keys(value)}
 
 
 def callback(call_id, kind):

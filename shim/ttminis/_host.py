@@ -12,6 +12,7 @@ import traceback
 from .errors import SDKThrew
 
 NAME = "cpython"
+NULL = None
 _dispatch = None
 _root = None
 reported = []

@@ -21,6 +21,7 @@ from pyodide.ffi import JsException, JsProxy, create_proxy, jsnull, to_js as _to
 from .errors import SDKThrew
 
 NAME = "pyodide"
+NULL = None        # to_js turns None into undefined, which JSON and the SDK read as null
 _bind_call = js.Function.prototype.call.bind
 _bind_apply = js.Reflect.apply.bind
 _map_call = js.Array.prototype.map.call

@@ -3,6 +3,7 @@
 ``ffi`` is the backend module for this runtime; every backend exports the same small FFI:
 
     NAME                                   "pyodide", "brython" or "cpython"
+    NULL                                   what None inside a list must become for JS
     install_dispatcher(dispatch)           where every callback(call_id, kind) is delivered
     sdk_root()                             the global ``TTMinis`` object, or None (looked up per call)
     get(obj, name)                         a property, or None for undefined/null

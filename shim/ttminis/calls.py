@@ -162,7 +162,7 @@ def options_call(method, args, kwargs, result=_success_dict):
         await options_call("pay", ("ord-1",), {})          # {} or the SDK's payload
         options_call("recharge", (), {"tier_id": "t1", "success": print})
     """
-    options, callbacks, timeout = build_options(method, args, kwargs)
+    options, callbacks, timeout = build_options(method, args, kwargs, ffi.NULL)
     owner, name, legacy = _game_method(method)
     order = options.get("trade_order_id") if method == "pay" else None
     call = _Call(method, callbacks, result, order)
@@ -225,7 +225,7 @@ def sync_call(method, args):
         sync_call("canIUse", ("pay",))      # True
     """
     owner, name, _legacy = _game_method(method)
-    js_args = [ffi.to_js(plain(arg, f"{method}: argument {i + 1}")) for i, arg in enumerate(args)]
+    js_args = [ffi.to_js(plain(arg, (method, ": argument ", str(i + 1)), ffi.NULL)) for i, arg in enumerate(args)]
     try:
         return ffi.to_py(ffi.invoke(owner, name, js_args))
     except SDKThrew as e:
@@ -260,7 +260,8 @@ def promise_call(owner, method, args, what):
     """
     if not ffi.is_function(ffi.get(owner, method)):
         raise TTMinisUnavailable(f"{what}.{method}")
-    js_args = [ffi.to_js(plain(arg, f"{what}.{method}: argument {i + 1}")) for i, arg in enumerate(args)]
+    js_args = [ffi.to_js(plain(arg, (what, ".", method, ": argument ", str(i + 1)), ffi.NULL))
+               for i, arg in enumerate(args)]
     call = _Call(f"{what}.{method}", {}, _success_dict, promise_based=True)
     call_id = _new_id()
     _pending[call_id] = call

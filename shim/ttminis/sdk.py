@@ -355,7 +355,7 @@ class Game:
 
 
 def _create(js_name, args, options):
-    opts, callbacks, _timeout = build_options(js_name, args, options)
+    opts, callbacks, _timeout = build_options(js_name, args, options, ffi.NULL)
     if callbacks:
         raise TypeError(f"{js_name}: takes no success/fail/complete; use the object's listeners")
     return SDKObject(calls.factory_call(js_name, opts), js_name[6:])

@@ -14,7 +14,8 @@ but must still be plain data: None, bool, int, float, str, lists/tuples and str-
 INT32_MAX = 2 ** 31 - 1
 _JS_SAFE_INT = 2 ** 53 - 1
 CALLBACK_NAMES = ("success", "fail", "complete")
-_MISSING = object()
+_NO_SPEC = ((), {}, {})
+_INF = float("inf")
 
 
 def _type_name(value):
@@ -84,12 +85,18 @@ SPECS = {
 }
 
 
+# Derived once, so a call walks short tuples instead of dicts (dict loops are slow on Brython).
+_REQUIRED = {method: tuple(name for name, (_check, required) in spec[1].items() if required)
+             for method, spec in SPECS.items()}
+_DEFAULTS = {method: tuple(spec[2].items()) for method, spec in SPECS.items()}
+
+
 def check_callable(method, name, value):
     if not callable(value):
         raise TypeError(f"{method}: {name} must be callable, got {_type_name(value)}")
 
 
-def build_options(method, args, kwargs):
+def build_options(method, args, kwargs, null=None):
     """Assemble and check one call's options.
 
     ``args`` may start with an options mapping; otherwise positionals fill the method's documented
@@ -97,67 +104,77 @@ def build_options(method, args, kwargs):
     plain data with ``None`` values dropped; ``callbacks`` maps success/fail/complete to callables
     (empty in await style); ``timeout`` is seconds or ``None``. The ``timeout=`` keyword is always
     ttminis's own; a ``"timeout"`` key inside an options dict is sent to the SDK (as ``request``
-    wants).
+    wants). ``null`` is what ``None`` inside a list becomes (the backend's JS null).
 
     Example::
 
         build_options("checkBalance", (50,), {})
         # ({"amount": 50, "type": "BEANS"}, {}, None)
     """
-    positional_names, fields, defaults = SPECS.get(method, ((), {}, {}))
-    timeout = kwargs.pop("timeout", None)
+    positional_names, fields, _defaults = SPECS.get(method) or _NO_SPEC
+    timeout = kwargs.pop("timeout", None) if kwargs else None
     merged = {}
-    if args and (isinstance(args[0], dict) or not positional_names):
-        first, args = args[0], args[1:]
-        if not isinstance(first, dict):
-            raise TypeError(f"{method}: options must be a dict, got {_type_name(first)}")
-        merged.update(first)
-        if args:
-            raise TypeError(f"{method}: after an options dict, pass further fields as keywords")
-    if len(args) > len(positional_names):
-        raise TypeError(f"{method}: takes at most {len(positional_names)} positional "
-                        f"field(s) {positional_names}, got {len(args)}")
-    for name, value in zip(positional_names, args):
-        if name in kwargs or name in merged:
-            raise TypeError(f"{method}: {name} given twice")
-        merged[name] = value
-    for name, value in kwargs.items():
-        merged[name] = value
+    if args:
+        first = args[0]
+        if isinstance(first, dict) or not positional_names:
+            if not isinstance(first, dict):
+                raise TypeError(f"{method}: options must be a dict, got {_type_name(first)}")
+            if len(args) > 1:
+                raise TypeError(f"{method}: after an options dict, pass further fields as keywords")
+            merged.update(first)
+        else:
+            if len(args) > len(positional_names):
+                raise TypeError(f"{method}: takes at most {len(positional_names)} positional "
+                                f"field(s) {positional_names}, got {len(args)}")
+            for name, value in zip(positional_names, args):
+                if name in kwargs:
+                    raise TypeError(f"{method}: {name} given twice")
+                merged[name] = value
+    if kwargs:
+        merged.update(kwargs)
 
     if timeout is not None:
         if not isinstance(timeout, (int, float)) or isinstance(timeout, bool):
             raise TypeError(f"{method}: timeout must be a number of seconds, got {_type_name(timeout)}")
-        if not timeout > 0 or timeout != timeout or timeout == float("inf"):
+        if not timeout > 0 or timeout != timeout or timeout == _INF:
             raise ValueError(f"{method}: timeout must be a positive, finite number of seconds, got {timeout!r}")
 
     callbacks = {}
-    for name in CALLBACK_NAMES:
-        value = merged.pop(name, None)
-        if value is not None:
-            check_callable(method, name, value)
-            callbacks[name] = value
+    if "success" in merged or "fail" in merged or "complete" in merged:
+        for name in CALLBACK_NAMES:
+            value = merged.pop(name, None)
+            if value is not None:
+                check_callable(method, name, value)
+                callbacks[name] = value
 
-    for name, value in defaults.items():
+    for name, default in _DEFAULTS.get(method, ()):
         if merged.get(name) is None:
-            merged[name] = value
+            merged[name] = default
     options = {}
     for name, value in merged.items():
-        if not isinstance(name, str):
-            raise TypeError(f"{method}: option names must be str, got {_type_name(name)} {name!r}")
         if value is None:
             continue
+        if not isinstance(name, str):
+            raise TypeError(f"{method}: option names must be str, got {_type_name(name)} {name!r}")
         spec = fields.get(name)
-        if spec:
+        if spec is not None:
             spec[0](method, name, value)
-        options[name] = plain(value, f"{method}: {name}")
-    for name, (_check, required) in fields.items():
-        if required and name not in options:
+        kind = type(value)
+        if kind is str or kind is bool:
+            options[name] = value      # the common case, without a call
+        else:
+            options[name] = plain(value, (method, ": ", name), null)
+    for name in _REQUIRED.get(method, ()):
+        if name not in options:
             raise TypeError(f"{method}: missing required field {name!r}")
     return options, callbacks, timeout
 
 
-def plain(value, where):
+def plain(value, where, null=None):
     """A copy of ``value`` that can cross to JavaScript as plain data, dict ``None`` values dropped.
+
+    ``where`` names the value in error messages: a str, or a tuple of str joined only when an
+    error is raised (so the common case builds no message). ``None`` inside a list becomes ``null``.
 
     Example::
 
@@ -166,22 +183,27 @@ def plain(value, where):
     if value is None or isinstance(value, (bool, str)):
         return value
     if isinstance(value, int):
-        if abs(value) > _JS_SAFE_INT:
-            raise ValueError(f"{where} must fit in a JavaScript number (|n| <= 2**53-1), got {value!r}")
+        if value > _JS_SAFE_INT or value < -_JS_SAFE_INT:
+            raise ValueError(f"{_name(where)} must fit in a JavaScript number (|n| <= 2**53-1), got {value!r}")
         return value
     if isinstance(value, float):
-        if value != value or value in (float("inf"), float("-inf")):
-            raise ValueError(f"{where} must be a finite number, got {value!r}")
+        if value != value or value == _INF or value == -_INF:
+            raise ValueError(f"{_name(where)} must be a finite number, got {value!r}")
         return value
     if isinstance(value, dict):
         out = {}
         for key, item in value.items():
             if not isinstance(key, str):
-                raise TypeError(f"{where} keys must be str, got {_type_name(key)} {key!r}")
+                raise TypeError(f"{_name(where)} keys must be str, got {_type_name(key)} {key!r}")
             if item is not None:
-                out[key] = plain(item, f"{where}[{key!r}]")
+                out[key] = plain(item, (_name(where), f"[{key!r}]"), null)
         return out
     if isinstance(value, (list, tuple)):
-        return [plain(item, f"{where}[{i}]") for i, item in enumerate(value)]
-    raise TypeError(f"{where} must be plain data (None, bool, int, float, str, list, dict), "
+        return [null if item is None else plain(item, (_name(where), f"[{i}]"), null)
+                for i, item in enumerate(value)]
+    raise TypeError(f"{_name(where)} must be plain data (None, bool, int, float, str, list, dict), "
                     f"got {_type_name(value)}")
+
+
+def _name(where):
+    return where if isinstance(where, str) else "".join(where)
