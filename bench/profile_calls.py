@@ -15,9 +15,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from bench.run import CHROMIUM_ARGS, run_python  # noqa: E402
-from builder.bundle import REPO, WEB, build  # noqa: E402
-from builder.serve import CSP_BY_RUNTIME, BundleServer  # noqa: E402
+from bench.run import CHROMIUM_ARGS, harness_page, run_python  # noqa: E402
 
 STEPS = """
 from ttminis import calls, validation
@@ -55,17 +53,8 @@ def main():
     with tempfile.TemporaryDirectory() as tmp, sync_playwright() as pw:
         browser = pw.chromium.launch(executable_path="/usr/bin/chromium", args=CHROMIUM_ARGS)
         for runtime in ("pyodide", "brython"):
-            out = build(REPO / "tests" / "browser" / "harness_game", Path(tmp) / runtime,
-                        runtime=runtime, log=lambda *_: None).out
-            with BundleServer(out, CSP_BY_RUNTIME[runtime]) as server:
-                context = browser.new_context()
-                context.add_init_script(path=str(WEB / "fake-ttminis.js"))
-                page = context.new_page()
-                page.goto(server.url)
-                page.wait_for_function("() => window.ttminisHarness && window.ttminisLoader.state === 'ready'",
-                                       timeout=60000)
+            with harness_page(browser, runtime, Path(tmp) / runtime) as page:
                 results[runtime] = run_python(page, STEPS, args.n)
-                context.close()
         browser.close()
     print(f"| step (µs per operation, loop of {args.n}) | pyodide | brython |\n|---|---:|---:|")
     for (label, pyodide), (_label, brython) in zip(results["pyodide"], results["brython"]):

@@ -16,6 +16,7 @@ Not part of CI's pass/fail: it prints tables (and writes them as Markdown with -
 """
 import argparse
 import ast
+import contextlib
 import gzip
 import platform
 import shutil
@@ -102,6 +103,23 @@ BARE_HTML = ('<!doctype html><html><head><meta charset="utf-8"><link rel="icon" 
              '<script src="{runtime_js}"></script><script src="bare.js"></script></head><body></body></html>\n')
 
 
+@contextlib.contextmanager
+def harness_page(browser, runtime, folder):
+    """The test harness game built for ``runtime`` and loaded with the fake SDK: a Playwright page."""
+    out = build(REPO / "tests" / "browser" / "harness_game", folder, runtime=runtime, log=lambda *_: None).out
+    with BundleServer(out, CSP_BY_RUNTIME[runtime]) as server:
+        context = browser.new_context()
+        context.add_init_script(path=str(WEB / "fake-ttminis.js"))
+        page = context.new_page()
+        page.goto(server.url)
+        page.wait_for_function("() => window.ttminisHarness && window.ttminisLoader.state === 'ready'",
+                               timeout=60000)
+        try:
+            yield page
+        finally:
+            context.close()
+
+
 def run_python(page, source, n, orders=()):
     prelude = f"N = {n}\nORDERS = {list(orders)!r}\n"
     text = page.evaluate("(src) => new Promise((resolve) => window.ttminisHarness.run(src, resolve))",
@@ -183,8 +201,6 @@ def main():
         browser = pw.chromium.launch(executable_path="/usr/bin/chromium", args=CHROMIUM_ARGS)
         for runtime in ("pyodide", "brython"):
             csp = CSP_BY_RUNTIME[runtime]
-            harness = build(REPO / "tests" / "browser" / "harness_game", tmp / f"harness-{runtime}",
-                            runtime=runtime, log=lambda *_: None).out
             game = build(Path(__file__).parent / "first_line_game", tmp / f"game-{runtime}",
                          runtime=runtime, log=lambda *_: None).out
             bare = bare_runtime(runtime, tmp / f"bare-{runtime}")
@@ -195,15 +211,8 @@ def main():
                     starts["bare"].append(first_line(browser, bare_server.url, False))
                 start_rows.append((runtime, {k: statistics.median(v) for k, v in starts.items()}))
             size_rows.append((runtime, sizes(game), sizes(bare / runtime)))
-            with BundleServer(harness, csp) as server:
-                context = browser.new_context()
-                context.add_init_script(path=str(WEB / "fake-ttminis.js"))
-                page = context.new_page()
-                page.goto(server.url)
-                page.wait_for_function("() => window.ttminisHarness && window.ttminisLoader.state === 'ready'",
-                                       timeout=60000)
+            with harness_page(browser, runtime, tmp / f"harness-{runtime}") as page:
                 call_rows += per_call(page, runtime, args.calls, args.rounds)
-                context.close()
         browser.close()
 
     lines = [f"Per-call cost, awaited, {args.calls} calls x {args.rounds} interleaved rounds (median µs/call)", "",

@@ -196,8 +196,41 @@ def ttminis_browser(_ttminis_lazy_browser):
     return _ttminis_lazy_browser.get()
 
 
-class GamePage:
-    """The game loaded in Playwright, with the fake SDK (``TTMinisFake``) scriptable.
+class _FakeControl:
+    """What both browser fixtures offer: the fake SDK (``TTMinisFake``) driven from the test.
+
+    Subclasses provide ``_run(body, *args)``: run the JS function body ``body`` in the page, with
+    ``args`` (JSON-able) as the array ``args``, and return its result.
+    """
+
+    def fake(self, expression, arg=None):
+        """Evaluate a JS expression (``TTMinisFake`` and the page in scope); ``arg`` is ``arg``."""
+        return self._run(f"const arg = args[0]; return ({expression});", arg)
+
+    def script(self, method, **behaviour):
+        """The next ``method`` call behaves so, e.g. ``script("pay", outcome="never")``."""
+        self._run("TTMinisFake.script(args[0], args[1]);", method, behaviour)
+
+    def trigger(self, event, payload=None):
+        """Fire the game's ``on<event>`` listeners: ``trigger("Hide")``, ``trigger("Show", {...})``."""
+        self._run("TTMinisFake.trigger(args[0], args[1] === null ? undefined : args[1]);", event, payload)
+
+    def calls(self, method=None):
+        """What the fake SDK received: ``{method, keys, types, plain, json, options, answers}``."""
+        return self._run("return args[0] ? TTMinisFake.callsOf(args[0]) : TTMinisFake.calls;", method)
+
+    def wallet(self):
+        """``{balance, tiers, orders}`` of the fake wallet."""
+        return self._run("return TTMinisFake.wallet;")
+
+    def loader(self):
+        """The loader's ``{state, progress, errors}``."""
+        return self._run("return {state: ttminisLoader.state, progress: ttminisLoader.progress,"
+                         " errors: ttminisLoader.errors};")
+
+
+class GamePage(_FakeControl):
+    """The game loaded in Playwright (``.page``), with the fake SDK scriptable.
 
     Example::
 
@@ -224,34 +257,12 @@ class GamePage:
 
     reload = load
 
-    def fake(self, expression, arg=None):
-        """Evaluate a JS expression (``TTMinisFake`` and the page in scope); ``arg`` is ``arg``."""
-        return self.page.evaluate(f"(arg) => ({expression})", arg)
-
-    def script(self, method, **behaviour):
-        """The next ``method`` call behaves so, e.g. ``script("pay", outcome="never")``."""
-        self.page.evaluate("([m, b]) => TTMinisFake.script(m, b)", [method, behaviour])
-
-    def trigger(self, event, payload=None):
-        """Fire the game's ``on<event>`` listeners: ``trigger("Hide")``, ``trigger("Show", {...})``."""
-        self.page.evaluate("([e, p]) => TTMinisFake.trigger(e, p === null ? undefined : p)", [event, payload])
-
-    def calls(self, method=None):
-        """What the fake SDK received: ``{method, keys, types, plain, json, options, answers}``."""
-        return self.page.evaluate("(m) => m ? TTMinisFake.callsOf(m) : TTMinisFake.calls", method)
-
-    def wallet(self):
-        """``{balance, tiers, orders}`` of the fake wallet."""
-        return self.page.evaluate("() => TTMinisFake.wallet")
+    def _run(self, body, *args):
+        return self.page.evaluate(f"(args) => {{ {body} }}", list(args))
 
     def wait_for(self, condition, timeout=30):
         """Wait until the JS ``condition`` holds (seconds)."""
         self.page.wait_for_function(f"() => ({condition})", timeout=timeout * 1000)
-
-    def loader(self):
-        """The loader's ``{state, progress, errors}``."""
-        return self.page.evaluate("() => ({state: ttminisLoader.state, progress: ttminisLoader.progress,"
-                                  " errors: ttminisLoader.errors})")
 
 
 @pytest.fixture
@@ -279,8 +290,8 @@ def ttminis_page(request, _ttminis_lazy_browser, _ttminis_games, ttminis_game_di
 
 # -- Selenium -------------------------------------------------------------------------------------
 
-class GameDriver:
-    """The game loaded through Selenium, with the fake SDK (``TTMinisFake``) scriptable.
+class GameDriver(_FakeControl):
+    """The game loaded through Selenium (``.driver``), with the fake SDK scriptable.
 
     Example::
 
@@ -294,35 +305,20 @@ class GameDriver:
 
     def load(self, setup=None):
         """(Re)load the game; ``setup`` is JS run after the fake is installed, before the game."""
-        from selenium.webdriver.support.ui import WebDriverWait
         if setup:
             self.driver.execute_cdp_cmd("Page.addScriptToEvaluateOnNewDocument",
                                         {"source": _setup_script(setup)})
         self.driver.get(self.url)
-        WebDriverWait(self.driver, _BOOT_SECONDS).until(lambda d: d.execute_script(f"return {_READY};"))
+        self.wait_for(_READY, timeout=_BOOT_SECONDS)
         return self
 
     reload = load
 
-    def fake(self, expression, arg=None):
-        """Evaluate a JS expression (``TTMinisFake`` and the page in scope); ``arg`` is ``arg``."""
-        return self.driver.execute_script(f"const arg = arguments[0]; return ({expression});", arg)
-
-    def script(self, method, **behaviour):
-        self.driver.execute_script("TTMinisFake.script(arguments[0], arguments[1]);", method, behaviour)
-
-    def trigger(self, event, payload=None):
-        self.driver.execute_script("TTMinisFake.trigger(arguments[0], arguments[1] === null ? undefined"
-                                   " : arguments[1]);", event, payload)
-
-    def calls(self, method=None):
-        return self.driver.execute_script(
-            "return arguments[0] ? TTMinisFake.callsOf(arguments[0]) : TTMinisFake.calls;", method)
-
-    def wallet(self):
-        return self.driver.execute_script("return TTMinisFake.wallet;")
+    def _run(self, body, *args):
+        return self.driver.execute_script("const args = Array.from(arguments); " + body, *args)
 
     def wait_for(self, condition, timeout=30):
+        """Wait until the JS ``condition`` holds (seconds)."""
         from selenium.webdriver.support.ui import WebDriverWait
         WebDriverWait(self.driver, timeout).until(lambda d: d.execute_script(f"return !!({condition});"))
 

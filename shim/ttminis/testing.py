@@ -39,13 +39,8 @@ def _error(code, msg, extra=None):
     return {"error": {"error_code": code, "error_msg": msg, "error_extra": extra or {}}}
 
 
-def _copy(value):
-    """What JSON would carry across: a deep copy of plain data (tuples become lists)."""
-    if isinstance(value, dict):
-        return {key: _copy(item) for key, item in value.items()}
-    if isinstance(value, (list, tuple)):
-        return [_copy(item) for item in value]
-    return value
+# What crossing to JS and back gives: a deep copy of plain data, tuples as lists.
+_copy = _host.to_py
 
 
 class FakeRejection(Exception):
