@@ -55,6 +55,7 @@ def same(a, b):
     """Whether two handles are the same JS object."""
     return a is b or a == b
 
+
 def invoke(obj, name, args):
     try:
         return getattr(obj, name)(*args)

@@ -46,6 +46,7 @@ def is_function(value):
 def same(a, b):
     return a is b
 
+
 def invoke(obj, name, args):
     try:
         return get(obj, name)(*args)

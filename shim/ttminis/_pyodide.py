@@ -57,6 +57,7 @@ def same(a, b):
     """Whether two handles are the same JS object (``===``)."""
     return a == b
 
+
 def invoke(obj, name, args):
     """``obj[name](*args)``; a returned Promise comes back as a plain ``JsProxy``.
 
