@@ -150,15 +150,13 @@ def _setup_script(setup):
     return f"(function () {{ {setup}\n}})();" if setup else ""
 
 
-def _failure_list(problems, violations):
-    return problems + [f"CSP violation: {v}" for v in violations]
-
-
-def _save_screenshot(request, save):
+def _finish(request, control):
+    """After a browser test: a screenshot if it failed, then the page problems that fail it."""
     if getattr(request.node, "_ttminis_call_failed", False):
         folder = Path(request.config.getoption("--ttminis-artifacts"))
         folder.mkdir(parents=True, exist_ok=True)
-        save(str(folder / (re.sub(r"[^\w.-]+", "_", request.node.name) + ".png")))
+        control.screenshot(str(folder / (re.sub(r"[^\w.-]+", "_", request.node.name) + ".png")))
+    return control.page_problems()
 
 
 # -- Playwright -----------------------------------------------------------------------------------
@@ -200,7 +198,8 @@ class _FakeControl:
     """What both browser fixtures offer: the fake SDK (``TTMinisFake``) driven from the test.
 
     Subclasses provide ``_run(body, *args)``: run the JS function body ``body`` in the page, with
-    ``args`` (JSON-able) as the array ``args``, and return its result.
+    ``args`` (JSON-able) as the array ``args``, and return its result; ``_console_problems()``;
+    and ``screenshot(path)``.
     """
 
     def fake(self, expression, arg=None):
@@ -227,6 +226,11 @@ class _FakeControl:
         """The loader's ``{state, progress, errors}``."""
         return self._run("return {state: ttminisLoader.state, progress: ttminisLoader.progress,"
                          " errors: ttminisLoader.errors};")
+
+    def page_problems(self):
+        """Console errors, uncaught page errors and CSP violations seen so far (what fails a test)."""
+        violations = self._run("return window.__cspViolations || [];")
+        return self._console_problems() + [f"CSP violation: {v}" for v in violations]
 
 
 class GamePage(_FakeControl):
@@ -260,6 +264,12 @@ class GamePage(_FakeControl):
     def _run(self, body, *args):
         return self.page.evaluate(f"(args) => {{ {body} }}", list(args))
 
+    def _console_problems(self):
+        return list(self.problems)
+
+    def screenshot(self, path):
+        self.page.screenshot(path=path)
+
     def wait_for(self, condition, timeout=30):
         """Wait until the JS ``condition`` holds (seconds)."""
         self.page.wait_for_function(f"() => ({condition})", timeout=timeout * 1000)
@@ -281,8 +291,7 @@ def ttminis_page(request, _ttminis_lazy_browser, _ttminis_games, ttminis_game_di
     try:
         game_page = GamePage(context, url).load()
         yield game_page
-        _save_screenshot(request, lambda path: game_page.page.screenshot(path=path))
-        found = _failure_list(game_page.problems, game_page.page.evaluate("() => window.__cspViolations || []"))
+        found = _finish(request, game_page)
     finally:
         context.close()
     assert not found, "\n".join(found)
@@ -317,6 +326,12 @@ class GameDriver(_FakeControl):
     def _run(self, body, *args):
         return self.driver.execute_script("const args = Array.from(arguments); " + body, *args)
 
+    def _console_problems(self):
+        return [f"console error: {e['message']}" for e in self.driver.get_log("browser") if e["level"] == "SEVERE"]
+
+    def screenshot(self, path):
+        self.driver.save_screenshot(path)
+
     def wait_for(self, condition, timeout=30):
         """Wait until the JS ``condition`` holds (seconds)."""
         from selenium.webdriver.support.ui import WebDriverWait
@@ -348,9 +363,7 @@ def ttminis_driver(request, _ttminis_lazy_browser, _ttminis_games, ttminis_game_
             driver.execute_cdp_cmd("Page.addScriptToEvaluateOnNewDocument", {"source": source})
         game_driver = GameDriver(driver, url).load()
         yield game_driver
-        _save_screenshot(request, driver.save_screenshot)
-        problems = [f"console error: {e['message']}" for e in driver.get_log("browser") if e["level"] == "SEVERE"]
-        found = _failure_list(problems, driver.execute_script("return window.__cspViolations || [];"))
+        found = _finish(request, game_driver)
     finally:
         driver.quit()
     assert not found, "\n".join(found)
