@@ -23,7 +23,7 @@ chromium:
 	    --no-install-recommends chromium chromium-driver; }
 
 runtimes: $(VENV)/.installed
-	$(PY) -m builder.runtimes
+	$(PY) -m ttminis.build.runtimes
 
 demo: runtimes
 	$(PY) build.py $(GAME) --runtime $(RUNTIME) --dev --zip --serve --port $(PORT)

@@ -27,9 +27,11 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from builder import runtimes  # noqa: E402
-from builder.bundle import REPO, WEB, build  # noqa: E402
-from builder.serve import CSP_BY_RUNTIME, BundleServer  # noqa: E402
+from ttminis.build import build, runtimes  # noqa: E402
+from ttminis.build.serve import CSP_BY_RUNTIME, BundleServer  # noqa: E402
+from ttminis.build.targets.html import FAKE  # noqa: E402
+
+REPO = Path(__file__).resolve().parents[1]
 
 CHROMIUM_ARGS = ["--no-sandbox", "--disable-background-networking", "--disable-component-update",
                  "--no-first-run", "--disable-sync", "--disable-quic"]
@@ -109,7 +111,7 @@ def harness_page(browser, runtime, folder):
     out = build(REPO / "tests" / "browser" / "harness_game", folder, runtime=runtime, log=lambda *_: None).out
     with BundleServer(out, CSP_BY_RUNTIME[runtime]) as server:
         context = browser.new_context()
-        context.add_init_script(path=str(WEB / "fake-ttminis.js"))
+        context.add_init_script(path=str(FAKE))
         page = context.new_page()
         page.goto(server.url)
         page.wait_for_function("() => window.ttminisHarness && window.ttminisLoader.state === 'ready'",
@@ -155,7 +157,7 @@ def per_call(page, runtime, calls, rounds):
 def first_line(browser, url, init_fake):
     context = browser.new_context()
     if init_fake:
-        context.add_init_script(path=str(WEB / "fake-ttminis.js"))
+        context.add_init_script(path=str(FAKE))
     page = context.new_page()
     page.goto(url)
     page.wait_for_function("() => typeof window.firstLine === 'number'", timeout=60000)

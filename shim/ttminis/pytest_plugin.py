@@ -108,8 +108,8 @@ class _ServedGames:
         self._servers = {}
 
     def url(self, game_dir, runtime):
-        from builder.bundle import BuildError, build
-        from builder.serve import CSP_BY_RUNTIME, BundleServer
+        from .build import BuildError, build
+        from .build.serve import CSP_BY_RUNTIME, BundleServer
         key = (str(game_dir), runtime)
         if key not in self._servers:
             if (game_dir / "ttminis-loader.js").exists():      # already a bundle: serve it as is
@@ -141,8 +141,8 @@ def _ttminis_games(tmp_path_factory):
 
 
 def _fake_js():
-    from builder.bundle import WEB
-    return (WEB / "fake-ttminis.js").read_text(encoding="utf-8")
+    from .build.targets.html import FAKE
+    return FAKE.read_text(encoding="utf-8")
 
 
 def _setup_script(setup):

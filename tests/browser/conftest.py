@@ -14,8 +14,9 @@ from pathlib import Path
 
 import pytest
 
-from builder.bundle import WEB, build
-from builder.serve import CSP_BY_RUNTIME, BundleServer
+from ttminis.build import build
+from ttminis.build.serve import CSP_BY_RUNTIME, BundleServer
+from ttminis.build.targets.html import FAKE
 
 HERE = Path(__file__).parent
 RUNTIMES = ["pyodide", "brython"]
@@ -110,7 +111,7 @@ def _harness_pages(browser, harness_bundles):
         servers.append(server)
         context = browser.new_context()
         context.add_init_script(script=CSP_WATCH)
-        context.add_init_script(path=str(WEB / "fake-ttminis.js"))
+        context.add_init_script(path=str(FAKE))
         pages[runtime] = Harness(runtime, context.new_page(), server.url)
     yield pages
     for server in servers:

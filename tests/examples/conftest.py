@@ -4,5 +4,6 @@ is ``examples/shop`` (``ttminis_game`` in pyproject.toml)."""
 import sys
 from pathlib import Path
 
-SHOP = Path(__file__).resolve().parents[2] / "examples" / "shop"
+REPO = Path(__file__).resolve().parents[2]
+SHOP = REPO / "examples" / "shop"
 sys.path.insert(0, str(SHOP))     # shop.py, the game's rules, is plain Python

@@ -1,10 +1,14 @@
 """examples/shop built by build.py and played in headless Chromium, for each runtime."""
 import contextlib
+from pathlib import Path
 
 import pytest
 
-from builder.bundle import REPO, WEB, build
-from builder.serve import CSP_BY_RUNTIME, TIKTOK_SDK_URL, BundleServer
+from ttminis.build import build
+from ttminis.build.serve import CSP_BY_RUNTIME, TIKTOK_SDK_URL, BundleServer
+from ttminis.build.targets.html import FAKE
+
+REPO = Path(__file__).resolve().parents[2]
 
 pytestmark = pytest.mark.browser
 RUNTIMES = ["pyodide", "brython"]
@@ -39,7 +43,7 @@ def _load(server, context, route_sdk):
                             "'securitypolicyviolation', e => window.__csp.push(e.blockedURI));")
     if route_sdk == "fake":
         context.route(TIKTOK_SDK_URL, lambda route: route.fulfill(
-            path=str(WEB / "fake-ttminis.js"), content_type="text/javascript"))
+            path=str(FAKE), content_type="text/javascript"))
     elif route_sdk == "abort":
         context.route(TIKTOK_SDK_URL, lambda route: route.abort())
     page = context.new_page()

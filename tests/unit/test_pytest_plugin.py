@@ -18,7 +18,7 @@ def test_a_session_without_browser_fixtures_imports_no_browser_tooling(tmp_path)
             assert 1 + 1 == 2
 
         def test_nothing_heavy_was_imported():
-            heavy = [m for m in ("playwright", "selenium", "builder") if m in sys.modules]
+            heavy = [m for m in ("playwright", "selenium", "ttminis.build") if m in sys.modules]
             assert heavy == []
     """)
     assert result.returncode == 0, result.stdout + result.stderr

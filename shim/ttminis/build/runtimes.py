@@ -138,20 +138,25 @@ def _download(artifact: Artifact, downloads: Path, log) -> None:
                    "--disable-pip-version-check", "--progress-bar", "off",
                    "-d", tmp, f"{artifact.name}=={artifact.version}"]
         label = f"{artifact.name} {artifact.version} via {artifact.client}"
-        try:
-            _run_with_progress(cmd, Path(tmp), label, log)
-        except FileNotFoundError:
-            raise FetchError(f"cannot fetch {label}: '{cmd[0]}' is not installed") from None
+        run_with_progress(cmd, Path(tmp), label, log)
         produced = Path(tmp) / artifact.package_file
         if not produced.exists():
             raise FetchError(f"{label}: the client did not produce {artifact.package_file}")
         shutil.move(str(produced), downloads / artifact.package_file)
 
 
-def _run_with_progress(cmd, watch: Path, label: str, log) -> None:
-    """Run a registry client, drawing a one-line progress display (bytes and seconds) meanwhile."""
+def run_with_progress(cmd, watch: Path, label: str, log, cwd=None) -> None:
+    """Run a registry client, drawing a one-line progress display (bytes and seconds) meanwhile.
+
+    Example::
+
+        run_with_progress(["npm", "ci"], folder, "Node tools", print, cwd=folder)
+    """
     start = time.monotonic()
-    proc = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    try:
+        proc = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, cwd=cwd)
+    except FileNotFoundError:
+        raise FetchError(f"cannot fetch {label}: '{cmd[0]}' is not installed") from None
     done = threading.Event()
 
     def draw():
@@ -203,8 +208,10 @@ def _write(path: Path, data: bytes) -> None:
 
 
 if __name__ == "__main__":
-    for art in RUNTIMES.values():
-        try:
+    from . import node    # the Node tools too: `python -m ttminis.build.runtimes` fetches everything
+    try:
+        for art in RUNTIMES.values():
             print(ensure(art))
-        except FetchError as e:
-            sys.exit(f"error: {e}")
+        print(node.tools())
+    except FetchError as e:
+        sys.exit(f"error: {e}")

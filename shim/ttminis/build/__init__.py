@@ -1,0 +1,36 @@
+"""Host side: a game folder -> an offline package for a target. Never copied into a game.
+
+Exports:
+    build(game_dir, out=None, *, target="html", runtime="pyodide", dev=False, client_key="", log=print)
+        -> BuildResult (``out``, ``target``, ``runtime``, ``dev``)
+    BuildError, BuildResult, make_zip
+
+Example::
+
+    from ttminis.build import build
+    result = build("examples/shop", runtime="brython", dev=True)
+    print(result.out)          # ./dist/shop
+"""
+from __future__ import annotations
+
+from . import targets
+from .package import BuildError, check_game_dir, make_zip
+from .targets import BuildResult
+
+__all__ = ["build", "BuildError", "BuildResult", "make_zip"]
+
+
+def build(game_dir, out=None, *, target="html", runtime="pyodide", dev=False, client_key="",
+          log=print) -> BuildResult:
+    """Build the game in ``game_dir`` for ``target``; returns what was made and where.
+
+    Example::
+
+        build("examples/shop", "dist/shop-preview", dev=True)
+    """
+    try:
+        module = targets.load(target)
+    except ValueError as e:
+        raise BuildError(str(e)) from None
+    return module.build(check_game_dir(game_dir), out, runtime=runtime, dev=dev,
+                        client_key=client_key, log=log)
