@@ -23,7 +23,7 @@ chromium:
 	    --no-install-recommends chromium chromium-driver; }
 
 runtimes: $(VENV)/.installed
-	$(PY) -m ttminis.build.runtimes
+	$(PY) -m ttminis.build
 
 demo: runtimes
 	$(PY) build.py $(GAME) --runtime $(RUNTIME) --dev --zip --serve --port $(PORT)

@@ -205,13 +205,3 @@ def _extract(artifact: Artifact, package: Path, folder: Path) -> None:
 def _write(path: Path, data: bytes) -> None:
     path.parent.mkdir(parents=True, exist_ok=True)
     path.write_bytes(data)
-
-
-if __name__ == "__main__":
-    from . import node    # the Node tools too: `python -m ttminis.build.runtimes` fetches everything
-    try:
-        for art in RUNTIMES.values():
-            print(ensure(art))
-        print(node.tools())
-    except FetchError as e:
-        sys.exit(f"error: {e}")
