@@ -38,6 +38,11 @@ def sdk_root():
     return get(window, "TTMinis")
 
 
+def global_value(name):
+    """The JS global ``name``, or None when undefined or null."""
+    return get(window, name)
+
+
 def _nullish(value):
     return value is None or value is NULL or value is UNDEFINED
 

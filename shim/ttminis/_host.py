@@ -33,6 +33,14 @@ def sdk_root():
     return _root
 
 
+globals_ = {}   # what a test puts in the "global scope" (see ``global_value``)
+
+
+def global_value(name):
+    """The stand-in for a JS global: ``globals_[name]``, or None."""
+    return globals_.get(name)
+
+
 def get(obj, name):
     if isinstance(obj, dict):
         return obj.get(name)

@@ -40,8 +40,13 @@ def install_dispatcher(dispatch):
 
 
 def sdk_root():
-    root = getattr(js, "TTMinis", None)
-    return None if root is None or root is jsnull else root
+    return global_value("TTMinis")
+
+
+def global_value(name):
+    """The JS global ``name``, or None when undefined or null."""
+    value = getattr(js, name, None)
+    return None if value is jsnull else value
 
 
 def get(obj, name):

@@ -6,6 +6,7 @@
     NULL                                   what None inside a list must become for JS
     install_dispatcher(dispatch)           where every callback(call_id, kind) is delivered
     sdk_root()                             the global ``TTMinis`` object, or None (looked up per call)
+    global_value(name)                     any other JS global, or None
     get(obj, name)                         a property, or None for undefined/null
     is_function(value) / same(a, b)     a callable? / the same JS object?
     invoke(obj, name, args)                obj[name](*args); a throw becomes ``errors.SDKThrew``

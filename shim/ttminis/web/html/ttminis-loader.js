@@ -27,6 +27,7 @@
     timings: { start: performance.now() }
   };
   window.ttminisLoader = loader;
+  globalThis.ttminisTarget = "html";   // read once by ttminis/target.py
 
   var overlay, bar, label, errorBox;
   function buildOverlay() {
