@@ -1,8 +1,9 @@
 """Host side: a game folder -> an offline package for a target. Never copied into a game.
 
 Exports:
-    build(game_dir, out=None, *, target="html", runtime="pyodide", dev=False, client_key="", log=print)
-        -> BuildResult (``out``, ``target``, ``runtime``, ``dev``)
+    build(game_dir, out=None, *, target="html", runtime="pyodide", dev=False, client_key="", log=print,
+          **target_options) -> BuildResult (``out``, ``target``, ``runtime``, ``dev``)
+        target_options go to the target: native takes ``app_id`` and ``probe``
     BuildError, BuildResult, make_zip
 
 Example::
@@ -21,16 +22,19 @@ __all__ = ["build", "BuildError", "BuildResult", "make_zip"]
 
 
 def build(game_dir, out=None, *, target="html", runtime="pyodide", dev=False, client_key="",
-          log=print) -> BuildResult:
+          log=print, **target_options) -> BuildResult:
     """Build the game in ``game_dir`` for ``target``; returns what was made and where.
 
     Example::
 
         build("examples/shop", "dist/shop-preview", dev=True)
+        build("examples/shop", target="native", app_id="tt0123456789")
     """
     try:
         module = targets.load(target)
     except ValueError as e:
         raise BuildError(str(e)) from None
+    if target_options.get("probe"):
+        game_dir = module.PROBE_GAME
     return module.build(check_game_dir(game_dir), out, runtime=runtime, dev=dev,
-                        client_key=client_key, log=log)
+                        client_key=client_key, log=log, **target_options)

@@ -32,7 +32,7 @@ def main(argv=None) -> int:
                         help="the game folder (main.py, modules, assets/, requirements.txt, "
                              "minigame.config.json); default: examples/shop in a checkout")
     parser.add_argument("--target", choices=TARGET_NAMES, default="html")
-    parser.add_argument("--out", help="output folder (default: dist/<game> in the current folder)")
+    parser.add_argument("--out", help="output folder (default: dist/<game>, or dist/<game>-native, in the current folder)")
     parser.add_argument("--runtime", choices=sorted(runtimes.RUNTIMES), default="pyodide")
     parser.add_argument("--dev", action="store_true",
                         help="add the fake TikTok SDK (used only when no real SDK is present) "
@@ -41,21 +41,31 @@ def main(argv=None) -> int:
     parser.add_argument("--serve", action="store_true",
                         help="serve the bundle on 127.0.0.1 with TikTok's strict CSP")
     parser.add_argument("--port", type=int, default=8000, help="port for --serve (default 8000)")
-    parser.add_argument("--client-key", default="", help="your app's clientKey for TTMinis.game.init")
+    parser.add_argument("--client-key", default="", help="your app's clientKey for TTMinis.game.init (html)")
+    parser.add_argument("--app-id", default="", help="your app's appid for project.config.json (native)")
+    parser.add_argument("--probe", action="store_true",
+                        help="with --target native: build the device probe instead of a game")
     args = parser.parse_args(argv)
+    if args.probe and args.target != "native":
+        parser.error("--probe needs --target native")
     game_dir = args.game_dir
     if game_dir is None:
         if not DEFAULT_GAME.is_dir():
             parser.error("give the game folder (the folder that holds your game's main.py)")
         game_dir = DEFAULT_GAME
 
+    options = {"app_id": args.app_id, "probe": args.probe} if args.target == "native" else {}
     try:
         result = build(game_dir, args.out, target=args.target, runtime=args.runtime, dev=args.dev,
-                       client_key=args.client_key)
+                       client_key=args.client_key, **options)
     except (BuildError, runtimes.FetchError) as e:
         print(f"error: {e}", file=sys.stderr)
         return 2
 
+    if result.target == "native":
+        print(f"\nBuilt {result.out} (native runtime, {result.runtime})")
+        print("\n".join(result.report))
+        return _finish(args, result)
     lines, total_raw, _total_gz = compliance.size_table(result.out)
     print(f"\nBuilt {result.out} ({result.runtime}{', dev' if result.dev else ''})")
     print("\n".join(lines))
@@ -74,14 +84,19 @@ def main(argv=None) -> int:
         print(f"  warn  {total_raw / 2**20:.1f} MB exceeds the native runtime's 30 MB total")
     if report.failures:
         return 1
+    return _finish(args, result)
 
+
+def _finish(args, result) -> int:
     if args.zip:
         zip_path = make_zip(result.out, result.out.parent / f"{result.out.name}.zip")
         size = zip_path.stat().st_size
         print(f"\nWrote {zip_path} ({size / 2**20:.2f} MB)")
         if size > compliance.MAX_ZIP_BYTES:
             print("  warn  over TikTok's 200 MB upload limit")
-    if args.serve:
+    if args.serve and result.target == "native":
+        print("\n  note  --serve serves html bundles; run a native package with ttminis's simulator")
+    elif args.serve:
         server = BundleServer(result.out, CSP_BY_RUNTIME[result.runtime], args.port)
         print(f"\nServing {result.out} at {server.url}  (Ctrl+C to stop)", flush=True)
         try:
