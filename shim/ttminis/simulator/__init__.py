@@ -149,6 +149,9 @@ class Session:
     def wait_for(self, expr: str, timeout: float = 60):
         """Wait until the JS expression is truthy (checked inside Node every few ms); returns its value.
 
+        Raises SimulatorError at the timeout, or at once if the package reports an error (uncaught, or
+        console.error) while the expression is still false.
+
         Example::
 
             session.wait_for("ttminisLoader.state === 'ready'", timeout=30)

@@ -31,9 +31,14 @@ def on_touch(event):
 
 
 game.on_touch_start(on_touch)
-
 hidden = []
-game.on_hide(lambda payload: hidden.append(True))
+
+
+@game.on_hide
+def pause(payload):
+    hidden.append(payload)
+    js.GameGlobal.gameHidden = len(hidden)
+
 
 result = {
     "target": target.NAME,

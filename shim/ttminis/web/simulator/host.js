@@ -14,7 +14,8 @@
  *   start                          run game.js (the package's entry)
  *   eval {expr}                    the value of a JS expression in the realm (awaited if a promise);
  *                                  `TTMinisFake` names the fake's control object
- *   wait {expr, timeout_ms}        resolves when the expression is truthy (polled here, every few ms)
+ *   wait {expr, timeout_ms}        resolves when the expression is truthy (polled here, every few ms);
+ *                                  fails early if the package reports an error meanwhile
  *   touch {type, touches, changed} deliver onTouchStart/Move/End/Cancel ({id, x, y} points)
  *   trigger {event, payload}       fire the fake's listeners (Show, Hide, ...)
  *   frame                          the on-screen canvas as PNG (base64), or null before it exists
@@ -112,7 +113,7 @@ function compileModule(rel) {
     return vm.compileFunction(source, ["exports", "require", "module"], {
       parsingContext: context, filename: rel, importModuleDynamically: dynamicImport });
   } catch (error) {
-    if (error instanceof SyntaxError && /import statement|export|import\.meta|outside a module/.test(error.message)) {
+    if (error && error.name === "SyntaxError" && /import statement|'export'|import\.meta|outside a module/.test(error.message)) {
       violation("es-module-syntax", `${rel}: ${error.message} (load JavaScript with CommonJS require)`);
     }
     throw error;
@@ -254,7 +255,7 @@ function loadSubpackage(name, progress, done) {
   const steps = [0.25, 0.5, 0.75, 1];
   let i = 0;
   const tick = () => {
-    progress(Math.round(total * steps[i]), total);
+    progress(Math.round(total * steps[i]), total, steps[i] * 100);
     i += 1;
     if (i < steps.length) setTimeout(tick, 2);
     else {
@@ -331,8 +332,16 @@ function plain(value) {
   return JSON.parse(JSON.stringify(value, (key, v) => (typeof v === "bigint" ? Number(v) : v)) ?? "null");
 }
 
+function problems() {
+  return report.errors.map((e) => `${e.where}: ${e.error}`).concat(
+    report.console.filter((c) => c.level === "error").map((c) => c.text));
+}
+
+// Resolves once `expr` is truthy; rejects at the timeout, or as soon as the package reports a new error
+// (uncaught, or console.error) while the expression is still false.
 function wait(expr, timeout) {
   const deadline = now() + timeout;
+  const seen = problems().length;
   return new Promise((resolve, reject) => {
     const check = () => {
       let value;
@@ -342,12 +351,9 @@ function wait(expr, timeout) {
         value = false;
       }
       if (value) return resolve(plain(value));
-      if (now() > deadline) {
-        const last = report.errors.slice(-1).map((e) => e.error).concat(
-          report.console.filter((c) => c.level === "error").slice(-3).map((c) => c.text));
-        return reject(new Error(`timed out after ${timeout} ms waiting for ${expr}` +
-                                (last.length ? `; last errors: ${last.join(" | ")}` : "")));
-      }
+      const fresh = problems().slice(seen);
+      if (fresh.length) return reject(new Error(`while waiting for ${expr} the package reported: ${fresh.join(" | ")}`));
+      if (now() > deadline) return reject(new Error(`timed out after ${timeout} ms waiting for ${expr}`));
       setTimeout(check, 5);
     };
     check();

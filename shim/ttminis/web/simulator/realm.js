@@ -324,8 +324,8 @@
       onProgressUpdate: function (fn) { listeners.push(fn); },
       offProgressUpdate: function (fn) { listeners = listeners.filter(function (f) { return f !== fn; }); }
     };
-    host.loadSubpackage(String(options.name), function (written, expected) {
-      var event = { progress: Math.round(written / expected * 100), totalBytesWritten: written,
+    host.loadSubpackage(String(options.name), function (written, expected, percent) {
+      var event = { progress: percent, totalBytesWritten: written,
                     totalBytesExpectedToWrite: expected };
       listeners.slice().forEach(function (fn) { guarded(fn, [event], "onProgressUpdate"); });
     }, function (error) {
