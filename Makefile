@@ -1,7 +1,7 @@
 # The README's two commands: `make demo` (build and preview the example game) and `make test`.
 # Both set up what they need on a fresh Debian machine: a venv with ttminis and its test extras,
 # the pinned runtimes (fetched with npm/pip, hash-checked, cached in ~/.cache/ttminis), and for
-# the tests Debian's chromium and chromium-driver.
+# the tests Debian's chromium, chromium-driver and JavaScriptCore's jsc shell.
 PYTHON ?= python3
 VENV := .venv
 PY := $(VENV)/bin/python
@@ -10,7 +10,7 @@ GAME ?= examples/shop
 RUNTIME ?= pyodide
 PORT ?= 8000
 
-.PHONY: demo test chromium runtimes bench
+.PHONY: demo test chromium jsc runtimes bench
 
 $(VENV)/.installed: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -22,13 +22,19 @@ chromium:
 	  $(SUDO) apt-get update -qq && DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq \
 	    --no-install-recommends chromium chromium-driver; }
 
+# JavaScriptCore's shell (the engine TikTok uses on iOS): the native package is also booted on it.
+jsc:
+	@command -v jsc >/dev/null || { \
+	  $(SUDO) apt-get update -qq && DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq \
+	    --no-install-recommends libjavascriptcoregtk-4.0-bin; }
+
 runtimes: $(VENV)/.installed
 	$(PY) -m ttminis.build
 
 demo: runtimes
 	$(PY) build.py $(GAME) --runtime $(RUNTIME) --dev --zip --serve --port $(PORT)
 
-test: chromium runtimes
+test: chromium jsc runtimes
 	$(PY) -m pytest
 
 bench: chromium runtimes

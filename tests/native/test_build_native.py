@@ -162,3 +162,19 @@ def test_our_own_javascript_passes_them(game_package):
 def test_sizes_are_megabytes_of_10_to_the_6(game_package):
     lines = measure(game_package, []).lines()
     assert MB == 1_000_000 and "4 MB" in lines[1]
+
+
+def test_the_device_probe_builds_and_runs_in_the_simulator(tmp_path, capsys):
+    assert main(["--target", "native", "--probe", "--out", str(tmp_path / "probe")]) == 0
+    assert "Built" in capsys.readouterr().out
+    with Session(tmp_path / "probe") as session:
+        line = session.wait_for("GameGlobal.probePython")
+        assert line.startswith("Python 3.14.") and "native target" in line
+        results = {r["name"]: r for r in session.eval("ttminisProbe.results")}
+        assert session.violations == []
+    assert not results["WebAssembly global"]["ok"] and not results["fetch"]["ok"]   # the strict realm
+    assert results["TTWebAssembly .wasm.br"]["ok"] and results["exported Global"]["ok"]
+    assert results["new TTWebAssembly.Instance (synchronous)"]["ok"]
+    assert results["TTWebAssembly.instantiate(.wasm)"]["detail"].startswith("resolves to {module, instance}")
+    assert "compiled in" in results["98 small wasm files from one subpackage"]["detail"]
+    assert "MB allocated" in results["WebAssembly memory"]["detail"]

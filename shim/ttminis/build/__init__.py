@@ -34,7 +34,7 @@ def build(game_dir, out=None, *, target="html", runtime="pyodide", dev=False, cl
         module = targets.load(target)
     except ValueError as e:
         raise BuildError(str(e)) from None
-    if target_options.get("probe"):
+    if target_options.get("probe"):       # the device probe is a game of its own (native only)
         game_dir = module.PROBE_GAME
     return module.build(check_game_dir(game_dir), out, runtime=runtime, dev=dev,
                         client_key=client_key, log=log, **target_options)

@@ -49,7 +49,7 @@ def main(argv=None) -> int:
     if args.probe and args.target != "native":
         parser.error("--probe needs --target native")
     game_dir = args.game_dir
-    if game_dir is None:
+    if game_dir is None and not args.probe:
         if not DEFAULT_GAME.is_dir():
             parser.error("give the game folder (the folder that holds your game's main.py)")
         game_dir = DEFAULT_GAME

@@ -26,7 +26,7 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-from .. import native_checks, native_layout, native_pyodide, runtimes
+from .. import native_checks, native_layout, native_probe, native_pyodide, runtimes
 from ..package import WEB, BuildError, OutputFolder, default_out, game_files, requirement_files, shim_files
 from ..native_layout import MAIN_LIMIT, SLACK, Part
 from . import BuildResult
@@ -72,8 +72,7 @@ def build(game_dir: Path, out=None, runtime="pyodide", dev=False, client_key="",
                       "ttminis/boot.js": (NATIVE / "boot.js").read_bytes(),
                       "ttminis/pyodide-native.js": parts.bundle.read_bytes()}
         if probe:
-            main_files["game.js"] = (PROBE_GAME / "game.js").read_bytes()
-            main_files.update(_probe_files())
+            main_files.update(native_probe.main_files())
         room = MAIN_LIMIT - SLACK - sum(len(d) for d in main_files.values())
         archives = native_layout.pack_code(code, room)
         main_files["ttminis/game-code.zip"] = archives[0]
@@ -84,6 +83,8 @@ def build(game_dir: Path, out=None, runtime="pyodide", dev=False, client_key="",
         subpackages[0].files[RUNTIME_ROOT + "pyodide.asm.wasm.br"] = parts.wasm_br.read_bytes()
         for name, data in parts.modules.items():
             subpackages[0].files[f"{RUNTIME_ROOT}wasm/{name}"] = data
+        if probe:
+            subpackages[0].files.update(native_probe.runtime_files(log))
         subpackages[1].files[STDLIB_ROOT + "python_stdlib.zip"] = parts.stdlib.read_bytes()
         code_paths = ["ttminis/game-code.zip"]
         for i, archive in enumerate(archives[1:], start=1):
@@ -118,7 +119,7 @@ def build(game_dir: Path, out=None, runtime="pyodide", dev=False, client_key="",
 
         sizes = native_layout.measure(staging, [(p.name, p.root) for p in subpackages])
         checks = native_checks.scan(staging, own=["game.js", "ttminis/boot.js", "ttminis/config.js"]
-                                    + (["ttminis/probe.js"] if probe else []),
+                                    + (["ttminis/probe.js", "ttminis/probe-es2022.js"] if probe else []),
                                     runtime=["ttminis/pyodide-native.js"], log=log)
         failures = sizes.failures + checks.failures
         if failures:
@@ -166,11 +167,6 @@ def _config(parts, subpackages, code_paths, asset_paths) -> str:
     }
     return ("// Made by ttminis (build.py --target native): what this package holds and where.\n"
             "module.exports = " + json.dumps(config, indent=1, sort_keys=True) + ";\n")
-
-
-def _probe_files() -> dict:
-    from .. import native_probe
-    return native_probe.files()
 
 
 def _json(value) -> bytes:

@@ -31,14 +31,14 @@ function sdk() {
   return globalThis.TTMinis && globalThis.TTMinis.game;
 }
 
-// The on-screen canvas: the first createCanvas() call's, shared by the error screen and the game.
-function screenKeeper() {
+// The on-screen canvas: the first createCanvas() call's, shared by the error screen and the game. Once
+// this is installed, the game's own first createCanvas() call gets that canvas even if ttminis took it first.
+var keeper = null;
+function keepScreen() {
+  if (keeper) return;
   var game = sdk();
-  var keeper = { canvas: null };
-  if (!game || typeof game.createCanvas !== "function") {
-    keeper.get = function () { return null; };
-    return keeper;
-  }
+  keeper = { canvas: null, get: function () { return null; } };
+  if (!game || typeof game.createCanvas !== "function") return;
   var original = game.createCanvas;
   var gameHasScreen = false;
   keeper.get = function () {
@@ -50,7 +50,12 @@ function screenKeeper() {
     gameHasScreen = true;
     return keeper.get();
   };
-  return keeper;
+}
+
+/** The on-screen canvas (the first createCanvas() call's), for ttminis's own drawing; null without an SDK. */
+function screenCanvas() {
+  keepScreen();
+  return keeper.get();
 }
 
 function wrapLines(ctx, text, width) {
@@ -154,7 +159,7 @@ function runMain(pyodide) {
 /** Boot the game described by `config` (ttminis/config.js). Returns ttminisLoader. */
 function boot(config) {
   globalThis.ttminisTarget = "native";
-  var screen = screenKeeper();
+  keepScreen();
   var started = now();
   var loader = {
     target: "native", runtime: "pyodide", state: "loading", progress: 0, errors: [], pyodide: null,
@@ -178,7 +183,7 @@ function boot(config) {
     if (loader.state !== "ready") loader.state = "error";
     loader.errors.push(title + "\n" + detail);
     console.error("[ttminis] " + title + "\n" + detail);
-    drawError(screen.get(), title, detail);
+    drawError(screenCanvas(), title, detail);
   }
   loader.reportError = function (text) { showError("Python error", trimTraceback(text)); };
   loader.assetPath = function (path) { return config.assets[path] || path; };
@@ -231,4 +236,4 @@ function boot(config) {
   return loader;
 }
 
-module.exports = { boot: boot, drawError: drawError };
+module.exports = { boot: boot, drawError: drawError, screenCanvas: screenCanvas, wrapLines: wrapLines };
