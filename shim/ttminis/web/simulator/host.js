@@ -376,6 +376,7 @@ let running = false;
 function start() {
   if (running) throw new Error("start: the package is already running");
   running = true;
+  report.startedAt = Date.now();
   const entry = vm.runInContext("require", context);
   try {
     entry("game.js");

@@ -11,7 +11,7 @@
  * fake plus minimal native APIs; the canvas keeps no pixels), TTWebAssembly (by path) — after removing the
  * shell's own functions (print, read, load, performance, WebAssembly, ...), runs game.js, waits until
  * `ttminisLoader` is no longer loading, and prints one JSON line: {state, progress, timings, errors,
- * console, uncaught, result}.
+ * console, uncaught, result, canvases, elapsed, startedAt (epoch ms when game.js was required)}.
  */
 (function (shell) {
   "use strict";
@@ -211,6 +211,7 @@
   var result = globalThis.__ttminisResult;
   delete globalThis.__ttminisSetup;
   delete globalThis.__ttminisResult;
+  var startedAt = Date.now();
   try {
     globalThis.require("game.js");
   } catch (e) {
@@ -222,7 +223,7 @@
     try { value = result(fake); } catch (e) { value = "result() threw: " + show(e); }
     shell.print(JSON.stringify({ state: state, progress: loader.progress, timings: loader.timings,
                                  errors: loader.errors, console: log, uncaught: uncaught, result: value,
-                                 canvases: canvases, elapsed: Math.round(now()) }));
+                                 canvases: canvases, elapsed: Math.round(now()), startedAt: startedAt }));
     shell.quit(0);
   }
   (function check() {
