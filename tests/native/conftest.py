@@ -4,8 +4,11 @@ The minimal game (``game/``) draws on ``TTMinis.game.createCanvas()`` through ``
 ``broken_game/`` raises in main.py. Each is built once per session; booting Pyodide takes seconds, so the
 suites share one running session per package where the tests only read what it did.
 """
+import base64
+import hashlib
 import json
 import shutil
+import zipfile
 from pathlib import Path
 
 import pytest
@@ -22,9 +25,29 @@ def native_dist(tmp_path_factory):
     return tmp_path_factory.mktemp("native-dist")
 
 
+def tiny_wheel(folder: Path) -> Path:
+    """A pure-Python wheel made here (``native_req``), so a requirement needs no network."""
+    wheel = folder / "native_req-1.0-py3-none-any.whl"
+    files = {"native_req.py": b'VALUE = "from a pure-Python requirement"\n',
+             "native_req-1.0.dist-info/METADATA": b"Metadata-Version: 2.1\nName: native-req\nVersion: 1.0\n",
+             "native_req-1.0.dist-info/WHEEL": b"Wheel-Version: 1.0\nGenerator: tests\nRoot-Is-Purelib: true\n"
+                                               b"Tag: py3-none-any\n"}
+    record = "".join(f"{name},sha256={base64.urlsafe_b64encode(hashlib.sha256(data).digest()).rstrip(b'=').decode()},"
+                     f"{len(data)}\n" for name, data in files.items())
+    files["native_req-1.0.dist-info/RECORD"] = (record + "native_req-1.0.dist-info/RECORD,,\n").encode()
+    with zipfile.ZipFile(wheel, "w") as zf:
+        for name, data in files.items():
+            zf.writestr(name, data)
+    return wheel
+
+
 @pytest.fixture(scope="session")
 def game_package(native_dist):
-    return build(HERE / "game", native_dist / "game-native", target="native", app_id="tt0123456789",
+    """The minimal game with a requirements.txt naming a local pure-Python wheel, built for native."""
+    game = native_dist / "game"
+    shutil.copytree(HERE / "game", game, ignore=shutil.ignore_patterns("__pycache__"))
+    (game / "requirements.txt").write_text(f"{tiny_wheel(native_dist)}\n")
+    return build(game, native_dist / "game-native", target="native", app_id="tt0123456789",
                  log=lambda *_: None).out
 
 

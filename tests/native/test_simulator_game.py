@@ -20,6 +20,12 @@ def test_main_py_runs_as_main_with_the_native_target(running_game):
     assert got["python"][:2] == [3, 14]
 
 
+def test_the_game_s_modules_and_requirements_are_importable(running_game):
+    got = result(running_game)
+    assert got["bought"] == "bought"                               # shopping.py, a module of the game
+    assert got["requirement"] == "from a pure-Python requirement"  # native_req, from requirements.txt
+
+
 def test_a_successful_and_a_failing_pay_through_the_fake(running_game):
     got = result(running_game)
     assert got["bought"] == "bought"

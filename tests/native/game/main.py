@@ -7,6 +7,7 @@ import sys
 
 import js
 
+from native_req import VALUE as REQUIREMENT     # a pure-Python requirement (requirements.txt in the tests)
 from shopping import buy
 from ttminis import game, target
 
@@ -44,6 +45,7 @@ result = {
     "target": target.NAME,
     "python": list(sys.version_info[:3]),
     "name": __name__,
+    "requirement": REQUIREMENT,
     "bought": await buy("order-1"),           # created by the test before the game starts
     "missing": await buy("order-missing"),    # never created: the fake answers 20011002
 }

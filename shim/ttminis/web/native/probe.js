@@ -6,7 +6,8 @@
  *   the standard WebAssembly global and WebAssembly GC; TTWebAssembly with .wasm and .wasm.br, the shape of
  *   instantiate()'s result, a synchronous `new TTWebAssembly.Instance`, exported Globals, ~100 small wasm
  *   files compiled from one subpackage; TextDecoder, TextEncoder, performance, crypto, queueMicrotask, fetch,
- *   XMLHttpRequest; newer JavaScript syntax; how much WebAssembly memory it can allocate.
+ *   XMLHttpRequest; newer JavaScript syntax; how much WebAssembly memory it can allocate; how long a nested
+ *   setTimeout(0) takes (every awaited Python call waits at least that long).
  *
  * If what Pyodide needs holds, it then boots Python exactly as a game does (boot.js), and the probe's main.py
  * adds the Python version and how long the start took. Written for old engines too: ES5 plus Promise.
@@ -83,6 +84,20 @@ function settle(name, promise) {
   });
 }
 
+// Pyodide's event loop schedules each asyncio step with setTimeout(0) here (no MessageChannel or
+// setImmediate): its real delay is the floor of every awaited call.
+function timerFloor() {
+  return new Promise(function (resolve) {
+    var count = 0;
+    var t0 = now();
+    (function tick() {
+      count += 1;
+      if (count > 20) return resolve((now() - t0) / 20);
+      setTimeout(tick, 0);
+    })();
+  });
+}
+
 function loadRuntimeSubpackage() {
   return new Promise(function (resolve, reject) {
     TTMinis.game.loadSubpackage({ name: "ttminis-runtime", success: resolve, fail: function (r) {
@@ -131,7 +146,10 @@ function run(config) {
   });
   if (!TT) return finish(config, started, needs);
 
-  return loadRuntimeSubpackage().then(function () {
+  return timerFloor().then(function (ms) {
+    record("setTimeout(0), nested x20", true, ms.toFixed(2) + " ms each (the floor of one awaited call)");
+    return loadRuntimeSubpackage();
+  }).then(function () {
     return settle("TTWebAssembly.instantiate(.wasm)", TT.instantiate(PROBE_DIR + "add.wasm", {}).then(function (r) {
       var instance = r && r.instance ? r.instance : r;
       return "resolves to " + (r && r.instance && r.module ? "{module, instance}" : "an Instance") +
