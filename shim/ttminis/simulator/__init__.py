@@ -33,6 +33,7 @@ from __future__ import annotations
 
 import base64
 import json
+import os
 import queue
 import shutil
 import subprocess
@@ -78,7 +79,7 @@ class Session:
         self.user_data.mkdir(parents=True, exist_ok=True)
         config = {"package": str(self.package), "mode": "strict" if strict else "lenient",
                   "userData": str(self.user_data), "fake": str(FAKE), "realm": str(REALM)}
-        env = {"NODE_PATH": str(node.tools()), "PATH": "/usr/bin:/bin"}
+        env = {**os.environ, "NODE_PATH": str(node.tools())}
         self._process = subprocess.Popen(
             [node.node_binary(), "--experimental-vm-modules", str(HOST), json.dumps(config)],
             stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=env,
