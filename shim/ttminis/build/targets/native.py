@@ -6,7 +6,7 @@ Exports:
 
 The package (default ``dist/<game>-native/``)::
 
-    game.js                      the entry: boots Python, runs main.py (web/native/game.js)
+    game.js                      the entry: ttminis/boot.js with ttminis/config.js
     game.json                    deviceOrientation, subpackages [{name, root}]
     project.config.json          appid (--app-id; a placeholder and a warning without it)
     ttminis/boot.js, config.js   the boot (web/native/boot.js) and what this build decided
@@ -40,6 +40,7 @@ ORIENTATIONS = ("portrait", "landscape")
 BOOT_TIMEOUT_S = 60
 RUNTIME_ROOT = "ttminis-runtime/"
 STDLIB_ROOT = "ttminis-stdlib/"
+RUNTIME_JS = "ttminis/pyodide-native.js"
 GAME_JS = ('// Made by ttminis (build.py --target native): boots Python (Pyodide) and runs main.py.\n'
            'require("./ttminis/boot.js").boot(require("./ttminis/config.js"));\n')
 
@@ -47,6 +48,8 @@ GAME_JS = ('// Made by ttminis (build.py --target native): boots Python (Pyodide
 def build(game_dir: Path, out=None, runtime="pyodide", dev=False, client_key="", log=print, app_id="",
           probe=False) -> BuildResult:
     """Build ``game_dir`` into a native package at ``out`` (default ``./dist/<game>-native``).
+
+    ``dev`` and ``client_key`` are html options: on native the SDK is TikTok's own, preloaded.
 
     Example::
 
@@ -57,56 +60,16 @@ def build(game_dir: Path, out=None, runtime="pyodide", dev=False, client_key="",
     out = Path(out) if out else default_out(game_dir, "-native")
     orientation = _orientation(game_dir)
     folder = OutputFolder(out, game_dir, {"target": "native", "runtime": runtime, "probe": probe})
-    runtime_dir = runtimes.ensure(runtimes.PYODIDE, log=log)
-    parts = native_pyodide.prepare(runtime_dir, log=log)
-    code = [(rel.as_posix(), path.read_bytes()) for rel, path in game_files(game_dir)]
-    code += [(rel.as_posix(), path.read_bytes()) for rel, path in shim_files(runtime)]
-    code += [(rel.as_posix(), data) for rel, data in requirement_files(game_dir, log)]
-    assets = sorted((path.relative_to(game_dir).as_posix(), path)
-                    for path in (game_dir / "assets").rglob("*")
-                    if path.is_file() and not any(p.startswith(".") for p in path.relative_to(game_dir).parts)
-                    ) if (game_dir / "assets").is_dir() else []
+    parts = native_pyodide.prepare(runtimes.ensure(runtimes.PYODIDE, log=log), log=log)
+    code, assets = _game_inputs(game_dir, runtime, log)
+    if not app_id:
+        log("[ttminis] warning: no --app-id given: project.config.json holds a placeholder appid; "
+            "TikTok's upload needs your app's real one")
 
     with folder as staging:
-        main_files = {"game.js": GAME_JS.encode(),
-                      "ttminis/boot.js": (NATIVE / "boot.js").read_bytes(),
-                      "ttminis/pyodide-native.js": parts.bundle.read_bytes()}
-        if probe:
-            main_files.update(native_probe.main_files())
-        room = MAIN_LIMIT - SLACK - sum(len(d) for d in main_files.values())
-        archives = native_layout.pack_code(code, room)
-        main_files["ttminis/game-code.zip"] = archives[0]
-        room -= len(archives[0])
-        kept, moved = native_layout.place_assets(assets, max(0, room))
-
-        subpackages = [Part("ttminis-runtime", RUNTIME_ROOT), Part("ttminis-stdlib", STDLIB_ROOT)]
-        subpackages[0].files[RUNTIME_ROOT + "pyodide.asm.wasm.br"] = parts.wasm_br.read_bytes()
-        for name, data in parts.modules.items():
-            subpackages[0].files[f"{RUNTIME_ROOT}wasm/{name}"] = data
-        if probe:
-            subpackages[0].files.update(native_probe.runtime_files(log))
-        subpackages[1].files[STDLIB_ROOT + "python_stdlib.zip"] = parts.stdlib.read_bytes()
-        code_paths = ["ttminis/game-code.zip"]
-        for i, archive in enumerate(archives[1:], start=1):
-            part = Part(f"ttminis-code-{i}", f"ttminis-code-{i}/")
-            part.files[f"{part.root}game-code.zip"] = archive
-            code_paths.append(f"{part.root}game-code.zip")
-            subpackages.append(part)
-        asset_paths = {}
-        for i, group in enumerate(moved, start=1):
-            part = Part(f"ttminis-assets-{i}", f"ttminis-assets-{i}/")
-            for rel, path in group:
-                part.files[part.root + rel] = path.read_bytes()
-                asset_paths[rel] = part.root + rel
-            subpackages.append(part)
-
-        config = _config(parts, subpackages, code_paths, asset_paths)
-        main_files["ttminis/config.js"] = config.encode()
+        main_files, kept, subpackages = _plan(parts, code, assets, probe, log)
         main_files["game.json"] = _json({"deviceOrientation": orientation,
                                          "subpackages": [{"name": p.name, "root": p.root} for p in subpackages]})
-        if not app_id:
-            log("[ttminis] warning: no --app-id given: project.config.json holds a placeholder appid; "
-                "TikTok's upload needs your app's real one")
         main_files["project.config.json"] = _json({"appid": app_id or PLACEHOLDER_APP_ID,
                                                    "projectname": game_dir.name, "compileType": "game"})
         for rel, data in main_files.items():
@@ -116,24 +79,72 @@ def build(game_dir: Path, out=None, runtime="pyodide", dev=False, client_key="",
         for part in subpackages:
             for rel, data in part.files.items():
                 _write(staging / rel, data)
-
         sizes = native_layout.measure(staging, [(p.name, p.root) for p in subpackages])
-        checks = native_checks.scan(staging, own=["game.js", "ttminis/boot.js", "ttminis/config.js"]
-                                    + (["ttminis/probe.js", "ttminis/probe-es2022.js"] if probe else []),
-                                    runtime=["ttminis/pyodide-native.js"], log=log)
+        own = [name for name in main_files if name.endswith(".js") and name != RUNTIME_JS]
+        checks = native_checks.scan(staging, own=own, runtime=[RUNTIME_JS], log=log)
         failures = sizes.failures + checks.failures
         if failures:
             raise BuildError("the native package breaks TikTok's rules:\n  " + "\n  ".join(failures))
 
-    report = ["", "Sizes (as the files sit; MB = 10^6 bytes):", *sizes.lines(), "",
-              "Native runtime checks:"]
+    report = ["", "Sizes (as the files sit; MB = 10^6 bytes):", *sizes.lines(), "", "Native runtime checks:"]
     report += [f"  note  {note}" for note in checks.notes]
     report.append("  ok    CommonJS only (no import/export, no import()); our own JS uses no eval, Function() "
                   "or string timers; WebAssembly by path")
     if not app_id:
         report.append(f"  warn  appid is the placeholder {PLACEHOLDER_APP_ID!r}: pass --app-id before uploading")
-    return BuildResult(out=folder.out, target="native", runtime=runtime, dev=dev, report=report,
-                       sizes=sizes)
+    return BuildResult(out=folder.out, target="native", runtime=runtime, dev=dev, report=report, sizes=sizes)
+
+
+def _game_inputs(game_dir: Path, runtime: str, log):
+    """(code, assets): code is [(relative path, bytes)] for the code archives (the game's files, ttminis,
+    the requirements); assets [(relative path, Path)] under assets/, shipped as files."""
+    code = [(rel.as_posix(), path.read_bytes()) for rel, path in game_files(game_dir)]
+    code += [(rel.as_posix(), path.read_bytes()) for rel, path in shim_files(runtime)]
+    code += [(rel.as_posix(), data) for rel, data in requirement_files(game_dir, log)]
+    assets = []
+    if (game_dir / "assets").is_dir():
+        for path in sorted((game_dir / "assets").rglob("*")):
+            rel = path.relative_to(game_dir)
+            if path.is_file() and not any(part.startswith(".") for part in rel.parts):
+                assets.append((rel.as_posix(), path))
+    return code, assets
+
+
+def _plan(parts, code, assets, probe, log):
+    """What goes where: (main package files {path: bytes}, assets kept in it, [Part] subpackages)."""
+    main_files = {"game.js": GAME_JS.encode(),
+                  "ttminis/boot.js": (NATIVE / "boot.js").read_bytes(),
+                  RUNTIME_JS: parts.bundle.read_bytes()}
+    runtime = Part("ttminis-runtime", RUNTIME_ROOT)
+    runtime.files[RUNTIME_ROOT + "pyodide.asm.wasm.br"] = parts.wasm_br.read_bytes()
+    for name, data in parts.modules.items():
+        runtime.files[f"{RUNTIME_ROOT}wasm/{name}"] = data
+    if probe:
+        main_files.update(native_probe.main_files())
+        runtime.files.update(native_probe.runtime_files(log))
+    stdlib = Part("ttminis-stdlib", STDLIB_ROOT)
+    stdlib.files[STDLIB_ROOT + "python_stdlib.zip"] = parts.stdlib.read_bytes()
+    subpackages = [runtime, stdlib]
+
+    room = MAIN_LIMIT - SLACK - sum(len(d) for d in main_files.values())
+    archives = native_layout.pack_code(code, room)
+    main_files["ttminis/game-code.zip"] = archives[0]
+    code_paths = ["ttminis/game-code.zip"]
+    for i, archive in enumerate(archives[1:], start=1):
+        part = Part(f"ttminis-code-{i}", f"ttminis-code-{i}/")
+        part.files[f"{part.root}game-code.zip"] = archive
+        code_paths.append(f"{part.root}game-code.zip")
+        subpackages.append(part)
+    kept, moved = native_layout.place_assets(assets, max(0, room - len(archives[0])))
+    asset_paths = {}
+    for i, group in enumerate(moved, start=1):
+        part = Part(f"ttminis-assets-{i}", f"ttminis-assets-{i}/")
+        for rel, path in group:
+            part.files[part.root + rel] = path.read_bytes()
+            asset_paths[rel] = part.root + rel
+        subpackages.append(part)
+    main_files["ttminis/config.js"] = _config(parts, subpackages, code_paths, asset_paths).encode()
+    return main_files, kept, subpackages
 
 
 def _orientation(game_dir: Path) -> str:

@@ -16,8 +16,10 @@
  *                                  `TTMinisFake` names the fake's control object
  *   wait {expr, timeout_ms}        resolves when the expression is truthy (polled here, every few ms);
  *                                  fails early if the package reports an error meanwhile
- *   touch {type, touches, changed} deliver onTouchStart/Move/End/Cancel ({id, x, y} points)
+ *   touch {type, touches}          deliver onTouchStart/Move/End/Cancel: type start|move|end|cancel,
+ *                                  touches the changed {id, x, y} points (the host tracks which are down)
  *   trigger {event, payload}       fire the fake's listeners (Show, Hide, ...)
+ *   nextFrame                      resolves after the next animation frame ran (the frame count)
  *   frame                          the on-screen canvas as PNG (base64), or null before it exists
  *   report                         {violations, console, errors, canvases, subpackages, ...}
  *   close                          end the process
