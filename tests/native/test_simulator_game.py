@@ -1,5 +1,6 @@
 """The minimal game's native package in the strict simulator: real Pyodide, the one fake SDK, no DOM."""
 import json
+import shutil
 
 from ttminis.simulator import run_once
 
@@ -97,3 +98,15 @@ def test_with_the_undocumented_globals_present_it_still_compiles_no_wasm_from_by
     assert outcome.state == "ready" and outcome.ok, outcome.problems
     assert outcome.report["violations"] == []
     assert not [c for c in outcome.report["console"] if "Math.random" in c["text"]], "crypto is used when present"
+
+
+def test_a_boot_failure_shows_the_error_screen(game_package, tmp_path):
+    broken = tmp_path / "no-wasm"
+    shutil.copytree(game_package, broken)
+    (broken / "ttminis-runtime" / "pyodide.asm.wasm.br").unlink()
+    outcome = run_once(broken)
+    assert outcome.state == "error" and outcome.progress == 1
+    assert outcome.loader_errors[0].startswith("The game could not start")
+    assert "pyodide.asm.wasm.br" in outcome.loader_errors[0]
+    _, _, rows = decode(outcome.png)
+    assert close(rows[-5][-5], (0x1E, 0x1F, 0x24)), "the error screen, not a black one"

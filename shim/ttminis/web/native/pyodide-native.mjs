@@ -81,7 +81,7 @@ export async function startPyodide(options) {
       instantiatePath(options.wasmPath, imports).then(({ module, instance }) => {
         step("python");
         receive(instance, module);
-      }, (error) => {
+      }).catch((error) => {
         step(null);
         failInstantiate(error);
       });
