@@ -178,3 +178,12 @@ def test_the_device_probe_builds_and_runs_in_the_simulator(tmp_path, capsys):
     assert results["TTWebAssembly.instantiate(.wasm)"]["detail"].startswith("resolves to {module, instance}")
     assert "compiled in" in results["98 small wasm files from one subpackage"]["detail"]
     assert "MB allocated" in results["WebAssembly memory"]["detail"]
+
+
+def test_without_node_one_line_says_what_to_install(tmp_path, monkeypatch, capsys):
+    monkeypatch.delenv("TTMINIS_NODE", raising=False)
+    monkeypatch.setenv("PATH", str(tmp_path))          # no node, no npm
+    code = main([str(HERE / "game"), "--target", "native", "--out", str(tmp_path / "out")])
+    err = capsys.readouterr().err
+    assert code == 2
+    assert err.count("\n") == 1 and err.startswith("error: Node.js was not found: install Node.js 18")

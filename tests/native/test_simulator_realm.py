@@ -4,7 +4,7 @@ These packages are written by hand (a game.js and a game.json), so each test run
 """
 import pytest
 
-from ttminis.simulator import Session, SimulatorError, run_once
+from ttminis.simulator import Session, SimulatorError, run_once, simulate
 
 ECMASCRIPT = {
     "Object", "Function", "Array", "Number", "parseFloat", "parseInt", "Infinity", "NaN", "undefined", "Boolean",
@@ -164,3 +164,14 @@ def test_a_bad_expression_is_a_simulator_error(make_package):
 def test_not_a_native_package(tmp_path):
     with pytest.raises(SimulatorError, match="not a native package"):
         Session(tmp_path)
+
+
+def test_simulate_prints_what_one_run_did(make_package, tmp_path):
+    package = make_package({"game.js": READY + "var c = TTMinis.game.createCanvas(); c.getContext('2d').fillRect(0, 0, 9, 9);\n"
+                                               "console.log('hello'); try { eval('1'); } catch (e) {}"})
+    printed = []
+    assert simulate(package, png=tmp_path / "f.png", out=printed.append) == 1
+    text = "\n".join(printed)
+    assert "ready in the strict simulator" in text and "console.log: hello" in text
+    assert "FAIL  violation: eval: eval() was called" in text
+    assert (tmp_path / "f.png").read_bytes()[:4] == b"\x89PNG"
