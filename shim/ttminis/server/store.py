@@ -374,8 +374,8 @@ class Store:
             inserted = conn.execute(self._insert(grants).values(
                 trade_order_id=trade_order_id, order_id=order.order_id, open_id=order.open_id,
                 product_id=order.product_id, source=source, granted_at=now,
-            ).on_conflict_do_nothing(index_elements=["trade_order_id"])).rowcount
-            if inserted != 1:
+            ).on_conflict_do_nothing(index_elements=["trade_order_id"]).returning(grants.c.trade_order_id)).first()
+            if inserted is None:
                 return ALREADY_GRANTED
             conn.execute(update(orders).where(orders.c.order_id == order.order_id).values(
                 status="granted", trade_order_id=trade_order_id, is_sandbox=is_sandbox, granted_at=now,
@@ -407,8 +407,8 @@ class Store:
             inserted = conn.execute(self._insert(refunds).values(
                 trade_order_id=trade_order_id, event_time=event_time, content=content_text,
                 recorded_at=self.clock()).on_conflict_do_nothing(
-                index_elements=["trade_order_id", "event_time"])).rowcount
-            if inserted != 1:
+                index_elements=["trade_order_id", "event_time"]).returning(refunds.c.id)).first()
+            if inserted is None:
                 return False
             row = conn.execute(select(orders).where(orders.c.trade_order_id == trade_order_id)
                                .with_for_update()).mappings().first()

@@ -44,7 +44,7 @@ class RunningBackend:
 
 
 @contextlib.contextmanager
-def running_backend(fake, database_url: str, **settings):
+def running_backend(fake, database_url: str = "sqlite:///ttminis-orders.db", *, port: int = 0, **settings):
     """The reference backend on 127.0.0.1, talking to ``fake`` (a ``FakeTikTokServer``), which
     delivers its webhooks to it. ``settings`` override ``Settings`` fields (catalogue, grant, ...).
 
@@ -56,7 +56,7 @@ def running_backend(fake, database_url: str, **settings):
               "tiktok_api": fake.url, "catalogue": DEMO_CATALOGUE, **settings}
     config = Settings(**values)
     app = create_app(config)
-    with ServerThread(app) as server:
+    with ServerThread(app, port) as server:
         fake.webhook_urls.append(server.url + "/webhook")
         try:
             yield RunningBackend(server.url, app.state.store, config, app)
