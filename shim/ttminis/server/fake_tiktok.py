@@ -206,11 +206,14 @@ class FakeTikTokServer:
         self._send_event(REFUND_TRACEBACK, order, content)
 
     def release(self, reverse: bool = True):
-        """Send the held deliveries now (in reverse order by default)."""
+        """Send the held deliveries now, one after the other (in reverse order by default)."""
         with self._lock:
             held, self._held = self._held, []
-        for delivery in (reversed(held) if reverse else held):
-            self._server.loop.call_soon_threadsafe(self._start_delivery, delivery)
+        asyncio.run_coroutine_threadsafe(self._deliver_in_turn(held[::-1] if reverse else held), self._server.loop)
+
+    async def _deliver_in_turn(self, deliveries):
+        for delivery in deliveries:
+            await self._deliver(delivery)
 
     def retry_now(self):
         """Wake every delivery waiting for its next retry (instead of waiting out the backoff)."""
@@ -223,10 +226,12 @@ class FakeTikTokServer:
                        if d.trade_order_id == trade_order_id and d.event == event)
 
     def attempts(self, trade_order_id: str | None = None) -> list:
-        """Every delivery attempt: ``{trade_order_id, event, status, signed_at}`` (status None: no answer)."""
+        """Every delivery attempt in the order made: ``{trade_order_id, event, status, signed_at, at}``
+        (status None: no answer)."""
         with self._lock:
-            return [dict(a, trade_order_id=d.trade_order_id, event=d.event) for d in self.deliveries
-                    for a in d.attempts if trade_order_id in (None, d.trade_order_id)]
+            found = [dict(a, trade_order_id=d.trade_order_id, event=d.event) for d in self.deliveries
+                     for a in d.attempts if trade_order_id in (None, d.trade_order_id)]
+        return sorted(found, key=lambda a: a["at"])
 
     def settled(self) -> bool:
         """No delivery is still in progress (each was acknowledged or gave up), none held."""
