@@ -226,7 +226,7 @@ class FakeTikTokServer:
                        if d.trade_order_id == trade_order_id and d.event == event)
 
     def attempts(self, trade_order_id: str | None = None) -> list:
-        """Every delivery attempt in the order made: ``{trade_order_id, event, status, signed_at, at}``
+        """Every delivery attempt in the order made: ``{trade_order_id, event, status, signed_at, at, url}``
         (status None: no answer)."""
         with self._lock:
             found = [dict(a, trade_order_id=d.trade_order_id, event=d.event) for d in self.deliveries
@@ -301,7 +301,7 @@ class FakeTikTokServer:
                 except asyncio.TimeoutError:
                     pass
             if not urls:
-                status = None
+                status, url = None, None
             else:
                 now = int(time.time() - delivery.plan.late_by)
                 if delivery.first_signed_at is None or delivery.plan.timestamp == "fresh":
@@ -319,7 +319,8 @@ class FakeTikTokServer:
                 except httpx.HTTPError:
                     status = None
             with self._changed:
-                delivery.attempts.append({"status": status, "signed_at": delivery.first_signed_at, "at": time.time()})
+                delivery.attempts.append({"status": status, "signed_at": delivery.first_signed_at,
+                                          "at": time.time(), "url": url})
                 delivery.acknowledged = status == 200
                 delivery.gave_up = not delivery.acknowledged and attempt == len(self.retry_delays)
                 self._changed.notify_all()

@@ -61,7 +61,8 @@ def running_backend(fake, database_url: str = "sqlite:///ttminis-orders.db", *, 
         try:
             yield RunningBackend(server.url, app.state.store, config, app)
         finally:
-            fake.webhook_urls.remove(server.url + "/webhook")
+            if server.url + "/webhook" in fake.webhook_urls:
+                fake.webhook_urls.remove(server.url + "/webhook")
             app.state.store.close()
 
 
