@@ -93,7 +93,6 @@ def _demo(args):
     from .fake_tiktok import FakeTikTokServer
     from .testing import running_backend
     with FakeTikTokServer(port=args.fake_port, sandbox=True) as tiktok:
-        os.environ.setdefault("TIKTOK_CLIENT_KEY", tiktok.client_key)
         settings, _granted = _settings(args, client_key=tiktok.client_key, client_secret=tiktok.client_secret,
                                        tiktok_api=tiktok.url, sandbox=True)
         from dataclasses import asdict
