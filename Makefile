@@ -51,4 +51,4 @@ test: chromium postgres runtimes
 
 bench: chromium postgres runtimes
 	$(PY) bench/run.py
-	$(PY) -m ttminis.server postgres -- $(PY) bench/server_throughput.py
+	$(PY) -m ttminis.server postgres --durable -- $(PY) bench/server_throughput.py

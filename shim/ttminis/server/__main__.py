@@ -110,7 +110,7 @@ def _postgres(args):
     if not command:
         print("give the command to run after --", file=sys.stderr)
         return 2
-    with temporary_postgres() as url:
+    with temporary_postgres(durable=args.durable) as url:
         print(f"[ttminis] throwaway PostgreSQL at {url}", flush=True)
         return subprocess.call(command, env={**os.environ, "TTMINIS_TEST_POSTGRES_URL": url})
 
@@ -128,6 +128,7 @@ def main(argv=None) -> int:
     _add_backend_options(demo)
     demo.add_argument("--fake-port", type=int, default=8090)
     pg = commands.add_parser("postgres", help="run a command with a throwaway PostgreSQL")
+    pg.add_argument("--durable", action="store_true", help="fsync on (benchmarks); tests run with fsync off")
     pg.add_argument("command", nargs=argparse.REMAINDER)
     args = parser.parse_args(argv)
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s %(levelname)s %(message)s")

@@ -82,11 +82,11 @@ def postgres_available() -> bool:
 
 
 @contextlib.contextmanager
-def temporary_postgres():
+def temporary_postgres(durable: bool = False):
     """A throwaway PostgreSQL server in a temporary folder on a free 127.0.0.1 port; yields its URL.
 
     As root it runs as the ``postgres`` user (PostgreSQL refuses to run as root). Stopped and
-    deleted on exit.
+    deleted on exit. ``durable=False`` (tests) runs it with ``fsync=off``; benchmarks want True.
 
     Example::
 
@@ -107,7 +107,7 @@ def temporary_postgres():
     quiet = {"stdout": subprocess.DEVNULL, "stderr": subprocess.PIPE, "check": True}
     subprocess.run(as_user + [_pg_bin("initdb"), "-D", str(data), "-U", "postgres", "--auth=trust",
                               "--no-sync", "-E", "UTF8"], **quiet)
-    options = f"-h 127.0.0.1 -p {port} -k {root} -c fsync=off -c max_connections=200"
+    options = f"-h 127.0.0.1 -p {port} -k {root} -c max_connections=200" + ("" if durable else " -c fsync=off")
     subprocess.run(as_user + [_pg_bin("pg_ctl"), "-D", str(data), "-o", options, "-l", str(root / "log"),
                               "-w", "start"], **quiet)
     try:
