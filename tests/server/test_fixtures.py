@@ -1,14 +1,6 @@
 """The server half's pytest fixtures, from a user's own session (the plugin is registered by
 installing ttminis): usable as documented, and imported only when used."""
-import subprocess
-import sys
-import textwrap
-
-
-def run_pytest(tmp_path, source, *args):
-    (tmp_path / "test_user.py").write_text(textwrap.dedent(source))
-    return subprocess.run([sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", *args,
-                           str(tmp_path / "test_user.py")], cwd=tmp_path, capture_output=True, text=True)
+from tests.unit.test_pytest_plugin import run_pytest
 
 
 def test_a_session_without_server_fixtures_imports_none_of_the_server_half(tmp_path):

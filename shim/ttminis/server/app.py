@@ -54,7 +54,9 @@ log = logging.getLogger("ttminis.server")
 class Settings:
     """The backend's configuration. ``from_env`` reads the secrets from the environment:
     ``TIKTOK_CLIENT_KEY``, ``TIKTOK_CLIENT_SECRET``; and, if set, ``TTMINIS_DATABASE_URL``,
-    ``TTMINIS_TIKTOK_API`` (the fake's URL in tests), ``TTMINIS_SANDBOX=1``.
+    ``TTMINIS_TIKTOK_API`` (the fake's URL in tests), ``TTMINIS_SANDBOX=1``,
+    ``TTMINIS_ALLOWED_ORIGINS`` (comma-separated origins for CORS; default ``*``: the game
+    authenticates with a bearer session token, never a cookie).
     """
     client_key: str
     client_secret: str = field(repr=False)
@@ -84,6 +86,8 @@ class Settings:
             values["database_url"] = env["TTMINIS_DATABASE_URL"]
         if env.get("TTMINIS_TIKTOK_API"):
             values["tiktok_api"] = env["TTMINIS_TIKTOK_API"]
+        if env.get("TTMINIS_ALLOWED_ORIGINS"):
+            values["allowed_origins"] = tuple(o.strip() for o in env["TTMINIS_ALLOWED_ORIGINS"].split(",") if o.strip())
         if env.get("TTMINIS_SANDBOX"):
             values["sandbox"] = env["TTMINIS_SANDBOX"] not in ("0", "false", "")
         values.update(overrides)
@@ -220,6 +224,9 @@ def create_app(settings: Settings, *, store: Store | None = None, api: TikTokAPI
         order = await run_in_threadpool(store.begin_order, open_id, product)
         try:
             token = await sweeper.access_token(open_id)
+            if token is None:
+                await run_in_threadpool(store.order_not_created, order.order_id, "failed", "no TikTok tokens")
+                raise _Problem(401, "not_signed_in", "sign in again: POST /login with a new code from game.login()")
             trade_order_id = await api.create_order(token, OrderRequest(
                 order_id=order.order_id, amount=order.amount, product_id=order.product_id,
                 product_name=order.product_name, quantity=order.quantity))
@@ -253,8 +260,13 @@ def create_app(settings: Settings, *, store: Store | None = None, api: TikTokAPI
         if event.client_key != settings.client_key:
             raise _Problem(400, "bad_webhook", "client_key is not this app's")
         if event.event == REDEEM_SUCCESS:
-            outcome = await (_confirm_stale(event) if stale else run_in_threadpool(
-                store.redeem, event.trade_order_id, order_id=event.order_id, is_sandbox=event.is_sandbox))
+            try:
+                outcome = await (_confirm_stale(event) if stale else run_in_threadpool(
+                    store.redeem, event.trade_order_id, order_id=event.order_id, is_sandbox=event.is_sandbox))
+            except Exception as e:     # rolled back: no 200, so TikTok delivers it again
+                log.error("grant of %s failed and was rolled back (TikTok will retry): %s: %s",
+                          event.trade_order_id, type(e).__name__, e)
+                raise _Problem(500, "grant_failed", "the grant failed and was rolled back; retry") from None
         elif event.event == REFUND_TRACEBACK:
             first = await run_in_threadpool(store.refund, event.trade_order_id, event.create_time,
                                             event.raw["content"], event.content)

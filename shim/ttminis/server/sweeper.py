@@ -25,7 +25,7 @@ import logging
 from starlette.concurrency import run_in_threadpool
 
 from .store import NOT_PAID
-from .tiktok_api import AccessTokenInvalid, TikTokAPIError
+from .tiktok_api import AccessTokenInvalid
 
 log = logging.getLogger("ttminis.server")
 NO_TOKENS = "no_tokens"
@@ -73,8 +73,8 @@ class Sweeper:
         for order in await run_in_threadpool(self.store.pending_orders, older_than):
             try:
                 outcome = await self.confirm(order)
-            except TikTokAPIError as e:
-                log.warning("sweeper: order %s not confirmed: %s", order.order_id, e)
+            except Exception as e:     # TikTok's error or the grant hook's: the next round tries again
+                log.warning("sweeper: order %s not confirmed: %s: %s", order.order_id, type(e).__name__, e)
                 outcome = "error"
             counts[outcome] = counts.get(outcome, 0) + 1
         return counts
