@@ -359,7 +359,9 @@ def _pay_at_order_book(fake, trade_order_id):
                                          {"trade_order_id": trade_order_id, "balance": fake.balance})
     except OSError as e:
         return False, _error(CODES["INTERNAL"], f"the fake order book did not answer: {e} (fake)")
-    if not answer.get("ok"):
+    if not isinstance(answer, dict) or not answer.get("ok"):
+        if not isinstance(answer, dict) or not isinstance(answer.get("error"), dict):
+            return False, _error(CODES["INTERNAL"], f"the fake order book answered {answer!r} (fake)")
         return False, {"error": answer["error"]}
     fake.balance -= answer["amount"]
     fake.orders[trade_order_id] = {"amount": answer["amount"], "status": "paid"}
@@ -410,8 +412,11 @@ def _set_loading_progress(fake, o):
 def _login(fake, o):
     fake.logins += 1
     if fake.order_book:
-        _status, answer, _header = _http("POST", fake.order_book + "/fake/login", {"open_id": fake.player})
-        return True, {"code": answer["code"], "isLogin": True}
+        try:
+            _status, answer, _header = _http("POST", fake.order_book + "/fake/login", {"open_id": fake.player})
+            return True, {"code": answer["code"], "isLogin": True}
+        except (OSError, KeyError, TypeError) as e:
+            return False, _error(CODES["INTERNAL"], f"the fake order book did not answer: {e} (fake)")
     return True, {"code": f"fake-login-code-{fake.logins}", "isLogin": True}
 
 

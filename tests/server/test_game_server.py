@@ -98,3 +98,12 @@ def test_bad_input_is_refused_before_anything_is_sent(ttminis_wallet, product_id
     with pytest.raises(error, match="product_id"):
         asyncio.run(server.create_order(product_id))
     assert ttminis_wallet.calls_of("request") == []
+
+
+def test_an_order_book_that_does_not_answer_fails_the_fakes_calls_clearly(ttminis_wallet):
+    ttminis_wallet.use_order_book("http://127.0.0.1:9")
+    with pytest.raises(TTMinisError, match="order book did not answer"):
+        ttminis_wallet.run(game.login)
+    with pytest.raises(TTMinisError, match="order book did not answer"):
+        ttminis_wallet.run(lambda: game.pay("tt-1"))
+    assert ttminis_wallet.balance == 100
