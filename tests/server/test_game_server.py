@@ -1,7 +1,5 @@
 """ttminis.game_server on the host: game code against a real backend over HTTP, through the
 CPython fake's ``request`` (``ttminis_wallet``), with the fake TikTok server's shared order book."""
-import asyncio
-
 import pytest
 
 from ttminis import TTMinisError, game
@@ -96,7 +94,7 @@ def test_a_missing_or_bad_url_is_refused_at_once(url):
 def test_bad_input_is_refused_before_anything_is_sent(ttminis_wallet, product_id, error):
     server = GameServer("http://127.0.0.1:9")
     with pytest.raises(error, match="product_id"):
-        asyncio.run(server.create_order(product_id))
+        ttminis_wallet.run(lambda: server.create_order(product_id))
     assert ttminis_wallet.calls_of("request") == []
 
 

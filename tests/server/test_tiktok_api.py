@@ -1,5 +1,4 @@
 """TikTokAPI against the fake TikTok server over real HTTP: typed results, typed errors, safe retries."""
-import asyncio
 import socket
 import threading
 
@@ -8,10 +7,12 @@ import pytest
 from ttminis.server.tiktok_api import (AccessTokenInvalid, DuplicateOrderId, InternalError, InvalidParameters,
                                        OAuthError, OrderNotFound, OrderOutcomeUnknown, OrderRequest, RateLimited,
                                        TikTokAPI, TikTokUnreachable)
+from ttminis.testing import FakeTikTok
 
 
 def run(coroutine):
-    return asyncio.run(coroutine)
+    """Await it in a fresh loop on a worker thread (a browser session keeps a loop in this one)."""
+    return FakeTikTok.run(lambda: coroutine)
 
 
 def api_for(tiktok, **options):
