@@ -293,3 +293,16 @@ def test_secrets_and_tokens_never_reach_the_logs(backend, tiktok, caplog):
     for secret in (tiktok.client_secret, tokens.access_token, tokens.refresh_token, player.session):
         assert secret not in caplog.text
     assert "webhook refused" in caplog.text
+
+
+def test_a_late_delivery_for_an_order_whose_trade_id_we_never_kept_is_confirmed_and_granted(backend, tiktok):
+    player = Player(backend, tiktok)
+    order = player.order()
+    with backend.store.engine.begin() as conn:      # as if we crashed between TikTok's create and our record
+        conn.execute(text("UPDATE ttminis_orders SET trade_order_id = NULL, status = 'creating'"))
+    tiktok.plan(late_by=3600)
+    tiktok.pay(order["trade_order_id"])
+    tiktok.wait_for(lambda: tiktok.acknowledged(order["trade_order_id"]))
+    assert log_lines(backend) == [("stale_granted",)]
+    assert backend.store.order(order["order_id"]).trade_order_id == order["trade_order_id"]
+    assert granted_items(backend) == [("player-1", "sword")]

@@ -27,6 +27,7 @@ Example::
 from __future__ import annotations
 
 import asyncio
+import dataclasses
 import json
 import logging
 import os
@@ -283,7 +284,11 @@ def create_app(settings: Settings, *, store: Store | None = None, api: TikTokAPI
     async def _confirm_stale(event):
         """Authentic but late (or replayed): grant only what TikTok's query confirms."""
         order = await run_in_threadpool(store.order_for_trade, event.trade_order_id)
-        if order is None or order.status != "pending":
+        if order is None and event.order_id:      # created at TikTok, but we crashed before keeping its id
+            order = await run_in_threadpool(store.order, event.order_id)
+            if order is not None and order.trade_order_id is None and order.status in ("creating", "abandoned"):
+                order = dataclasses.replace(order, trade_order_id=event.trade_order_id, status="pending")
+        if order is None or order.status != "pending" or order.trade_order_id != event.trade_order_id:
             return "stale_" + ("unknown_order" if order is None else order.status)
         try:
             return "stale_" + await sweeper.confirm(order)

@@ -65,7 +65,8 @@ class Sweeper:
             status = await self.api.query_order(token, order.trade_order_id)
         if not status.paid:
             return NOT_PAID
-        return await run_in_threadpool(self.store.redeem, order.trade_order_id, source="sweeper")
+        return await run_in_threadpool(self.store.redeem, order.trade_order_id, order_id=order.order_id,
+                                       source="sweeper")
 
     async def run_once(self, older_than: float = 60) -> dict:
         """Confirm every order pending for at least ``older_than`` seconds; returns outcome counts."""
