@@ -1,8 +1,8 @@
 """Host side: a game folder -> an offline package for a target. Never copied into a game.
 
 Exports:
-    build(game_dir, out=None, *, target="html", runtime="pyodide", dev=False, client_key="", log=print)
-        -> BuildResult (``out``, ``target``, ``runtime``, ``dev``)
+    build(game_dir, out=None, *, target="html", runtime="pyodide", dev=False, client_key="", log=print,
+          backend_url="", fake_tiktok_url="") -> BuildResult (``out``, ``target``, ``runtime``, ``dev``)
     BuildError, BuildResult, make_zip
 
 Example::
@@ -21,7 +21,7 @@ __all__ = ["build", "BuildError", "BuildResult", "make_zip"]
 
 
 def build(game_dir, out=None, *, target="html", runtime="pyodide", dev=False, client_key="",
-          log=print) -> BuildResult:
+          log=print, backend_url="", fake_tiktok_url="") -> BuildResult:
     """Build the game in ``game_dir`` for ``target``; returns what was made and where.
 
     Example::
@@ -32,5 +32,7 @@ def build(game_dir, out=None, *, target="html", runtime="pyodide", dev=False, cl
         module = targets.load(target)
     except ValueError as e:
         raise BuildError(str(e)) from None
+    urls = {name: value for name, value in (("backend_url", backend_url), ("fake_tiktok_url", fake_tiktok_url))
+            if value}     # only when given: a target without a backend option still builds plain games
     return module.build(check_game_dir(game_dir), out, runtime=runtime, dev=dev,
-                        client_key=client_key, log=log)
+                        client_key=client_key, log=log, **urls)

@@ -12,7 +12,7 @@ from pathlib import Path
 
 from . import build, compliance, runtimes
 from .package import BuildError, make_zip
-from .serve import CSP_BY_RUNTIME, BundleServer
+from .serve import BundleServer, csp_for, origin
 from .targets import TARGET_NAMES
 from .targets.html import OWN_JS
 
@@ -42,7 +42,19 @@ def main(argv=None) -> int:
                         help="serve the bundle on 127.0.0.1 with TikTok's strict CSP")
     parser.add_argument("--port", type=int, default=8000, help="port for --serve (default 8000)")
     parser.add_argument("--client-key", default="", help="your app's clientKey for TTMinis.game.init")
+    parser.add_argument("--backend-url", default="",
+                        help="your game server's URL, for ttminis.game_server (its origin must be a "
+                             "trusted https domain in your app's configuration; --serve allows it in the CSP)")
+    parser.add_argument("--fake-tiktok-url", default="",
+                        help="--dev: the fake SDK keeps its orders at this fake TikTok server "
+                             "(python -m ttminis.server fake-tiktok / demo)")
     args = parser.parse_args(argv)
+    for name in ("backend_url", "fake_tiktok_url"):
+        if getattr(args, name):
+            try:
+                origin(getattr(args, name))
+            except ValueError as e:
+                parser.error(f"--{name.replace('_', '-')}: {e}")
     game_dir = args.game_dir
     if game_dir is None:
         if not DEFAULT_GAME.is_dir():
@@ -51,7 +63,8 @@ def main(argv=None) -> int:
 
     try:
         result = build(game_dir, args.out, target=args.target, runtime=args.runtime, dev=args.dev,
-                       client_key=args.client_key)
+                       client_key=args.client_key, backend_url=args.backend_url,
+                       fake_tiktok_url=args.fake_tiktok_url)
     except (BuildError, runtimes.FetchError) as e:
         print(f"error: {e}", file=sys.stderr)
         return 2
@@ -70,6 +83,10 @@ def main(argv=None) -> int:
               " it cannot run under a CSP without 'unsafe-eval', which TikTok's rules forbid.")
     if not report.failures:
         print("  ok    our own files use no eval, Function() or string timers; all sources are local")
+    if args.backend_url:
+        print(f"  note  the game calls {origin(args.backend_url)}: declare it as a trusted domain in your "
+              "app's configuration" + ("" if args.backend_url.startswith("https://") else
+                                       " (TikTok accepts only https; http is for local previews)"))
     if total_raw > compliance.NATIVE_TOTAL_BYTES:
         print(f"  warn  {total_raw / 2**20:.1f} MB exceeds the native runtime's 30 MB total")
     if report.failures:
@@ -82,7 +99,8 @@ def main(argv=None) -> int:
         if size > compliance.MAX_ZIP_BYTES:
             print("  warn  over TikTok's 200 MB upload limit")
     if args.serve:
-        server = BundleServer(result.out, CSP_BY_RUNTIME[result.runtime], args.port)
+        server = BundleServer(result.out, csp_for(result.runtime, [args.backend_url, args.fake_tiktok_url]),
+                              args.port)
         print(f"\nServing {result.out} at {server.url}  (Ctrl+C to stop)", flush=True)
         try:
             server.serve_forever()
