@@ -1,7 +1,7 @@
 """Coin Shop: tap the coin to collect it; buy items with TikTok Beans. A ttminis example.
 
 Shows: silent login at start, a shop that shows what the player can afford (check_balance),
-buying with pay (orders from backend.py, the stand-in for your server), recharge, the balance
+buying through the game's server (backend.py: order, pay, wait for the server's grant), recharge, the balance
 page, a rewarded ad for bonus coins, pausing on onHide and resuming on onShow, and every error
 shown to the player in the game's own UI. The rules live in ``shop.py``; this file draws them.
 """
@@ -17,7 +17,7 @@ status_line.setAttribute("aria-live", "polite")
 status_line.className = "visually-hidden"
 window.document.body.appendChild(status_line)
 
-shop = Shop(create_order=backend.create_order)
+shop = Shop(backend.connect())
 coin = [120.0, 200.0, 2.2, 1.7]   # x, y, dx, dy
 buttons = []   # (x, y, w, h, action)
 

@@ -9,6 +9,11 @@ Fixtures:
     ttminis_game_dir  the game under test: a source folder (built once per session) or a bundle
                       made by ``build.py``; override this fixture to test another game
     ttminis_runtime   "pyodide" or "brython"; parametrize it to run a test on both
+    ttminis_fake_tiktok       the fake TikTok server over real HTTP on 127.0.0.1 (``ttminis[server]``)
+    ttminis_backend           the reference backend on a temporary database, wired to the fake
+                              TikTok server (which delivers its webhooks there)
+    ttminis_backend_database  that database's URL: a temporary SQLite file; override for PostgreSQL
+    ttminis_backend_settings  overrides for the backend's ``Settings`` (catalogue, grant, refund, sandbox)
 
 Options: ``--ttminis-game DIR`` (else the ``ttminis_game`` ini value, else the current folder),
 ``--ttminis-runtime``, ``--ttminis-chromium PATH``, ``--ttminis-chromedriver PATH``,
@@ -79,6 +84,51 @@ def ttminis_wallet():
     fake = testing.install()
     yield fake
     testing.uninstall()
+
+
+# -- the server half (pip install ttminis[server]) ----------------------------------------------------
+
+@pytest.fixture
+def ttminis_fake_tiktok():
+    """TikTok's server side over real HTTP on 127.0.0.1: OAuth, trade orders, signed webhooks.
+
+    Example::
+
+        def test_pay_delivers_the_webhook(ttminis_fake_tiktok, ttminis_backend):
+            ...
+            ttminis_fake_tiktok.pay(order["trade_order_id"])
+            ttminis_fake_tiktok.wait_for(lambda: ttminis_fake_tiktok.acknowledged(order["trade_order_id"]))
+    """
+    from .server.fake_tiktok import FakeTikTokServer
+    with FakeTikTokServer(retry_delays=(0.05, 0.1, 0.2, 0.4, 0.8)) as server:
+        yield server
+
+
+@pytest.fixture
+def ttminis_backend_database(tmp_path):
+    """The reference backend's database: a temporary SQLite file. Override to use PostgreSQL."""
+    return f"sqlite:///{tmp_path / 'ttminis-orders.db'}"
+
+
+@pytest.fixture
+def ttminis_backend_settings():
+    """Overrides for the backend's ``Settings`` (``catalogue``, ``grant``, ``refund``, ``sandbox``...)."""
+    return {}
+
+
+@pytest.fixture
+def ttminis_backend(ttminis_fake_tiktok, ttminis_backend_database, ttminis_backend_settings):
+    """The reference backend on 127.0.0.1 (``.url``, ``.store``), talking to ``ttminis_fake_tiktok``.
+
+    With ``ttminis_wallet``, game code reaches it over HTTP once the wallet is connected::
+
+        ttminis_wallet.use_order_book(ttminis_fake_tiktok.url)
+        ttminis_wallet.allow_requests(ttminis_backend.url)
+        server = GameServer(ttminis_backend.url)
+    """
+    from .server.testing import running_backend
+    with running_backend(ttminis_fake_tiktok, ttminis_backend_database, **ttminis_backend_settings) as backend:
+        yield backend
 
 
 # -- the game under test --------------------------------------------------------------------------

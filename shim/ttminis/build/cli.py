@@ -12,7 +12,7 @@ from pathlib import Path
 
 from . import build, compliance, runtimes
 from .package import BuildError, make_zip
-from .serve import CSP_BY_RUNTIME, BundleServer
+from .serve import BundleServer, csp_for, origin
 from .targets import TARGET_NAMES
 from .targets.html import OWN_JS
 
@@ -45,9 +45,21 @@ def main(argv=None) -> int:
     parser.add_argument("--app-id", default="", help="your app's appid for project.config.json (native)")
     parser.add_argument("--probe", action="store_true",
                         help="with --target native: build the device probe instead of a game")
+    parser.add_argument("--backend-url", default="",
+                        help="your game server's URL, for ttminis.game_server (its origin must be a "
+                             "trusted https domain in your app's configuration; --serve allows it in the CSP)")
+    parser.add_argument("--fake-tiktok-url", default="",
+                        help="--dev: the fake SDK keeps its orders at this fake TikTok server "
+                             "(python -m ttminis.server fake-tiktok / demo)")
     args = parser.parse_args(argv)
     if args.probe and args.target != "native":
         parser.error("--probe needs --target native")
+    for name in ("backend_url", "fake_tiktok_url"):
+        if getattr(args, name):
+            try:
+                origin(getattr(args, name))
+            except ValueError as e:
+                parser.error(f"--{name.replace('_', '-')}: {e}")
     game_dir = args.game_dir
     if game_dir is None and not args.probe:
         if not DEFAULT_GAME.is_dir():
@@ -57,7 +69,8 @@ def main(argv=None) -> int:
     options = {"app_id": args.app_id, "probe": args.probe} if args.target == "native" else {}
     try:
         result = build(game_dir, args.out, target=args.target, runtime=args.runtime, dev=args.dev,
-                       client_key=args.client_key, **options)
+                       client_key=args.client_key, backend_url=args.backend_url,
+                       fake_tiktok_url=args.fake_tiktok_url, **options)
     except (BuildError, runtimes.FetchError) as e:
         print(f"error: {e}", file=sys.stderr)
         return 2
@@ -65,6 +78,7 @@ def main(argv=None) -> int:
     if result.target == "native":
         print(f"\nBuilt {result.out} (native runtime, {result.runtime})")
         print("\n".join(result.report))
+        _backend_note(args)
         return _finish(args, result)
     lines, total_raw, _total_gz = compliance.size_table(result.out)
     print(f"\nBuilt {result.out} ({result.runtime}{', dev' if result.dev else ''})")
@@ -80,11 +94,19 @@ def main(argv=None) -> int:
               " it cannot run under a CSP without 'unsafe-eval', which TikTok's rules forbid.")
     if not report.failures:
         print("  ok    our own files use no eval, Function() or string timers; all sources are local")
+    _backend_note(args)
     if total_raw > compliance.NATIVE_TOTAL_BYTES:
         print(f"  warn  {total_raw / 2**20:.1f} MB exceeds the native runtime's 30 MB total")
     if report.failures:
         return 1
     return _finish(args, result)
+
+
+def _backend_note(args) -> None:
+    if args.backend_url:
+        print(f"  note  the game calls {origin(args.backend_url)}: declare it as a trusted domain in your "
+              "app's configuration" + ("" if args.backend_url.startswith("https://") else
+                                       " (TikTok accepts only https; http is for local previews)"))
 
 
 def _finish(args, result) -> int:
@@ -97,7 +119,8 @@ def _finish(args, result) -> int:
     if args.serve and result.target == "native":
         print("\n  note  --serve serves html bundles; run a native package with ttminis's simulator")
     elif args.serve:
-        server = BundleServer(result.out, CSP_BY_RUNTIME[result.runtime], args.port)
+        server = BundleServer(result.out, csp_for(result.runtime, [args.backend_url, args.fake_tiktok_url]),
+                              args.port)
         print(f"\nServing {result.out} at {server.url}  (Ctrl+C to stop)", flush=True)
         try:
             server.serve_forever()

@@ -2,12 +2,14 @@
 TikTok's DevTool browser mode and other webviews. Pyodide or Brython.
 
 Exports:
-    build(game_dir, out, runtime, dev, client_key, log) -> BuildResult
+    build(game_dir, out, runtime, dev, client_key, log, backend_url, fake_tiktok_url) -> BuildResult
 
 A bundle holds index.html, the loader, the runtime's files and the game:
   pyodide: pyodide/ (the 5 core files), app.zip (the game, ttminis and the game's requirements)
   brython: brython/brython.js, brython/brython_modules.js (only what the game imports), main.py
 plus assets/ and minigame.config.json. --dev builds add the fake SDK and a dev panel.
+``backend_url`` (the game's server, for ``ttminis.game_server``) goes on the loader's tag;
+``fake_tiktok_url`` (--dev only) points the fake SDK's order book at a fake TikTok server.
 """
 from __future__ import annotations
 
@@ -38,7 +40,8 @@ STARTER_CONFIG = {
 }
 
 
-def build(game_dir: Path, out=None, runtime="pyodide", dev=False, client_key="", log=print) -> BuildResult:
+def build(game_dir: Path, out=None, runtime="pyodide", dev=False, client_key="", log=print,
+          backend_url="", fake_tiktok_url="") -> BuildResult:
     """Build ``game_dir`` into an html bundle at ``out`` (default ``./dist/<game>``).
 
     Example::
@@ -47,12 +50,14 @@ def build(game_dir: Path, out=None, runtime="pyodide", dev=False, client_key="",
     """
     if runtime not in runtimes.RUNTIMES:
         raise BuildError(f"--runtime must be one of {', '.join(runtimes.RUNTIMES)}, got {runtime!r}")
+    if fake_tiktok_url and not dev:
+        raise BuildError("--fake-tiktok-url is for --dev builds only (the fake SDK is not in other builds)")
     out = Path(out) if out else default_out(game_dir)
     folder = OutputFolder(out, game_dir, {"target": "html", "runtime": runtime, "dev": dev})
     runtime_dir = runtimes.ensure(runtimes.RUNTIMES[runtime], log=log)
     requirements = requirement_files(game_dir, log)
     with folder as staging:
-        _write_page(staging, game_dir, runtime, dev, client_key)
+        _write_page(staging, game_dir, runtime, dev, client_key, backend_url, fake_tiktok_url)
         sources = list(game_files(game_dir)) + list(shim_files(runtime))
         if runtime == "pyodide":
             _pack_pyodide(staging, runtime_dir, sources, requirements)
@@ -61,19 +66,22 @@ def build(game_dir: Path, out=None, runtime="pyodide", dev=False, client_key="",
     return BuildResult(out=folder.out, target="html", runtime=runtime, dev=dev)
 
 
-def _write_page(out: Path, game_dir: Path, runtime: str, dev: bool, client_key: str) -> None:
+def _write_page(out: Path, game_dir: Path, runtime: str, dev: bool, client_key: str, backend_url="",
+                fake_tiktok_url="") -> None:
     dev_scripts = ""
     for name in ("ttminis-loader.js", "ttminis-loader.css"):
         shutil.copy2(HTML / name, out / name)
     if dev:
         shutil.copy2(FAKE, out / "fake-ttminis.js")
         shutil.copy2(HTML / "ttminis-dev-panel.js", out / "ttminis-dev-panel.js")
-        dev_scripts = ('<script src="fake-ttminis.js"></script>\n'
+        order_book = f' data-order-book="{html.escape(fake_tiktok_url, quote=True)}"' if fake_tiktok_url else ""
+        dev_scripts = (f'<script src="fake-ttminis.js"{order_book}></script>\n'
                        '<script src="ttminis-dev-panel.js"></script>\n')
     template = (HTML / "index.html").read_text(encoding="utf-8")
     (out / "index.html").write_text(template.format(
         title=html.escape(game_dir.name), dev_scripts=dev_scripts, runtime=runtime,
-        client_key=html.escape(client_key, quote=True)), encoding="utf-8")
+        client_key=html.escape(client_key, quote=True), backend_url=html.escape(backend_url, quote=True)),
+        encoding="utf-8")
     config = game_dir / "minigame.config.json"
     if config.exists():
         try:

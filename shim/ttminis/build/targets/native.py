@@ -46,10 +46,11 @@ GAME_JS = ('// Made by ttminis (build.py --target native): boots Python (Pyodide
 
 
 def build(game_dir: Path, out=None, runtime="pyodide", dev=False, client_key="", log=print, app_id="",
-          probe=False) -> BuildResult:
+          probe=False, backend_url="", fake_tiktok_url="") -> BuildResult:
     """Build ``game_dir`` into a native package at ``out`` (default ``./dist/<game>-native``).
 
     ``dev`` and ``client_key`` are html options: on native the SDK is TikTok's own, preloaded.
+    ``backend_url`` (the game's server, for ``ttminis.game_server``) becomes ``ttminisBackendUrl``.
 
     Example::
 
@@ -57,6 +58,9 @@ def build(game_dir: Path, out=None, runtime="pyodide", dev=False, client_key="",
     """
     if runtime != "pyodide":
         raise BuildError(BRYTHON_REFUSED)
+    if fake_tiktok_url:
+        raise BuildError("--fake-tiktok-url is for --dev html builds: a native package holds no fake SDK "
+                         "(in the simulator, call TTMinisFake.useOrderBook(url))")
     out = Path(out) if out else default_out(game_dir, "-native")
     orientation = _orientation(game_dir)
     folder = OutputFolder(out, game_dir, {"target": "native", "runtime": runtime, "probe": probe})
@@ -67,7 +71,7 @@ def build(game_dir: Path, out=None, runtime="pyodide", dev=False, client_key="",
             "TikTok's upload needs your app's real one")
 
     with folder as staging:
-        main_files, kept, subpackages = _plan(parts, code, assets, probe, log)
+        main_files, kept, subpackages = _plan(parts, code, assets, probe, backend_url, log)
         main_files["game.json"] = _json({"deviceOrientation": orientation,
                                          "subpackages": [{"name": p.name, "root": p.root} for p in subpackages]})
         main_files["project.config.json"] = _json({"appid": app_id or PLACEHOLDER_APP_ID,
@@ -110,7 +114,7 @@ def _game_inputs(game_dir: Path, runtime: str, log):
     return code, assets
 
 
-def _plan(parts, code, assets, probe, log):
+def _plan(parts, code, assets, probe, backend_url, log):
     """What goes where: (main package files {path: bytes}, assets kept in it, [Part] subpackages)."""
     main_files = {"game.js": GAME_JS.encode(),
                   "ttminis/boot.js": (NATIVE / "boot.js").read_bytes(),
@@ -143,7 +147,7 @@ def _plan(parts, code, assets, probe, log):
             part.files[part.root + rel] = path.read_bytes()
             asset_paths[rel] = part.root + rel
         subpackages.append(part)
-    main_files["ttminis/config.js"] = _config(parts, subpackages, code_paths, asset_paths).encode()
+    main_files["ttminis/config.js"] = _config(parts, subpackages, code_paths, asset_paths, backend_url).encode()
     return main_files, kept, subpackages
 
 
@@ -160,7 +164,7 @@ def _orientation(game_dir: Path) -> str:
     return value
 
 
-def _config(parts, subpackages, code_paths, asset_paths) -> str:
+def _config(parts, subpackages, code_paths, asset_paths, backend_url) -> str:
     modules = [{"path": f"{RUNTIME_ROOT}wasm/{name}", "hex": data.hex()} for name, data in parts.modules.items()]
     config = {
         "bootTimeout": BOOT_TIMEOUT_S,
@@ -175,6 +179,7 @@ def _config(parts, subpackages, code_paths, asset_paths) -> str:
         },
         "code": code_paths,
         "assets": asset_paths,
+        "backendUrl": backend_url,
     }
     return ("// Made by ttminis (build.py --target native): what this package holds and where.\n"
             "module.exports = " + json.dumps(config, indent=1, sort_keys=True) + ";\n")

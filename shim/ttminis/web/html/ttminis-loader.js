@@ -3,6 +3,8 @@
  *
  * Configured by data attributes on its <script> tag (inline scripts are forbidden by the CSP):
  *   data-runtime="pyodide|brython"  data-client-key="..."  data-boot-timeout="30"
+ *   data-backend-url="https://..."  (build.py --backend-url: globalThis.ttminisBackendUrl, read by
+ *                                    ttminis.game_server; the page's CSP must allow it in connect-src)
  *
  * 1. TikTok's SDK: uses a TTMinis already present (native runtime, or the fake in --dev builds),
  *    else loads TikTok's script; then TTMinis.game.init({clientKey}).
@@ -11,7 +13,8 @@
  * 3. Any failure (runtime that never starts, Python exception, SDK script missing) shows a readable
  *    error screen with the traceback and logs it to the console. Never a blank screen.
  *
- * `window.ttminisLoader` = { runtime, state, progress, ready (Promise), reportError(text), pyodide }
+ * `window.ttminisLoader` = { runtime, state, progress, ready (Promise), reportError(text), pyodide,
+ *                           request(options) }   (the game's HTTP on html: see below)
  */
 (function () {
   "use strict";
@@ -28,6 +31,34 @@
   };
   window.ttminisLoader = loader;
   globalThis.ttminisTarget = "html";   // read once by ttminis/target.py
+  if (script.dataset.backendUrl) globalThis.ttminisBackendUrl = script.dataset.backendUrl;
+
+  // TikTok's request() shape over fetch, for ttminis.game_server on html: resolves
+  // {statusCode, data, header} for any HTTP status (data parsed as JSON unless dataType "text");
+  // rejects {error: {error_code, error_msg, error_extra}} when nothing answered or `timeout` ms passed.
+  loader.request = function (options) {
+    var o = options || {};
+    var method = String(o.method || "GET").toUpperCase();
+    var body = o.data === undefined || o.data === null || method === "GET" ? undefined :
+      (typeof o.data === "string" ? o.data : JSON.stringify(o.data));
+    var controller = new AbortController();
+    var timer = o.timeout ? setTimeout(function () { controller.abort(); }, o.timeout) : null;
+    return fetch(o.url, { method: method, headers: o.header || {}, body: body, signal: controller.signal })
+      .then(function (r) {
+        return r.text().then(function (text) {
+          var data = text;
+          if (o.dataType !== "text") { try { data = JSON.parse(text); } catch (e) { data = text; } }
+          var header = {};
+          r.headers.forEach(function (value, key) { header[key] = value; });
+          return { statusCode: r.status, data: data, header: header };
+        });
+      })
+      .catch(function (e) {
+        var why = e && e.name === "AbortError" ? "no answer within " + o.timeout + " ms" : String(e && e.message || e);
+        return Promise.reject({ error: { error_code: -3, error_msg: "request:fail " + why, error_extra: { url: o.url } } });
+      })
+      .finally(function () { if (timer) clearTimeout(timer); });
+  };
 
   var overlay, bar, label, errorBox;
   function buildOverlay() {

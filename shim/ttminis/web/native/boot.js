@@ -2,8 +2,9 @@
  * ttminis boot for TikTok's native runtime (CommonJS; no DOM, no eval, no import(), no fetch).
  *
  * game.js calls boot(require("./ttminis/config.js")); the build wrote that config. In order:
- *   1. `ttminisTarget = "native"` (read once by ttminis/target.py) and `ttminisLoader`, the same object
- *      the html loader makes: {target, runtime, state, progress, errors, timings, ready, reportError, pyodide}.
+ *   1. `ttminisTarget = "native"` (read once by ttminis/target.py), `ttminisBackendUrl` when the build was
+ *      given --backend-url (ttminis.game_server), and `ttminisLoader`, the same object the html loader
+ *      makes: {target, runtime, state, progress, errors, timings, ready, reportError, pyodide}.
  *   2. Every subpackage is loaded with TTMinis.game.loadSubpackage, in parallel; their download progress
  *      (onProgressUpdate) drives TTMinis.game.setLoadingProgress up to 0.5.
  *   3. Pyodide starts from package files (pyodide-native.js: startPyodide, its steps timed), the game's code
@@ -159,6 +160,7 @@ function runMain(pyodide) {
 /** Boot the game described by `config` (ttminis/config.js). Returns ttminisLoader. */
 function boot(config) {
   globalThis.ttminisTarget = "native";
+  if (config.backendUrl) globalThis.ttminisBackendUrl = config.backendUrl;   // read by ttminis.game_server
   keepScreen();
   var started = now();
   var loader = {

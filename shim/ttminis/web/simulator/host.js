@@ -315,10 +315,12 @@ const realmApi = vm.runInContext(realmSource, context, { filename: "ttminis-simu
   noteAudio() { report.audio += 1; },
 });
 
-// The one fake SDK, loaded into the realm; its control object is kept out of the realm's globals.
-const fakeFactory = vm.compileFunction(fs.readFileSync(config.fake, "utf8"), ["queueMicrotask"], {
+// The one fake SDK, loaded into the realm; its control object is kept out of the realm's globals. The fake
+// is the host's code, not the package's: it gets Node's fetch (for useOrderBook/allowRequests) as a name of
+// its own, so the realm still has no fetch.
+const fakeFactory = vm.compileFunction(fs.readFileSync(config.fake, "utf8"), ["queueMicrotask", "fetch"], {
   parsingContext: context, filename: "ttminis-simulator/fake-ttminis.js" });
-fakeFactory(realmApi.queueMicrotask);
+fakeFactory(realmApi.queueMicrotask, fetch);
 const fake = vm.runInContext("globalThis.TTMinisFake", context);
 vm.runInContext("delete globalThis.TTMinisFake", context);
 fake.extend(realmApi.nativeApis);
