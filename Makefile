@@ -1,7 +1,8 @@
 # The README's two commands: `make demo` (build and preview the example game) and `make test`.
 # Both set up what they need on a fresh Debian machine: a venv with ttminis and its test extras
 # (the server half included), the pinned runtimes (fetched with npm/pip, hash-checked, cached in
-# ~/.cache/ttminis), and for the tests Debian's chromium, chromium-driver and postgresql.
+# ~/.cache/ttminis), and for the tests Debian's chromium, chromium-driver, postgresql and
+# JavaScriptCore's jsc shell (libjavascriptcoregtk-4.0-bin).
 # `make demo` runs the fake TikTok server and the reference backend (SQLite) beside the preview;
 # `make test` runs the suites against a throwaway PostgreSQL server it starts and stops
 # (TTMINIS_REQUIRE_POSTGRES=1: a missing server fails the PostgreSQL cases, never skips them).
@@ -15,7 +16,7 @@ PORT ?= 8000
 BACKEND_PORT ?= 8080
 FAKE_TIKTOK_PORT ?= 8090
 
-.PHONY: demo test chromium postgres runtimes bench
+.PHONY: demo test chromium jsc postgres runtimes bench
 
 $(VENV)/.installed: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -26,6 +27,12 @@ chromium:
 	@command -v chromium >/dev/null && command -v chromedriver >/dev/null || { \
 	  $(SUDO) apt-get update -qq && DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq \
 	    --no-install-recommends chromium chromium-driver; }
+
+# JavaScriptCore's shell (the engine TikTok uses on iOS): the native package is also booted on it.
+jsc:
+	@command -v jsc >/dev/null || { \
+	  $(SUDO) apt-get update -qq && DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq \
+	    --no-install-recommends libjavascriptcoregtk-4.0-bin; }
 
 # PostgreSQL's programs only: no default cluster, so apt starts no server of its own.
 postgres:
@@ -46,7 +53,7 @@ demo: runtimes
 	$(PY) build.py $(GAME) --runtime $(RUNTIME) --dev --zip --serve --port $(PORT) \
 	  --backend-url http://127.0.0.1:$(BACKEND_PORT) --fake-tiktok-url http://127.0.0.1:$(FAKE_TIKTOK_PORT)
 
-test: chromium postgres runtimes
+test: chromium jsc postgres runtimes
 	TTMINIS_REQUIRE_POSTGRES=1 $(PY) -m ttminis.server postgres -- $(PY) -m pytest
 
 bench: chromium postgres runtimes

@@ -2,7 +2,9 @@
 
 Exports:
     build(game_dir, out=None, *, target="html", runtime="pyodide", dev=False, client_key="", log=print,
-          backend_url="", fake_tiktok_url="") -> BuildResult (``out``, ``target``, ``runtime``, ``dev``)
+          backend_url="", fake_tiktok_url="", **target_options)
+        -> BuildResult (``out``, ``target``, ``runtime``, ``dev``)
+        target_options go to the target: native takes ``app_id`` and ``probe``
     BuildError, BuildResult, make_zip
 
 Example::
@@ -21,12 +23,13 @@ __all__ = ["build", "BuildError", "BuildResult", "make_zip"]
 
 
 def build(game_dir, out=None, *, target="html", runtime="pyodide", dev=False, client_key="",
-          log=print, backend_url="", fake_tiktok_url="") -> BuildResult:
+          log=print, backend_url="", fake_tiktok_url="", **target_options) -> BuildResult:
     """Build the game in ``game_dir`` for ``target``; returns what was made and where.
 
     Example::
 
         build("examples/shop", "dist/shop-preview", dev=True)
+        build("examples/shop", target="native", app_id="tt0123456789")
     """
     try:
         module = targets.load(target)
@@ -34,5 +37,7 @@ def build(game_dir, out=None, *, target="html", runtime="pyodide", dev=False, cl
         raise BuildError(str(e)) from None
     urls = {name: value for name, value in (("backend_url", backend_url), ("fake_tiktok_url", fake_tiktok_url))
             if value}     # only when given: a target without a backend option still builds plain games
+    if target_options.get("probe"):       # the device probe is a game of its own (native only)
+        game_dir = module.PROBE_GAME
     return module.build(check_game_dir(game_dir), out, runtime=runtime, dev=dev,
-                        client_key=client_key, log=log, **urls)
+                        client_key=client_key, log=log, **urls, **target_options)

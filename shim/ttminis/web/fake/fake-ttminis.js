@@ -31,6 +31,8 @@
  *   allowRequests(origin) let `request` reach that origin over real HTTP (fetch), as TikTok's
  *                         declared domains do; it answers {data, statusCode, header}
  *                         (both are configuration: reset() keeps them)
+ *   extend(add)           a host adds its own APIs: add(game, fake) runs on every TTMinis.game built
+ *                         (the native simulator's createCanvas, getFileSystemManager, ...)
  *
  * Error codes: TikTok's documented ones where they exist (20011002 order does not exist,
  * 20001003 tier id invalid, 40001000 invalid parameters, 50001000 internal error); the fake's own
@@ -407,6 +409,7 @@
     game.getMenuButtonBoundingClientRect = function () { return { left: 300, top: 48, width: 80, height: 32, right: 380, bottom: 80 }; };
     game.createRewardedVideoAd = function (o) { return makeAd("createRewardedVideoAd", o); };
     game.createInterstitialAd = function (o) { return makeAd("createInterstitialAd", o); };
+    extensions.forEach(function (add) { add(game, fake); });
     fake.unsupported.forEach(function (name) { delete game[name]; });
     return game;
   }
@@ -422,6 +425,12 @@
       callback(payload);
     });
   }
+
+  var extensions = [];
+  fake.extend = function (add) {
+    extensions.push(add);
+    if (fake.installed && !fake.legacy) add(globalThis.TTMinis.game, fake);
+  };
 
   fake.install = function (opts) {
     fake.legacy = !!(opts && opts.legacy);

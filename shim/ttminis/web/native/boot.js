@@ -1,0 +1,241 @@
+/*
+ * ttminis boot for TikTok's native runtime (CommonJS; no DOM, no eval, no import(), no fetch).
+ *
+ * game.js calls boot(require("./ttminis/config.js")); the build wrote that config. In order:
+ *   1. `ttminisTarget = "native"` (read once by ttminis/target.py), `ttminisBackendUrl` when the build was
+ *      given --backend-url (ttminis.game_server), and `ttminisLoader`, the same object the html loader
+ *      makes: {target, runtime, state, progress, errors, timings, ready, reportError, pyodide}.
+ *   2. Every subpackage is loaded with TTMinis.game.loadSubpackage, in parallel; their download progress
+ *      (onProgressUpdate) drives TTMinis.game.setLoadingProgress up to 0.5.
+ *   3. Pyodide starts from package files (pyodide-native.js: startPyodide, its steps timed), the game's code
+ *      archives are unpacked into the game folder, and main.py runs as __main__ with top-level await.
+ *      Progress reaches 1 only once main.py has run.
+ *   4. Any failure, and any Python exception ttminis reports later, is logged and drawn on the on-screen
+ *      canvas: the one the first TTMinis.game.createCanvas() call returns. The game's own first call still
+ *      gets that canvas, even if the error screen took it first; nothing else is taken from the game.
+ *      A failed boot also sets progress to 1, since TikTok's loading screen hides the canvas until then.
+ *   Assets the build moved into a subpackage: ttminisLoader.assetPath("assets/x.png") is their package path.
+ *
+ * Example (game.js):
+ *   require("./ttminis/boot.js").boot(require("./ttminis/config.js"));
+ */
+"use strict";
+
+var GAME_DIR = "/home/pyodide/game";
+
+function now() {
+  return globalThis.performance && typeof globalThis.performance.now === "function"
+    ? globalThis.performance.now() : Date.now();
+}
+
+function sdk() {
+  return globalThis.TTMinis && globalThis.TTMinis.game;
+}
+
+// The on-screen canvas: the first createCanvas() call's, shared by the error screen and the game. Once
+// this is installed, the game's own first createCanvas() call gets that canvas even if ttminis took it first.
+var keeper = null;
+function keepScreen() {
+  if (keeper) return;
+  var game = sdk();
+  keeper = { canvas: null, get: function () { return null; } };
+  if (!game || typeof game.createCanvas !== "function") return;
+  var original = game.createCanvas;
+  var gameHasScreen = false;
+  keeper.get = function () {
+    if (!keeper.canvas) keeper.canvas = original.call(game);
+    return keeper.canvas;
+  };
+  game.createCanvas = function () {
+    if (gameHasScreen) return original.apply(game, arguments);
+    gameHasScreen = true;
+    return keeper.get();
+  };
+}
+
+/** The on-screen canvas (the first createCanvas() call's), for ttminis's own drawing; null without an SDK. */
+function screenCanvas() {
+  keepScreen();
+  return keeper.get();
+}
+
+function wrapLines(ctx, text, width) {
+  var lines = [];
+  String(text).split("\n").forEach(function (line) {
+    line = line.replace(/\t/g, "    ");
+    if (line === "") { lines.push(""); return; }
+    while (line.length) {
+      var n = line.length;
+      while (n > 1 && ctx.measureText(line.slice(0, n)).width > width) n = Math.floor(n * 0.9);
+      var space = n < line.length ? line.lastIndexOf(" ", n) : -1;
+      if (space > n / 2) n = space + 1;
+      lines.push(line.slice(0, n));
+      line = line.slice(n);
+    }
+  });
+  return lines;
+}
+
+function drawError(canvas, title, detail) {
+  if (!canvas || typeof canvas.getContext !== "function") return false;
+  var ctx = canvas.getContext("2d");
+  if (!ctx) return false;
+  var width = canvas.width || 390;
+  var height = canvas.height || 844;
+  var scale = Math.max(1, width / 390);
+  var margin = 14 * scale;
+  ctx.fillStyle = "#1e1f24";
+  ctx.fillRect(0, 0, width, height);
+  ctx.fillStyle = "#ff6b6b";
+  ctx.font = "bold " + Math.round(17 * scale) + "px sans-serif";
+  ctx.fillText("The game hit an error", margin, margin + 18 * scale);
+  ctx.fillStyle = "#e8e8ea";
+  ctx.font = Math.round(11 * scale) + "px monospace";
+  var lineHeight = 14 * scale;
+  var y = margin + 46 * scale;
+  var lines = wrapLines(ctx, title + "\n\n" + detail, width - 2 * margin);
+  var room = Math.floor((height - y) / lineHeight);
+  if (lines.length > room) lines = lines.slice(0, 3).concat(["…"], lines.slice(lines.length - (room - 4)));
+  lines.forEach(function (line) {
+    ctx.fillText(line, margin, y);
+    y += lineHeight;
+  });
+  return true;
+}
+
+// Pyodide's own frames (running main.py for us) say nothing to the game's author.
+function trimTraceback(text) {
+  return String(text).replace(/  File "\/lib\/python\d+\.zip\/_pyodide\/[^\n]*\n(    [^\n]*\n)*/g, "");
+}
+
+function readPackageFile(path) {
+  return sdk().getFileSystemManager().readFileSync(path);
+}
+
+function loadSubpackages(list, onProgress) {
+  var total = list.reduce(function (sum, s) { return sum + s.bytes; }, 0) || 1;
+  var done = {};
+  function report() {
+    var sum = 0;
+    list.forEach(function (s) { sum += (done[s.name] || 0) * s.bytes; });
+    onProgress(sum / total);
+  }
+  return Promise.all(list.map(function (sub) {
+    return new Promise(function (resolve, reject) {
+      var task = sdk().loadSubpackage({
+        name: sub.name,
+        success: function () { done[sub.name] = 1; report(); resolve(); },
+        fail: function (result) {
+          reject(new Error("loadSubpackage(" + sub.name + ") failed: " + JSON.stringify(result)));
+        }
+      });
+      if (task && typeof task.onProgressUpdate === "function") {
+        task.onProgressUpdate(function (event) {
+          var fraction = event && event.totalBytesExpectedToWrite > 0
+            ? event.totalBytesWritten / event.totalBytesExpectedToWrite
+            : (event && event.progress > 1 ? event.progress / 100 : (event && event.progress) || 0);
+          done[sub.name] = Math.max(done[sub.name] || 0, Math.min(1, fraction));
+          report();
+        });
+      }
+    });
+  }));
+}
+
+function unpackCode(pyodide, archives) {
+  archives.forEach(function (archive) {
+    pyodide.unpackArchive(readPackageFile(archive), "zip", { extractDir: GAME_DIR });
+  });
+}
+
+function runMain(pyodide) {
+  pyodide.runPython("import sys\nsys.path.insert(0, " + JSON.stringify(GAME_DIR) + ")");
+  var source = pyodide.FS.readFile(GAME_DIR + "/main.py", { encoding: "utf8" });
+  var globals = pyodide.toPy({ __name__: "__main__", __file__: GAME_DIR + "/main.py" });
+  return pyodide.runPythonAsync(source, { globals: globals, filename: "main.py" }).finally(function () {
+    globals.destroy();
+  });
+}
+
+/** Boot the game described by `config` (ttminis/config.js). Returns ttminisLoader. */
+function boot(config) {
+  globalThis.ttminisTarget = "native";
+  if (config.backendUrl) globalThis.ttminisBackendUrl = config.backendUrl;   // read by ttminis.game_server
+  keepScreen();
+  var started = now();
+  var loader = {
+    target: "native", runtime: "pyodide", state: "loading", progress: 0, errors: [], pyodide: null,
+    timings: {}
+  };
+  globalThis.ttminisLoader = loader;
+
+  function progress(value) {
+    value = Math.max(loader.progress, Math.min(1, value));
+    loader.progress = value;
+    var game = sdk();
+    if (game && typeof game.setLoadingProgress === "function") {
+      try {
+        game.setLoadingProgress({ progress: value });
+      } catch (e) {
+        console.warn("[ttminis] setLoadingProgress:", e);
+      }
+    }
+  }
+  function showError(title, detail) {
+    if (loader.state !== "ready") loader.state = "error";
+    loader.errors.push(title + "\n" + detail);
+    console.error("[ttminis] " + title + "\n" + detail);
+    drawError(screenCanvas(), title, detail);
+  }
+  loader.reportError = function (text) { showError("Python error", trimTraceback(text)); };
+  loader.assetPath = function (path) { return config.assets[path] || path; };
+  function mark(name) {
+    loader.timings[name] = Math.round(now() - started);
+  }
+
+  var watchdog = setTimeout(function () {
+    if (loader.state === "loading") {
+      showError("The game could not start", "Python did not start within " + config.bootTimeout + " s.");
+    }
+  }, config.bootTimeout * 1000);
+
+  progress(0);
+  var runtime;
+  loader.ready = Promise.resolve().then(function () {
+    runtime = require("./pyodide-native.js");
+    mark("parsed");
+    return loadSubpackages(config.subpackages, function (fraction) { progress(0.5 * fraction); });
+  }).then(function () {
+    mark("subpackages");
+    var stepProgress = { modules: 0.55, stdlib: 0.6, instantiate: 0.65, python: 0.75 };
+    return runtime.start(Object.assign({}, config.runtime, {
+      readFile: readPackageFile,
+      onStep: function (name) { progress(stepProgress[name] || loader.progress); }
+    }));
+  }).then(function (started) {
+    loader.pyodide = started.pyodide;
+    loader.timings.pyodide = started.timings;
+    mark("runtime");
+    progress(0.85);
+    unpackCode(started.pyodide, config.code);
+    mark("files");
+    progress(0.9);
+    return runMain(started.pyodide);
+  }).then(function () {
+    mark("mainDone");
+    clearTimeout(watchdog);
+    if (loader.state !== "error") loader.state = "ready";
+    progress(1);
+    return loader;
+  }, function (e) {
+    clearTimeout(watchdog);
+    var python = e && e.name === "PythonError";
+    showError(python ? "Python error" : "The game could not start",
+              python ? trimTraceback(e.message) : String((e && e.stack) || e));
+    progress(1);     // TikTok's loading screen closes at 1: only then is the error screen seen
+    return loader;
+  });
+  return loader;
+}
+
+module.exports = { boot: boot, drawError: drawError, screenCanvas: screenCanvas, wrapLines: wrapLines };
