@@ -20,7 +20,7 @@ def test_buy_orders_pays_and_waits_until_the_server_granted(ttminis_wallet, ttmi
     order = ttminis_wallet.run(scenario)
     assert order["status"] == "granted" and order["product_id"] == "sword"
     assert ttminis_wallet.balance == 70
-    assert ttminis_fake_tiktok.acknowledged(order["trade_order_id"])
+    ttminis_fake_tiktok.wait_for(lambda: ttminis_fake_tiktok.acknowledged(order["trade_order_id"]))
     (request,) = [c for c in ttminis_wallet.calls_of("request") if c["options"]["url"].endswith("/orders")]
     assert request["options"]["data"] == {"product_id": "sword"}      # the price is not the game's to say
 
