@@ -3,11 +3,17 @@
 Exports:
     game                 every TTMinis.game method; callback style (success/fail/complete)
                          or awaitable, under its JS name and a snake_case alias
+    spawn(coroutine)     run a coroutine in the background, on Pyodide and Brython alike
     TTMinisError         an SDK call failed: .error_code, .error_msg, .error_extra
     TTMinisUnavailable   no TikTok SDK here, or this client lacks the method
     TTMinisTimeout       an awaited call got no answer within its timeout=
     ERROR_IN_FLIGHT, ERROR_TIMEOUT, ERROR_SDK_THREW, ERROR_UNKNOWN, ERROR_UNAVAILABLE
                          ttminis's own error codes (negative; TikTok's are positive)
+
+The game surface, the same on the html and native targets, is in modules imported only by the
+games that use them: ``ttminis.screen`` (canvas, context, size, pixel ratio), ``ttminis.touch``,
+``ttminis.frames`` (the frame loop), ``ttminis.images``, ``ttminis.sound``, ``ttminis.files``
+(the game's files and its writable folder).
 
 Example::
 
@@ -19,10 +25,31 @@ Example::
         except TTMinisError as e:
             print("not paid:", e)
 """
+from .backend import ffi as _ffi
 from .errors import (ERROR_IN_FLIGHT, ERROR_SDK_THREW, ERROR_TIMEOUT, ERROR_UNAVAILABLE,
                      ERROR_UNKNOWN, TTMinisError, TTMinisTimeout, TTMinisUnavailable)
 from .sdk import game
 
 __version__ = "0.1.0"
-__all__ = ["game", "TTMinisError", "TTMinisUnavailable", "TTMinisTimeout", "ERROR_IN_FLIGHT",
+__all__ = ["game", "spawn", "TTMinisError", "TTMinisUnavailable", "TTMinisTimeout", "ERROR_IN_FLIGHT",
            "ERROR_TIMEOUT", "ERROR_SDK_THREW", "ERROR_UNKNOWN", "ERROR_UNAVAILABLE"]
+
+
+def spawn(coroutine):
+    """Run ``coroutine`` in the background: asyncio's loop on Pyodide, ``browser.aio`` on Brython.
+
+    For the code a tap or a frame starts (neither can ``await``). An exception it raises is shown
+    like any other: on the console and the error screen.
+
+    Example::
+
+        touch.on_end(lambda event: spawn(shop.buy(SWORD)))
+    """
+    _ffi.spawn(_reported(coroutine))
+
+
+async def _reported(coroutine):
+    try:
+        await coroutine
+    except Exception as e:
+        _ffi.report("ttminis: exception in a spawned task:\n" + _ffi.format_exception(e))

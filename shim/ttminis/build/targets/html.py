@@ -5,9 +5,12 @@ Exports:
     build(game_dir, out, runtime, dev, client_key, log, backend_url, fake_tiktok_url) -> BuildResult
 
 A bundle holds index.html, the loader, the runtime's files and the game:
-  pyodide: pyodide/ (the 5 core files), app.zip (the game, ttminis and the game's requirements)
-  brython: brython/brython.js, brython/brython_modules.js (only what the game imports), main.py
-plus assets/ and minigame.config.json. --dev builds add the fake SDK and a dev panel.
+  pyodide: pyodide/ (the 5 core files), app.zip (the game, ttminis and the game's requirements),
+           ttminis-assets.json (the files under assets/, which the loader copies next to the game for open())
+  brython: brython/brython.js, brython/brython_modules.js (only what the game imports), main.py and
+           the game's other data files (Brython's open() reads them from the bundle)
+plus ttminis-surface.js (the game surface), assets/ and minigame.config.json. --dev builds add the
+fake SDK and a dev panel.
 ``backend_url`` (the game's server, for ``ttminis.game_server``) goes on the loader's tag;
 ``fake_tiktok_url`` (--dev only) points the fake SDK's order book at a fake TikTok server.
 """
@@ -29,8 +32,10 @@ from . import BuildResult
 
 HTML = WEB / "html"
 FAKE = WEB / "fake" / "fake-ttminis.js"
+SURFACE = WEB / "surface" / "ttminis-surface.js"
+ASSET_LIST = "ttminis-assets.json"
 # Our own JavaScript in a bundle (bundle-relative), held to TikTok's rules by the compliance scan.
-OWN_JS = ["ttminis-loader.js", "fake-ttminis.js", "ttminis-dev-panel.js"]
+OWN_JS = ["ttminis-loader.js", "ttminis-surface.js", "fake-ttminis.js", "ttminis-dev-panel.js"]
 
 STARTER_CONFIG = {
     "deviceOrientation": "portrait",
@@ -71,6 +76,7 @@ def _write_page(out: Path, game_dir: Path, runtime: str, dev: bool, client_key: 
     dev_scripts = ""
     for name in ("ttminis-loader.js", "ttminis-loader.css"):
         shutil.copy2(HTML / name, out / name)
+    shutil.copy2(SURFACE, out / SURFACE.name)
     if dev:
         shutil.copy2(FAKE, out / "fake-ttminis.js")
         shutil.copy2(HTML / "ttminis-dev-panel.js", out / "ttminis-dev-panel.js")
@@ -80,8 +86,8 @@ def _write_page(out: Path, game_dir: Path, runtime: str, dev: bool, client_key: 
     template = (HTML / "index.html").read_text(encoding="utf-8")
     (out / "index.html").write_text(template.format(
         title=html.escape(game_dir.name), dev_scripts=dev_scripts, runtime=runtime,
-        client_key=html.escape(client_key, quote=True), backend_url=html.escape(backend_url, quote=True)),
-        encoding="utf-8")
+        client_key=html.escape(client_key, quote=True), backend_url=html.escape(backend_url, quote=True),
+        game=html.escape(game_dir.name, quote=True)), encoding="utf-8")
     config = game_dir / "minigame.config.json"
     if config.exists():
         try:
@@ -91,9 +97,12 @@ def _write_page(out: Path, game_dir: Path, runtime: str, dev: bool, client_key: 
         shutil.copy2(config, out / "minigame.config.json")
     else:
         (out / "minigame.config.json").write_text(json.dumps(STARTER_CONFIG, indent=2) + "\n")
+    assets = []
     if (game_dir / "assets").is_dir():
         shutil.copytree(game_dir / "assets", out / "assets",
                         ignore=shutil.ignore_patterns(".*", "__pycache__"))
+        assets = sorted(p.relative_to(out).as_posix() for p in (out / "assets").rglob("*") if p.is_file())
+    (out / ASSET_LIST).write_text(json.dumps(assets) + "\n", encoding="utf-8")
 
 
 def _pack_pyodide(out, runtime_dir, sources, requirements):
@@ -115,6 +124,10 @@ def _pack_brython(out, runtime_dir, sources, requirements, game_dir):
     target.mkdir()
     shutil.copy2(runtime_dir / "brython.js", target / "brython.js")
     shutil.copy2(game_dir / "main.py", out / "main.py")
+    for rel, path in sources:          # the game's data files, for Brython's open() (it reads over HTTP)
+        if path.suffix != ".py" and rel.parts[0] != "ttminis":
+            (out / rel).parent.mkdir(parents=True, exist_ok=True)
+            shutil.copy2(path, out / rel)
     with tempfile.TemporaryDirectory() as tmp:
         staging = Path(tmp)
         shutil.copy2(runtime_dir / "brython_stdlib.js", staging / "brython_stdlib.js")
