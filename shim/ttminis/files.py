@@ -17,16 +17,17 @@ everything in the folder is saved again when TikTok hides the game (``onHide``) 
 so files written with plain ``open(files.path(...), "w")`` are kept once flushed. A file is saved
 whole or not at all: native writes a temporary file and renames it; localStorage replaces one entry.
 
-Storage full: the write raises ``OSError`` with ``errno`` 28 (ENOSPC) naming the file; the stored
-copy keeps its previous content (on Pyodide the folder in memory holds the new one until a later
-``flush()`` succeeds). Other storage errors raise ``OSError`` with errno 5 (EIO). A flush on
-``onHide`` that fails is logged as an error.
+Storage full: the write raises ``StorageError`` (an ``OSError``) with ``errno`` 28 (ENOSPC)
+naming the file; the stored copy keeps its previous content (on Pyodide the folder in memory holds
+the new one until a later ``flush()`` succeeds). Other storage errors raise it with errno 5 (EIO).
+A flush on ``onHide`` that fails is logged as an error.
 
 Exports:
     read_text(name, encoding="utf-8") / read_bytes(name)     FileNotFoundError if there is none
     write_text(name, text, encoding="utf-8") / write_bytes(name, data)
     exists(name), remove(name) -> bool, names() -> [name, ...], flush()
     path(name="")       the file's path in Python's file system (Pyodide only; Brython has none)
+    StorageError        the folder could not be saved (``errno`` ENOSPC = 28 when full, else EIO = 5)
 
 Names are relative ``/``-separated paths (``"save.txt"``, ``"slots/1.txt"``).
 
@@ -43,7 +44,29 @@ from . import target
 from .backend import ffi
 from .validation import game_path
 
-_ENOSPC, _EIO = 28, 5
+ENOSPC, EIO = 28, 5
+
+
+class StorageError(OSError):
+    """The writable folder could not be saved: ``errno`` is 28 (ENOSPC) when the storage is full,
+    else 5 (EIO); ``strerror`` says which file and why. The same on every runtime.
+
+    Example::
+
+        try:
+            files.write_text("save.txt", data)
+        except files.StorageError as e:
+            if e.errno == files.ENOSPC:
+                show("Your device is full: progress not saved")
+    """
+
+    def __init__(self, errno, strerror):
+        super().__init__(errno, strerror)
+        self.errno = errno          # Brython's OSError keeps neither
+        self.strerror = strerror
+
+    def __str__(self):
+        return f"[Errno {self.errno}] {self.strerror}"
 
 
 def _checked(method, name):
@@ -53,9 +76,11 @@ def _checked(method, name):
 def _saving(method, *args):
     try:
         return target.call(method, *args)
-    except RuntimeError as e:
-        text = str(e)
-        raise OSError(_ENOSPC if "ENOSPC" in text else _EIO, text) from None
+    except RuntimeError as e:         # "ttminis surface writeFile: ENOSPC: the ... storage is full (name, n bytes): ..."
+        detail = str(e).split(": ", 1)[-1]
+        full = detail.startswith("ENOSPC: ")
+        raise StorageError(ENOSPC if full else EIO, detail.split(": ", 1)[-1] if full or detail.startswith("EIO: ")
+                           else detail) from None
 
 
 def path(name=""):
@@ -86,7 +111,7 @@ def read_bytes(name):
     """
     data = ffi.bytes_to_py(target.call("readFile", _checked("read_bytes", name)))
     if data is None:
-        raise FileNotFoundError(2, f"files.read_bytes: no file {name!r} in the writable folder")
+        raise FileNotFoundError(f"files.read_bytes: no file {name!r} in the writable folder")
     return data
 
 
@@ -103,7 +128,7 @@ def read_text(name, encoding="utf-8"):
 def write_bytes(name, data):
     """Write ``data`` (bytes) to ``name`` in the writable folder and save it at once.
 
-    OSError (errno 28) when the storage is full; the previously saved copy stays.
+    ``StorageError`` (errno 28) when the storage is full; the previously saved copy stays.
 
     Example::
 
@@ -161,7 +186,7 @@ def names():
 def flush():
     """Save everything in the writable folder now (files written with plain ``open()`` included).
 
-    OSError (errno 28) when the storage is full.
+    ``StorageError`` (errno 28) when the storage is full.
 
     Example::
 

@@ -164,7 +164,10 @@
           e.preventDefault();
           send("Start", e);
         });
-        target.addEventListener("pointermove", function (e) { if (down[e.pointerId]) send("Move", e); });
+        target.addEventListener("pointermove", function (e) {
+          var last = down[e.pointerId];
+          if (last && (last.clientX !== e.clientX || last.clientY !== e.clientY)) send("Move", e);
+        });
         target.addEventListener("pointerup", function (e) { if (down[e.pointerId]) send("End", e); });
         target.addEventListener("pointercancel", function (e) { if (down[e.pointerId]) send("Cancel", e); });
       },
