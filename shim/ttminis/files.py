@@ -42,7 +42,7 @@ Example::
 """
 from . import target
 from .backend import ffi
-from .validation import game_path
+from .surface_checks import game_path
 
 ENOSPC, EIO = 28, 5
 

@@ -19,10 +19,10 @@ Example::
     def draw(time):
         coin.draw(100, 200, 48, 48)       # nothing until it has loaded
 """
-from . import calls, screen, target
+from . import calls, target
 from .backend import ffi
 from .errors import TTMinisError
-from .validation import game_path
+from .surface_checks import game_path
 
 
 class Image:
@@ -74,7 +74,7 @@ class Image:
         if not self.ready:
             return False
         args = [self.handle, x, y] if width is None else [self.handle, x, y, width, height]
-        ffi.invoke(context if context is not None else screen.context(), "drawImage", args)
+        ffi.invoke(context if context is not None else target.call("context"), "drawImage", args)
         return True
 
     async def loaded(self):

@@ -24,7 +24,8 @@ Example::
 """
 from . import target
 from .backend import ffi
-from .validation import check_number, plain
+from .surface_checks import number
+from .validation import plain
 
 
 def context():
@@ -90,7 +91,7 @@ def describe(text, buttons=(), **values):
         label, x, y, width, height = button
         if not isinstance(label, str):
             raise TypeError(f"screen.describe: buttons[{i}] label must be a str, got {type(label).__name__}")
-        for name, number in (("x", x), ("y", y), ("width", width), ("height", height)):
-            check_number("screen.describe", f"buttons[{i}] {name}", number, -1e9, 1e9)
+        for name, value in (("x", x), ("y", y), ("width", width), ("height", height)):
+            number("screen.describe", f"buttons[{i}] {name}", value, -1e9, 1e9)
         rows.append({"label": label, "x": x, "y": y, "width": width, "height": height})
     target.call("describe", text, ffi.to_js(rows), ffi.to_js(plain(values, "screen.describe: values", ffi.NULL)))

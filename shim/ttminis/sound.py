@@ -20,7 +20,7 @@ Example::
 """
 from . import target
 from .backend import ffi
-from .validation import check_number, game_path
+from .surface_checks import game_path, number
 
 
 class Sound:
@@ -67,7 +67,7 @@ class Sound:
 
     @volume.setter
     def volume(self, value):
-        ffi.invoke(self._record, "setVolume", [check_number("Sound.volume", "volume", value, 0, 1)])
+        ffi.invoke(self._record, "setVolume", [number("Sound.volume", "volume", value, 0, 1)])
 
     def release(self):
         """Stop it and free what the target holds for it (it cannot play afterwards).
@@ -87,5 +87,5 @@ def load(path, loop=False, volume=1.0):
         music = sound.load("assets/music.mp3", loop=True)
     """
     game_path("sound.load", "path", path, under="assets/")
-    check_number("sound.load", "volume", volume, 0, 1)
+    number("sound.load", "volume", volume, 0, 1)
     return Sound(path, target.call("loadSound", path, bool(loop), volume))

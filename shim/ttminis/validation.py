@@ -5,8 +5,6 @@ Exports:
         merges an options mapping, positional fields and keywords; applies defaults; checks
         every known field and that every value can cross to JavaScript; drops ``None`` values.
     check_callable(method, name, value)
-    game_path(method, name, value, under="")   a relative path inside the game (files, images, sounds)
-    check_number(method, name, value, low, high)
 
 Errors name the method, the field and what was expected: ``TypeError`` for a wrong type,
 ``ValueError`` for a wrong value. Unknown fields pass through (newer SDK fields need no release),
@@ -96,35 +94,6 @@ _DEFAULTS = {method: tuple(spec[2].items()) for method, spec in SPECS.items()}
 def check_callable(method, name, value):
     if not callable(value):
         raise TypeError(f"{method}: {name} must be callable, got {_type_name(value)}")
-
-
-def game_path(method, name, value, under=""):
-    """``value`` as a relative ``/``-separated path that stays inside its folder (and starts with
-    ``under``, if given); TypeError/ValueError naming ``method`` and ``name`` otherwise.
-
-    Example::
-
-        game_path("images.load", "path", "assets/coin.png", under="assets/")
-    """
-    if not isinstance(value, str):
-        raise TypeError(f"{method}: {name} must be a str, got {_type_name(value)}")
-    parts = value.split("/")
-    if not value or value.startswith("/") or "\\" in value or any(p in ("", ".", "..") for p in parts):
-        raise ValueError(f"{method}: {name} must be a relative path such as 'assets/level1.json' "
-                         f"(no leading '/', no '.' or '..' parts, no empty parts), got {value!r}")
-    if under and not value.startswith(under):
-        raise ValueError(f"{method}: {name} must be a file under your game's {under} folder "
-                         f"(it ships there as a file), got {value!r}")
-    return value
-
-
-def check_number(method, name, value, low, high):
-    """``value`` as an int or float in ``low..high`` (not a bool); TypeError/ValueError otherwise."""
-    if isinstance(value, bool) or not isinstance(value, (int, float)):
-        raise TypeError(f"{method}: {name} must be a number, got {_type_name(value)}")
-    if not low <= value <= high:
-        raise ValueError(f"{method}: {name} must be in {low}..{high}, got {value!r}")
-    return value
 
 
 def build_options(method, args, kwargs, null=None):

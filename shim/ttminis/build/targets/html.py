@@ -16,6 +16,7 @@ fake SDK and a dev panel.
 """
 from __future__ import annotations
 
+import ast
 import html
 import io
 import json
@@ -131,7 +132,10 @@ def _pack_brython(out, runtime_dir, sources, requirements, game_dir):
     with tempfile.TemporaryDirectory() as tmp:
         staging = Path(tmp)
         shutil.copy2(runtime_dir / "brython_stdlib.js", staging / "brython_stdlib.js")
+        reachable = _reachable_shim(sources, requirements)
         for rel, path in sources:
+            if rel.parts[0] == "ttminis" and rel.stem not in reachable:
+                continue
             (staging / rel).parent.mkdir(parents=True, exist_ok=True)
             shutil.copy2(path, staging / rel)
         for rel, data in requirements:
@@ -143,3 +147,55 @@ def _pack_brython(out, runtime_dir, sources, requirements, game_dir):
                               env={"PYTHONPATH": str(runtime_dir / "tool"), "PATH": "/usr/bin:/bin"})
         if proc.returncode != 0:
             raise BuildError("Brython's make_modules failed:\n" + (proc.stderr or proc.stdout)[-2000:])
+
+
+def _reachable_shim(sources, requirements):
+    """The names of the ttminis modules the game's code can import, directly or through ttminis.
+
+    make_modules bundles every module that ANY staged file imports, used or not; staging only these
+    keeps what a game does not use (the game surface, game_server) out of its brython_modules.js.
+    """
+    shim = {rel.stem: path for rel, path in sources if rel.parts[0] == "ttminis" and rel.suffix == ".py"}
+    texts = [path.read_text(encoding="utf-8") for rel, path in sources
+             if rel.suffix == ".py" and rel.parts[0] != "ttminis"]
+    texts += [data.decode("utf-8", "replace") for rel, data in requirements if rel.suffix == ".py"]
+    wanted = set()
+    for text in texts:
+        wanted |= _ttminis_imports(text, inside_ttminis=False)
+    if wanted:
+        wanted |= {"__init__"}
+    todo = list(wanted)
+    while todo:
+        name = todo.pop()
+        if name in shim:
+            for found in _ttminis_imports(shim[name].read_text(encoding="utf-8"), inside_ttminis=True) - wanted:
+                wanted.add(found)
+                todo.append(found)
+    return wanted & set(shim)
+
+
+def _ttminis_imports(text, inside_ttminis):
+    """ttminis module names (``"screen"``, ``"__init__"`` ...) imported by the Python source ``text``."""
+    try:
+        tree = ast.parse(text)
+    except SyntaxError:
+        return set()
+    found = set()
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Import):
+            for alias in node.names:
+                parts = alias.name.split(".")
+                if parts[0] == "ttminis":
+                    found.add(parts[1] if len(parts) > 1 else "__init__")
+        elif isinstance(node, ast.ImportFrom):
+            module = node.module or ""
+            if node.level == 1 and inside_ttminis:
+                base = module.split(".") if module else []
+            elif node.level == 0 and module.split(".")[0] == "ttminis":
+                base = module.split(".")[1:]
+            else:
+                continue
+            found.add(base[0] if base else "__init__")
+            if not base:                 # from ttminis import screen: screen may be a module
+                found |= {alias.name for alias in node.names}
+    return found
