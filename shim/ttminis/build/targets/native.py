@@ -61,8 +61,8 @@ def build(game_dir: Path, out=None, runtime="pyodide", dev=False, client_key="",
     if runtime != "pyodide":
         raise BuildError(BRYTHON_REFUSED)
     if fake_tiktok_url:
-        raise BuildError("--fake-tiktok-url is for --dev html builds: a native package holds no fake SDK "
-                         "(in the simulator, call TTMinisFake.useOrderBook(url))")
+        raise BuildError("--fake-tiktok-url is for --dev html builds and the native preview (--serve): a native "
+                         "package holds no fake SDK (in the simulator, call TTMinisFake.useOrderBook(url))")
     out = Path(out) if out else default_out(game_dir, "-native")
     orientation = _orientation(game_dir)
     folder = OutputFolder(out, game_dir, {"target": "native", "runtime": runtime, "probe": probe})
