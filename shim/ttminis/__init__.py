@@ -10,10 +10,8 @@ Exports:
     ERROR_IN_FLIGHT, ERROR_TIMEOUT, ERROR_SDK_THREW, ERROR_UNKNOWN, ERROR_UNAVAILABLE
                          ttminis's own error codes (negative; TikTok's are positive)
 
-The game surface, the same on the html and native targets, is in modules imported only by the
-games that use them: ``ttminis.screen`` (canvas, context, size, pixel ratio), ``ttminis.touch``,
-``ttminis.frames`` (the frame loop), ``ttminis.images``, ``ttminis.sound``, ``ttminis.files``
-(the game's files and its writable folder).
+The game surface (both targets), imported only by games that use it: ttminis.screen, touch,
+frames, images, sound, files.
 
 Example::
 
@@ -36,10 +34,7 @@ __all__ = ["game", "spawn", "TTMinisError", "TTMinisUnavailable", "TTMinisTimeou
 
 
 def spawn(coroutine):
-    """Run ``coroutine`` in the background: asyncio's loop on Pyodide, ``browser.aio`` on Brython.
-
-    For the code a tap or a frame starts (neither can ``await``). An exception it raises is shown
-    like any other: on the console and the error screen.
+    """Run ``coroutine`` in the background (from a tap or a frame); its exception is shown as any other.
 
     Example::
 
