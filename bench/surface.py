@@ -20,7 +20,6 @@ Not part of CI's pass/fail: it prints tables (and writes them as Markdown with -
 """
 import argparse
 import ast
-import platform
 import statistics
 import sys
 import tempfile
@@ -28,6 +27,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
+from bench.report import emit, machine  # noqa: E402
 from bench.run import CHROMIUM_ARGS  # noqa: E402
 from ttminis.build import build  # noqa: E402
 from ttminis.build.serve import CSP_BY_RUNTIME, BundleServer  # noqa: E402
@@ -243,12 +243,8 @@ def main():
         part = "brython_modules.js" if runtime == "brython" else "app.zip"
         lines.append(f"| {label} | {runtime} | {part} | {size:,} | {ms:.1f} | "
                      f"{'-' if label == 'ttminis' else f'{surface_ms:.1f}'} |")
-    lines += ["", f"Machine: {platform.platform()}, Python {platform.python_version()}, "
-              f"{__import__('os').cpu_count()} cores; Chromium at /usr/bin/chromium; Node's vm realm."]
-    text = "\n".join(lines)
-    print(text)
-    if args.markdown:
-        Path(args.markdown).write_text(text + "\n", encoding="utf-8")
+    lines += ["", machine("Chromium at /usr/bin/chromium; Node's vm realm")]
+    emit(lines, args.markdown)
 
 
 if __name__ == "__main__":

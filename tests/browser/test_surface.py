@@ -1,6 +1,6 @@
 """The game surface on html: the shared contract (tests/shared/surface_contract.py) on real Pyodide and
 real Brython in headless Chromium, plus what only html has (pointer events, the page's audio,
-localStorage, the accessible description, Brython's lack of a file system).
+localStorage, the accessible description).
 
 The harness game is built like a user's game and loaded in its own page per runtime (390 x 844 CSS
 pixels at device pixel ratio 2), the fake SDK injected before the page's scripts; media calls are
@@ -179,23 +179,3 @@ def test_the_writable_folder_is_kept_in_local_storage_under_the_games_name(surfa
     finally:
         surface_game.py("from ttminis import files\nfiles.remove('best.txt')")
     assert surface_game.stored("best.txt") is None
-
-
-def test_pyodide_files_written_with_open_are_saved_on_hide(surface_game):
-    if surface_game.runtime != "pyodide":
-        info = expect_raises(surface_game, "from ttminis import files\nfiles.path('replay.txt')")
-        assert info["type"] == "NotImplementedError" and "Brython" in info["message"]
-        return
-    assert surface_game.py("""
-from ttminis import files
-with open(files.path("replay.txt"), "w") as f:
-    f.write("left, right, jump")
-return files.path()
-""") == "/data"
-    assert surface_game.stored("replay.txt") is None, "plain open() writes stay in memory until a flush"
-    surface_game.hide()
-    surface_game.show()
-    try:
-        assert surface_game.stored("replay.txt") == "left, right, jump"
-    finally:
-        surface_game.py("from ttminis import files\nfiles.remove('replay.txt')")

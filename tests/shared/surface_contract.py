@@ -285,6 +285,26 @@ return gone + [files.names()]
     assert info["type"] == "ValueError" and "'..'" in info["message"]
 
 
+def test_files_written_with_open_are_saved_on_hide(surface_game):
+    if surface_game.runtime == "brython":      # no file system: the write_* functions only
+        info = expect_raises(surface_game, "from ttminis import files\nfiles.path('replay.txt')")
+        assert info["type"] == "NotImplementedError" and "Brython" in info["message"]
+        return
+    assert surface_game.py("""
+from ttminis import files
+with open(files.path("replay.txt"), "w") as f:
+    f.write("left, right, jump")
+return files.path()
+""") == "/data"
+    assert surface_game.stored("replay.txt") is None, "plain open() writes stay in memory until a flush"
+    surface_game.hide()
+    surface_game.show()
+    try:
+        assert surface_game.stored("replay.txt") == "left, right, jump"
+    finally:
+        surface_game.py("from ttminis import files\nfiles.remove('replay.txt')")
+
+
 def test_when_storage_is_full_a_write_raises_enospc_and_the_saved_copy_stays(surface_game):
     surface_game.py("from ttminis import files\nfiles.write_text('save.txt', 'v1')")
     surface_game.restart(quota=4096)

@@ -7,6 +7,9 @@ WASM heap. The test then drives FRAMES frames and TOUCHES touch events through t
 path; ``MEASURE`` collects garbage and returns the counts, then stops the loop and removes the
 listeners (``proxies_after_cleanup``: their three proxies released).
 """
+import json
+from pathlib import Path
+
 FRAMES = 10_000
 TOUCHES = 3_000
 
@@ -54,3 +57,17 @@ gc.collect()
 result["proxies_after_cleanup"] = module.pyproxy_alloc_map.size
 return result
 """
+
+
+def check(result, where):
+    """Write ``result`` to test-artifacts/surface-soak-<where>.json (a measurement: heap growth is
+    reported, not asserted), then assert what the soak proves."""
+    result["heap_growth_bytes"] = result["heap_after"] - result["heap_before"]
+    artifacts = Path("test-artifacts")
+    artifacts.mkdir(exist_ok=True)
+    (artifacts / f"surface-soak-{where}.json").write_text(json.dumps(result, indent=2))
+    print(f"\nsurface soak ({where}): {result}")
+    assert result["frames"] >= FRAMES, "every animation frame ran the game's function"
+    assert result["touches"] >= TOUCHES
+    assert result["proxies_after"] == result["proxies_before"], "a frame or a touch left a PyProxy alive"
+    assert result["proxies_after_cleanup"] == result["proxies_before"] - 3, "off_* released the listeners' proxies"
