@@ -261,15 +261,22 @@
     }
     surface.attachFileSystem = function (FS, dir) {
       FS.mkdirTree(dir);
-      platform.store.names().forEach(function (name) {
+      fsState = { FS: FS, dir: dir };
+      surface.dataDir = dir;
+      var names;
+      try {
+        names = platform.store.names();
+      } catch (e) {       // the game still starts; saving will say what is wrong
+        console.warn("[ttminis] the writable folder's store could not be read: " + describeError(e));
+        return;
+      }
+      names.forEach(function (name) {
         var bytes = platform.store.read(name);
         if (bytes === null) return;
         var path = dir + "/" + name;
         FS.mkdirTree(dirname(path));
         FS.writeFile(path, bytes);
       });
-      fsState = { FS: FS, dir: dir };
-      surface.dataDir = dir;
     };
     surface.useFiles = function () {
       watchVisibility();
