@@ -1,6 +1,7 @@
 """The game surface's contract (``ttminis.screen``, ``touch``, ``frames``, ``images``, ``sound``,
-``files``): the same tests, run on html in Chromium on both runtimes (``tests/browser/test_surface.py``)
-and on native in the strict simulator (``tests/native/test_surface.py``).
+``files``): the same tests, run on html in Chromium on both runtimes
+(``tests/browser/test_surface_html.py``) and on native in the strict simulator
+(``tests/native/test_surface_native.py``).
 
 Each test takes ``surface_game``, the harness game (``tests/browser/harness_game``) loaded on one
 target and runtime, 390 x 844 CSS pixels at pixel ratio 2, behind this small driver:

@@ -4,7 +4,7 @@
 (``await`` allowed) with ``game``, ``ttminis``, ``js``, ``Recorder``, ``new_future``, ``tick``,
 ``until`` and ``state`` (a dict kept between runs) in scope, and calls
 ``resolve(repr({"ok": ..., ...}))``. The same file runs on Pyodide and Brython, and is also built
-for the native target (``tests/native/test_surface.py``). Its ``assets/`` and ``data/`` files are
+for the native target (``tests/native/test_surface_native.py``). Its ``assets/`` and ``data/`` files are
 read by the game surface's tests.
 """
 import sys
