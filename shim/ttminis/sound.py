@@ -37,15 +37,30 @@ class Sound:
         self._record = record
 
     def play(self):
-        """Play from where it was paused, or from the start."""
+        """Play from where it was paused, or from the start.
+
+        Example::
+
+            music.play()
+        """
         ffi.invoke(self._record, "play", [])
 
     def pause(self):
-        """Pause; ``play`` continues from here."""
+        """Pause; ``play`` continues from here.
+
+        Example::
+
+            music.pause()
+        """
         ffi.invoke(self._record, "pause", [])
 
     def stop(self):
-        """Stop and go back to the start."""
+        """Stop and go back to the start.
+
+        Example::
+
+            music.stop()
+        """
         ffi.invoke(self._record, "stop", [])
 
     @property

@@ -83,15 +83,30 @@ def off_start(function=None):
 
 
 def off_move(function=None):
-    """Remove ``function`` (or every listener added here) from touch moves."""
+    """Remove ``function`` (or every listener added here) from touch moves.
+
+    Example::
+
+        touch.off_move()
+    """
     _all().off("offTouchMove", function)
 
 
 def off_end(function=None):
-    """Remove ``function`` (or every listener added here) from touch ends."""
+    """Remove ``function`` (or every listener added here) from touch ends.
+
+    Example::
+
+        touch.off_end()
+    """
     _all().off("offTouchEnd", function)
 
 
 def off_cancel(function=None):
-    """Remove ``function`` (or every listener added here) from touch cancels."""
+    """Remove ``function`` (or every listener added here) from touch cancels.
+
+    Example::
+
+        touch.off_cancel()
+    """
     _all().off("offTouchCancel", function)
