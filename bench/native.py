@@ -18,7 +18,6 @@ Not part of CI's pass/fail.
 """
 import argparse
 import json
-import platform
 import statistics
 import sys
 import tempfile
@@ -26,6 +25,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
+from bench.report import emit, machine  # noqa: E402
 from bench.run import CHROMIUM_ARGS  # noqa: E402
 from ttminis.build import build  # noqa: E402
 from ttminis.build.native_layout import MB, measure  # noqa: E402
@@ -122,12 +122,8 @@ def main():
         cells += [statistics.median(t["pyodide"][s] for t in runs) for s in STEPS]
         cells.append(statistics.median(t["mainDone"] for t in runs))
         lines.append(f"| {where} | " + " | ".join(f"{c:.0f}" for c in cells) + " |")
-    lines += ["", f"Machine: {platform.platform()}, Python {platform.python_version()}, "
-              f"{__import__('os').cpu_count()} cores; Node's vm realm, Debian's jsc, Chromium at /usr/bin/chromium."]
-    text = "\n".join(lines)
-    print(text)
-    if args.markdown:
-        Path(args.markdown).write_text(text + "\n", encoding="utf-8")
+    lines += ["", machine("Node's vm realm, Debian's jsc, Chromium at /usr/bin/chromium")]
+    emit(lines, args.markdown)
 
 
 if __name__ == "__main__":

@@ -10,6 +10,7 @@ The package (default ``dist/<game>-native/``)::
     game.json                    deviceOrientation, subpackages [{name, root}]
     project.config.json          appid (--app-id; a placeholder and a warning without it)
     ttminis/boot.js, config.js   the boot (web/native/boot.js) and what this build decided
+    ttminis/surface.js           the game surface (web/surface/ttminis-surface.js, shared with html)
     ttminis/pyodide-native.js    Pyodide bundled as CommonJS (build/native_pyodide.py)
     ttminis/game-code.zip        the game's code, ttminis and the requirements (unpacked at boot)
     assets/...                   the game's assets, as long as they fit the main package
@@ -32,6 +33,7 @@ from ..native_layout import MAIN_LIMIT, SLACK, Part
 from . import BuildResult
 
 NATIVE = WEB / "native"
+SURFACE = WEB / "surface" / "ttminis-surface.js"
 PROBE_GAME = NATIVE / "ttminis-probe"
 BRYTHON_REFUSED = ("--target native needs --runtime pyodide: Brython compiles Python to JavaScript at run "
                    "time and runs it with new Function, which TikTok's native runtime forbids")
@@ -59,8 +61,8 @@ def build(game_dir: Path, out=None, runtime="pyodide", dev=False, client_key="",
     if runtime != "pyodide":
         raise BuildError(BRYTHON_REFUSED)
     if fake_tiktok_url:
-        raise BuildError("--fake-tiktok-url is for --dev html builds: a native package holds no fake SDK "
-                         "(in the simulator, call TTMinisFake.useOrderBook(url))")
+        raise BuildError("--fake-tiktok-url is for --dev html builds and the native preview (--serve): a native "
+                         "package holds no fake SDK (in the simulator, call TTMinisFake.useOrderBook(url))")
     out = Path(out) if out else default_out(game_dir, "-native")
     orientation = _orientation(game_dir)
     folder = OutputFolder(out, game_dir, {"target": "native", "runtime": runtime, "probe": probe})
@@ -118,6 +120,7 @@ def _plan(parts, code, assets, probe, backend_url, log):
     """What goes where: (main package files {path: bytes}, assets kept in it, [Part] subpackages)."""
     main_files = {"game.js": GAME_JS.encode(),
                   "ttminis/boot.js": (NATIVE / "boot.js").read_bytes(),
+                  "ttminis/surface.js": SURFACE.read_bytes(),
                   RUNTIME_JS: parts.bundle.read_bytes()}
     runtime = Part("ttminis-runtime", RUNTIME_ROOT)
     runtime.files[RUNTIME_ROOT + "pyodide.asm.wasm.br"] = parts.wasm_br.read_bytes()
@@ -147,7 +150,8 @@ def _plan(parts, code, assets, probe, backend_url, log):
             part.files[part.root + rel] = path.read_bytes()
             asset_paths[rel] = part.root + rel
         subpackages.append(part)
-    main_files["ttminis/config.js"] = _config(parts, subpackages, code_paths, asset_paths, backend_url).encode()
+    main_files["ttminis/config.js"] = _config(parts, subpackages, code_paths, asset_paths, backend_url,
+                                              [rel for rel, _path in assets]).encode()
     return main_files, kept, subpackages
 
 
@@ -164,7 +168,7 @@ def _orientation(game_dir: Path) -> str:
     return value
 
 
-def _config(parts, subpackages, code_paths, asset_paths, backend_url) -> str:
+def _config(parts, subpackages, code_paths, asset_paths, backend_url, asset_files) -> str:
     modules = [{"path": f"{RUNTIME_ROOT}wasm/{name}", "hex": data.hex()} for name, data in parts.modules.items()]
     config = {
         "bootTimeout": BOOT_TIMEOUT_S,
@@ -179,6 +183,7 @@ def _config(parts, subpackages, code_paths, asset_paths, backend_url) -> str:
         },
         "code": code_paths,
         "assets": asset_paths,
+        "assetFiles": asset_files,
         "backendUrl": backend_url,
     }
     return ("// Made by ttminis (build.py --target native): what this package holds and where.\n"
