@@ -128,6 +128,20 @@ class _Ad:
         return result
 
 
+class _StandInBackend:
+    """``TTMinisFake.backend`` of the JS fake, for ``ttminis.game_server.StandInServer``."""
+
+    def __init__(self, fake):
+        self._fake = fake
+
+    def createOrder(self, amount, order_id=None):   # noqa: N802 - the JS fake's name
+        return self._fake.create_order(amount, order_id)
+
+    def order(self, order_id):
+        order = self._fake.orders.get(order_id)
+        return None if order is None else dict(order)
+
+
 class FakeTikTok:
     """The in-memory TikTok, with the JS fake's rules, codes and control surface.
 
@@ -166,6 +180,7 @@ class FakeTikTok:
         self.player = "fake-player-1"      # who logs in when the order book is a server
         self.request_origins = set()
         self.game = _Game(self)
+        self.backend = _StandInBackend(self)
 
     def use_order_book(self, url, player="fake-player-1"):
         """Keep the orders at the fake TikTok server at ``url`` (None: in memory again).
@@ -523,9 +538,11 @@ def install(fake=None):
                            "load web/fake-ttminis.js (build with --dev)")
     fake = fake or FakeTikTok()
     _host.install_root(fake)
+    _host.globals_["ttminisStandInOrders"] = fake.backend    # as the JS fake sets it while installed
     return fake
 
 
 def uninstall():
     """Remove the fake: calls raise TTMinisUnavailable again."""
     _host.install_root(None)
+    _host.globals_.pop("ttminisStandInOrders", None)

@@ -40,7 +40,10 @@ MARKER = ".ttminis-build.json"
 
 HOST_ONLY = {"_host.py", "testing.py", "pytest_plugin.py", "__main__.py"}
 OTHER_BACKEND = {"pyodide": "_brython.py", "brython": "_pyodide.py"}
-_GAME_SKIP = {"__pycache__", "assets", "tests", "dist", "requirements.txt", "minigame.config.json"}
+# Never shipped as game files: built separately (assets, requirements, the config), or host side only
+# (tests and their configuration, the game's README, build output).
+_GAME_SKIP = {"__pycache__", "assets", "tests", "dist", "requirements.txt", "minigame.config.json",
+              "README.md", "pytest.ini", "pyproject.toml", "setup.cfg", "tox.ini", "conftest.py", "mypy.ini"}
 
 
 class BuildError(RuntimeError):

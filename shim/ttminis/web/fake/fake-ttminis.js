@@ -6,6 +6,7 @@
  *
  *   wallet                { balance, tiers: {tier_id: beans}, orders: {id: {amount, status}} }
  *   backend.createOrder(amount[, id])  -> trade_order_id   (stands in for your game server)
+ *   backend.order(id)     -> {amount, status: "created" | "paid"} or null (ttminis.game_server.StandInServer)
  *   script(method, behaviour)         the NEXT call of `method` behaves so (queue, one-shot)
  *   setDefault(method, behaviour)     every call of `method` behaves so until reset()
  *     behaviour: { outcome: "default" | "success" | "fail" | "throw" | "never" | "twice"
@@ -23,6 +24,9 @@
  *   ads.next              "watch" | "skip" | "error"  (how the next shown ad ends)
  *   unsupported           Set of method names canIUse() denies and that are removed
  *   install({legacy}), uninstall(), reset()
+ *                         while installed, `globalThis.ttminisStandInOrders` is `backend`: the one thing a
+ *                         game may see of the fake (ttminis.game_server.StandInServer orders there; the
+ *                         simulator keeps the rest of TTMinisFake out of the game's realm)
  *   useOrderBook(url[, player])  keep the orders at the fake TikTok server at `url`
  *                         (ttminis.server.FakeTikTokServer; null: in memory): login answers a code
  *                         it issued for `player`, pay pays there and so makes it deliver the signed
@@ -181,6 +185,10 @@
       if (fake.wallet.orders[orderId]) throw new Error("createOrder: duplicate order id " + orderId);
       fake.wallet.orders[orderId] = { amount: amount, status: "created" };
       return orderId;
+    },
+    order: function (id) {
+      var order = fake.wallet.orders[id];
+      return order ? { amount: order.amount, status: order.status } : null;
     }
   };
 
@@ -436,9 +444,14 @@
     fake.legacy = !!(opts && opts.legacy);
     fake.installed = true;
     globalThis.TTMinis = fake.legacy ? { pay: legacyPay } : { game: buildGame() };
+    globalThis.ttminisStandInOrders = fake.backend;
     return globalThis.TTMinis;
   };
-  fake.uninstall = function () { fake.installed = false; delete globalThis.TTMinis; };
+  fake.uninstall = function () {
+    fake.installed = false;
+    delete globalThis.TTMinis;
+    delete globalThis.ttminisStandInOrders;
+  };
 
   fake.reset();
   var tag = typeof document !== "undefined" && document.currentScript;
