@@ -15,8 +15,8 @@ Example::
 """
 from __future__ import annotations
 
-from . import targets
-from .package import BuildError, check_game_dir, make_zip
+from . import python_check, targets
+from .package import BuildError, check_game_dir, game_files, make_zip
 from .targets import BuildResult
 
 __all__ = ["build", "BuildError", "BuildResult", "make_zip"]
@@ -25,6 +25,9 @@ __all__ = ["build", "BuildError", "BuildResult", "make_zip"]
 def build(game_dir, out=None, *, target="html", runtime="pyodide", dev=False, client_key="",
           log=print, backend_url="", fake_tiktok_url="", **target_options) -> BuildResult:
     """Build the game in ``game_dir`` for ``target``; returns what was made and where.
+
+    The game's Python is compiled first with the runtime's own Python (``python_check``): a syntax
+    error is a ``BuildError`` naming ``file:line``.
 
     Example::
 
@@ -39,5 +42,7 @@ def build(game_dir, out=None, *, target="html", runtime="pyodide", dev=False, cl
             if value}     # only when given: a target without a backend option still builds plain games
     if target_options.get("probe"):       # the device probe is a game of its own (native only)
         game_dir = module.PROBE_GAME
-    return module.build(check_game_dir(game_dir), out, runtime=runtime, dev=dev,
+    game_dir = check_game_dir(game_dir)
+    python_check.check(game_dir, game_files(game_dir), log=log)    # a syntax error is a build error
+    return module.build(game_dir, out, runtime=runtime, dev=dev,
                         client_key=client_key, log=log, **urls, **target_options)

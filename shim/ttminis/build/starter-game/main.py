@@ -7,30 +7,41 @@ rules live in ``rules.py``; this file draws them and says what the screen shows
 """
 from __future__ import annotations
 
-from typing import Any, Callable
-
 from rules import GEMS_PER_PACK, PRODUCTS, Play
 from ttminis import frames, game, screen, spawn, touch
+
+TYPE_CHECKING = False
+if TYPE_CHECKING:        # for the type checker only (importing typing would weigh on a Brython build)
+    from ttminis.touch import TouchEvent
 
 ctx = screen.context()
 width, height = screen.size()
 play = Play()
-
-Action = Callable[[], None]
 CIRCLE = (width / 2, height * 0.34, min(width, height) * 0.2)     # centre x, y and radius
-BUTTONS: list[tuple[str, float, float, float, float, Action]] = []  # label, x, y, w, h, action
 
 
-def button_row(label: str, row: int, action: Action) -> None:
-    BUTTONS.append((label, 24, height * 0.58 + row * 64, width - 48, 52, action))
+def buy() -> None:
+    spawn(play.buy_gems())
 
 
-BUTTONS.append(("Tap", CIRCLE[0] - CIRCLE[2], CIRCLE[1] - CIRCLE[2], 2 * CIRCLE[2], 2 * CIRCLE[2], play.tap))
-button_row(f"Buy {GEMS_PER_PACK} gems", 0, lambda: spawn(play.buy_gems()))
-button_row("Watch an ad", 1, lambda: spawn(play.watch_ad()))
-button_row("Add a shortcut", 2, lambda: spawn(play.add_shortcut()))
-button_row("Profile mission", 3, lambda: spawn(play.start_entrance_mission()))
-described: list[Any] = [None]
+def watch_ad() -> None:
+    spawn(play.watch_ad())
+
+
+def add_shortcut() -> None:
+    spawn(play.add_shortcut())
+
+
+def profile_mission() -> None:
+    spawn(play.start_entrance_mission())
+
+
+# What a tap on each button does, and where the buttons are (label, x, y, width, height; CSS pixels).
+ACTIONS = {"Tap": play.tap, f"Buy {GEMS_PER_PACK} gems": buy, "Watch an ad": watch_ad,
+           "Add a shortcut": add_shortcut, "Profile mission": profile_mission}
+BUTTONS = [("Tap", CIRCLE[0] - CIRCLE[2], CIRCLE[1] - CIRCLE[2], 2 * CIRCLE[2], 2 * CIRCLE[2])]
+BUTTONS += [(label, 24.0, height * 0.58 + row * 64, width - 48.0, 52.0) for row, label in enumerate(list(ACTIONS)[1:])]
+described: list[object] = [None]
 
 
 def draw(_time: float) -> None:
@@ -46,7 +57,7 @@ def draw(_time: float) -> None:
     ctx.beginPath()
     ctx.arc(CIRCLE[0], CIRCLE[1], CIRCLE[2], 0, 6.2832)
     ctx.fill()
-    for label, x, y, w, h, _action in BUTTONS[1:]:
+    for label, x, y, w, h in BUTTONS[1:]:
         busy = play.busy and label.startswith("Buy")
         ctx.fillStyle = "#555555" if busy else "#fe2c55"
         ctx.fillRect(x, y, w, h)
@@ -61,28 +72,28 @@ def describe() -> None:
     state = (play.message, play.taps, play.gems, play.signed_in, play.paused)
     if state != described[0]:
         described[0] = state
-        screen.describe(play.message, buttons=[button[:5] for button in BUTTONS], taps=play.taps,
+        screen.describe(play.message, buttons=BUTTONS, taps=play.taps,
                         gems=play.gems, signed_in=play.signed_in, paused=play.paused)
 
 
 @touch.on_start
-def tapped(event: dict[str, Any]) -> None:
+def tapped(event: TouchEvent) -> None:
     finger = event["changedTouches"][0]
     x, y = finger["clientX"], finger["clientY"]
-    for _label, bx, by, bw, bh, action in BUTTONS:
+    for label, bx, by, bw, bh in BUTTONS:
         if bx <= x <= bx + bw and by <= y <= by + bh:
-            action()
+            ACTIONS[label]()
             return
 
 
 @game.on_hide
-def hidden(payload: dict[str, Any]) -> None:
+def hidden(payload: dict[str, object]) -> None:
     play.pause()
     draw(0)                  # the frame loop pauses while hidden: show "Paused" now
 
 
 @game.on_show
-def shown(payload: dict[str, Any]) -> None:
+def shown(payload: dict[str, object]) -> None:
     spawn(play.resume())     # back from the profile: the revisit mission's reward, if earned
 
 

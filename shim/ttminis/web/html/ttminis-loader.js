@@ -278,7 +278,10 @@
     errorBox.appendChild(pre);
     if (overlay) overlay.hidden = true;
   }
-  loader.reportError = function (text) { showError("Python error", String(text)); };
+  function tidy(text) {       // the game's own frames first (ttminis-surface.js)
+    return globalThis.ttminisSurface ? globalThis.ttminisSurface.gameFramesFirst(text) : String(text);
+  }
+  loader.reportError = function (text) { showError("Python error", tidy(text)); };
 
   function withTimeout(promise, ms, message) {
     var timer;
@@ -405,7 +408,7 @@
       overlay.hidden = true;
     }, function (e) {
       showError(e && e.name === "PythonError" ? "Python error" : "The game could not start",
-                String(e && e.message || e));
+                tidy(String(e && e.message || e)));
     });
   }
 
