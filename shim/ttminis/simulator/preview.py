@@ -16,6 +16,7 @@ Routes (127.0.0.1 only; POSTs take JSON only, so no other site can drive them fr
     GET  /state          {state, progress, errors, balance, description, frames, violations, uncaught, console}
     POST /touch          {"type": "start" | "move" | "end" | "cancel", "x": css px, "y": css px}
     POST /action         {"name": "balance", "value": int} | {"name": "pay", "value": "fail" | "never" | "twice"}
+                         | {"name": "order", "value": {"id": str, "amount": int}} (a stand-in order to pay)
                          | {"name": "ad", "value": "watch" | "skip" | "error"} | {"name": "hide" | "show" | "restart"}
 
 Example::
@@ -120,6 +121,8 @@ class Preview:
                     raise ValueError(f"{name}: value must be one of {', '.join(OUTCOMES[name])}, got {value!r}")
                 self.session.eval(f"TTMinisFake.script('pay', {{outcome: {json.dumps(value)}}})" if name == "pay"
                                   else f"TTMinisFake.ads.next = {json.dumps(value)}")
+            elif name == "order":
+                self._create_order(value)
             elif name == "hide":
                 self.session.hide()
             elif name == "show":
@@ -127,7 +130,20 @@ class Preview:
             elif name == "restart":
                 self._start()
             else:
-                raise ValueError(f"action: name must be balance, pay, ad, hide, show or restart, got {name!r}")
+                raise ValueError(f"action: name must be balance, pay, ad, order, hide, show or restart, got {name!r}")
+
+    def _create_order(self, value) -> str:
+        """The fake's stand-in order ``value["id"]`` of ``value["amount"]`` Beans, for ``game.pay`` to pay."""
+        if not isinstance(value, dict) or set(value) != {"id", "amount"}:
+            raise ValueError(f"order: value must be {{\"id\": str, \"amount\": int}}, got {value!r}")
+        order_id, amount = value["id"], value["amount"]
+        if not isinstance(order_id, str) or not order_id.strip() or len(order_id) > 64:
+            raise ValueError(f"order: id must be a non-empty str of at most 64 characters, got {order_id!r}")
+        if isinstance(amount, bool) or not isinstance(amount, int) or not 1 <= amount <= 2 ** 31 - 1:
+            raise ValueError(f"order: amount must be an int of Beans in 1..2**31-1, got {amount!r}")
+        if self.session.eval(f"{json.dumps(order_id)} in TTMinisFake.wallet.orders"):
+            raise ValueError(f"order: {order_id!r} exists already")
+        return str(self.session.eval(f"TTMinisFake.backend.createOrder({amount}, {json.dumps(order_id)})"))
 
     # ---- serving --------------------------------------------------------------------------------------
     def wait_until_ready(self, timeout: float = 60) -> None:
