@@ -23,6 +23,11 @@ Example::
         except TTMinisError as e:
             print("not paid:", e)
 """
+from __future__ import annotations
+
+TYPE_CHECKING = False
+if TYPE_CHECKING:     # names for type checkers only: a game never loads typing (see _types.pyi)
+    from ._types import Any, Coroutine
 from .backend import ffi as _ffi
 from .errors import (ERROR_IN_FLIGHT, ERROR_SDK_THREW, ERROR_TIMEOUT, ERROR_UNAVAILABLE,
                      ERROR_UNKNOWN, TTMinisError, TTMinisTimeout, TTMinisUnavailable)
@@ -33,7 +38,7 @@ __all__ = ["game", "spawn", "TTMinisError", "TTMinisUnavailable", "TTMinisTimeou
            "ERROR_TIMEOUT", "ERROR_SDK_THREW", "ERROR_UNKNOWN", "ERROR_UNAVAILABLE"]
 
 
-def spawn(coroutine):
+def spawn(coroutine: Coroutine[Any, Any, Any]) -> None:
     """Run ``coroutine`` in the background (from a tap or a frame); its exception is shown as any other.
 
     Example::
@@ -43,7 +48,7 @@ def spawn(coroutine):
     _ffi.spawn(_reported(coroutine))
 
 
-async def _reported(coroutine):
+async def _reported(coroutine: Coroutine[Any, Any, Any]) -> None:
     try:
         await coroutine
     except Exception as e:

@@ -15,15 +15,18 @@ Example::
 """
 from __future__ import annotations
 
+import os
+
 from . import python_check, targets
-from .package import BuildError, check_game_dir, game_files, make_zip
+from .package import BuildError, Log, check_game_dir, game_files, make_zip
 from .targets import BuildResult
 
 __all__ = ["build", "BuildError", "BuildResult", "make_zip"]
 
 
-def build(game_dir, out=None, *, target="html", runtime="pyodide", dev=False, client_key="",
-          log=print, backend_url="", fake_tiktok_url="", **target_options) -> BuildResult:
+def build(game_dir: str | os.PathLike[str], out: str | os.PathLike[str] | None = None, *, target: str = "html",
+          runtime: str = "pyodide", dev: bool = False, client_key: str = "", log: Log = print,
+          backend_url: str = "", fake_tiktok_url: str = "", **target_options: object) -> BuildResult:
     """Build the game in ``game_dir`` for ``target``; returns what was made and where.
 
     The game's Python is compiled first with the runtime's own Python (``python_check``): a syntax
@@ -42,7 +45,8 @@ def build(game_dir, out=None, *, target="html", runtime="pyodide", dev=False, cl
             if value}     # only when given: a target without a backend option still builds plain games
     if target_options.get("probe"):       # the device probe is a game of its own (native only)
         game_dir = module.PROBE_GAME
-    game_dir = check_game_dir(game_dir)
-    python_check.check(game_dir, game_files(game_dir), log=log)    # a syntax error is a build error
-    return module.build(game_dir, out, runtime=runtime, dev=dev,
-                        client_key=client_key, log=log, **urls, **target_options)
+    folder = check_game_dir(game_dir)
+    python_check.check(folder, game_files(folder), log=log)    # a syntax error is a build error
+    result: BuildResult = module.build(folder, out, runtime=runtime, dev=dev, client_key=client_key, log=log,
+                                       **urls, **target_options)
+    return result

@@ -10,11 +10,12 @@ Example::
 from __future__ import annotations
 
 import argparse
-import shutil
+import os
 import sys
 from pathlib import Path
+from typing import Callable, Sequence
 
-from . import build, compliance, runtimes
+from . import BuildResult, build, compliance, runtimes
 from .package import BuildError, make_zip
 from .serve import BundleServer, csp_for, origin
 from .targets import TARGET_NAMES
@@ -25,7 +26,7 @@ STARTER = Path(__file__).resolve().parent / "starter-game"
 _TITLE_MARK = "__GAME__"
 
 
-def command(argv=None) -> int:
+def command(argv: Sequence[str] | None = None) -> int:
     """``ttminis COMMAND ...`` (the console script and ``python -m ttminis``); returns the exit code.
 
     Example::
@@ -76,7 +77,7 @@ def _version() -> str:
     return __version__
 
 
-def new_game(folder, out=print) -> int:
+def new_game(folder: str | os.PathLike[str], out: Callable[[str], object] = print) -> int:
     """Copy the starter game into ``folder`` (new or empty); 0 on success, 2 if refused.
 
     Example::
@@ -108,7 +109,7 @@ def new_game(folder, out=print) -> int:
     return 0
 
 
-def _simulate(args) -> int:
+def _simulate(args: argparse.Namespace) -> int:
     from ..simulator import simulate
     package = Path(args.package)
     if (package / "main.py").is_file() and not (package / "game.json").is_file():
@@ -122,7 +123,7 @@ def _simulate(args) -> int:
 _BUILD_DESCRIPTION = "Build a Python game folder into an offline TikTok mini-game package."
 
 
-def main(argv=None) -> int:
+def main(argv: Sequence[str] | None = None) -> int:
     """``build.py``: parse ``argv``, build, report; returns the exit code (0 ok, 1 compliance failed, 2 error).
 
     Example::
@@ -227,14 +228,14 @@ def run_build(args: argparse.Namespace, parser: argparse.ArgumentParser, default
     return _finish(args, result)
 
 
-def _backend_note(args) -> None:
+def _backend_note(args: argparse.Namespace) -> None:
     if args.backend_url:
         print(f"  note  the game calls {origin(args.backend_url)}: declare it as a trusted domain in your "
               "app's configuration" + ("" if args.backend_url.startswith("https://") else
                                        " (TikTok accepts only https; http is for local previews)"))
 
 
-def _finish(args, result) -> int:
+def _finish(args: argparse.Namespace, result: BuildResult) -> int:
     if args.zip:
         zip_path = make_zip(result.out, result.out.parent / f"{result.out.name}.zip")
         size = zip_path.stat().st_size
@@ -254,7 +255,7 @@ def _finish(args, result) -> int:
     return 0
 
 
-def _preview(args, result) -> int:
+def _preview(args: argparse.Namespace, result: BuildResult) -> int:
     from ..simulator import SimulatorError
     from ..simulator.preview import Preview
     from .node import NodeMissing

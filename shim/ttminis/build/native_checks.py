@@ -19,9 +19,10 @@ import json
 from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any, Iterable
 
 from . import node
-from .package import WEB, BuildError
+from .package import WEB, BuildError, Log
 
 SCANNER = WEB / "simulator" / "scan.js"
 ALWAYS_FATAL = {"es-module-syntax", "dynamic-import", "syntax-error"}
@@ -29,11 +30,11 @@ ALWAYS_FATAL = {"es-module-syntax", "dynamic-import", "syntax-error"}
 
 @dataclass
 class Report:
-    failures: list = field(default_factory=list)
-    notes: list = field(default_factory=list)
+    failures: list[str] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)
 
 
-def findings(files: dict, log=print) -> dict:
+def findings(files: dict[str, Path], log: Log = print) -> dict[str, list[dict[str, Any]]]:
     """{name: [finding, ...]} for ``files`` ({name: path}); each finding {kind, line, detail}.
 
     Example::
@@ -47,7 +48,7 @@ def findings(files: dict, log=print) -> dict:
     return {entry["name"]: entry["findings"] for entry in json.loads(proc.stdout)}
 
 
-def scan(folder: Path, own, runtime, log=print) -> Report:
+def scan(folder: Path, own: Iterable[str], runtime: Iterable[str], log: Log = print) -> Report:
     """Check the package in ``folder``: ``own`` and ``runtime`` are package-relative JS paths."""
     report = Report()
     results = findings({name: folder / name for name in [*own, *runtime]}, log)
@@ -55,7 +56,7 @@ def scan(folder: Path, own, runtime, log=print) -> Report:
         for f in results[name]:
             report.failures.append(f"{name}:{f['line']}: {f['kind']} ({f['detail']})")
     for name in runtime:
-        counts = Counter()
+        counts: Counter[str] = Counter()
         for f in results[name]:
             if f["kind"] in ALWAYS_FATAL:
                 report.failures.append(f"{name}:{f['line']}: {f['kind']} ({f['detail']})")

@@ -16,14 +16,15 @@ from __future__ import annotations
 import hashlib
 import json
 from pathlib import Path
+from typing import Iterable
 
 from . import node, runtimes
-from .package import WEB, BuildError
+from .package import WEB, BuildError, Log
 
 SCRIPT = WEB / "build" / "check-python.js"
 
 
-def check(game_dir: Path, files, log=print) -> None:
+def check(game_dir: Path, files: Iterable[tuple[Path, Path]], log: Log = print) -> None:
     """Compile every ``.py`` in ``files`` ((relative path, path) pairs) with Pyodide's Python.
 
     Example::

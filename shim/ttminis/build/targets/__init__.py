@@ -16,6 +16,7 @@ from __future__ import annotations
 import importlib
 from dataclasses import dataclass, field
 from pathlib import Path
+from types import ModuleType
 
 TARGET_NAMES = ("html", "native")
 
@@ -26,11 +27,11 @@ class BuildResult:
     target: str
     runtime: str
     dev: bool
-    report: list = field(default_factory=list)
+    report: list[str] = field(default_factory=list)
     sizes: object = None
 
 
-def load(name: str):
+def load(name: str) -> ModuleType:
     """The module building ``name`` (imported on first use: a build imports only its target)."""
     if name not in TARGET_NAMES:
         raise ValueError(f"--target must be one of {', '.join(TARGET_NAMES)}, got {name!r}")

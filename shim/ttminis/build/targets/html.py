@@ -25,11 +25,14 @@ import subprocess
 import sys
 import tempfile
 import zipfile
+import os
 from pathlib import Path
 
 from .. import runtimes
-from ..package import WEB, BuildError, OutputFolder, default_out, game_files, requirement_files, shim_files
+from ..package import WEB, BuildError, Log, OutputFolder, default_out, game_files, requirement_files, shim_files
 from . import BuildResult
+
+Files = list[tuple[Path, Path]]
 
 HTML = WEB / "html"
 FAKE = WEB / "fake" / "fake-ttminis.js"
@@ -46,8 +49,8 @@ STARTER_CONFIG = {
 }
 
 
-def build(game_dir: Path, out=None, runtime="pyodide", dev=False, client_key="", log=print,
-          backend_url="", fake_tiktok_url="") -> BuildResult:
+def build(game_dir: Path, out: str | os.PathLike[str] | None = None, runtime: str = "pyodide", dev: bool = False,
+          client_key: str = "", log: Log = print, backend_url: str = "", fake_tiktok_url: str = "") -> BuildResult:
     """Build ``game_dir`` into an html bundle at ``out`` (default ``./dist/<game>``).
 
     Example::
@@ -72,8 +75,8 @@ def build(game_dir: Path, out=None, runtime="pyodide", dev=False, client_key="",
     return BuildResult(out=folder.out, target="html", runtime=runtime, dev=dev)
 
 
-def _write_page(out: Path, game_dir: Path, runtime: str, dev: bool, client_key: str, backend_url="",
-                fake_tiktok_url="") -> None:
+def _write_page(out: Path, game_dir: Path, runtime: str, dev: bool, client_key: str, backend_url: str = "",
+                fake_tiktok_url: str = "") -> None:
     dev_scripts = ""
     for name in ("ttminis-loader.js", "ttminis-loader.css"):
         shutil.copy2(HTML / name, out / name)
@@ -106,7 +109,7 @@ def _write_page(out: Path, game_dir: Path, runtime: str, dev: bool, client_key: 
     (out / ASSET_LIST).write_text(json.dumps(assets) + "\n", encoding="utf-8")
 
 
-def _pack_pyodide(out, runtime_dir, sources, requirements):
+def _pack_pyodide(out: Path, runtime_dir: Path, sources: Files, requirements: list[tuple[Path, bytes]]) -> None:
     target = out / "pyodide"
     target.mkdir()
     for name in runtimes.PYODIDE.members.values():
@@ -120,7 +123,8 @@ def _pack_pyodide(out, runtime_dir, sources, requirements):
     (out / "app.zip").write_bytes(buffer.getvalue())
 
 
-def _pack_brython(out, runtime_dir, sources, requirements, game_dir):
+def _pack_brython(out: Path, runtime_dir: Path, sources: Files, requirements: list[tuple[Path, bytes]],
+                  game_dir: Path) -> None:
     target = out / "brython"
     target.mkdir()
     shutil.copy2(runtime_dir / "brython.js", target / "brython.js")
@@ -149,7 +153,7 @@ def _pack_brython(out, runtime_dir, sources, requirements, game_dir):
             raise BuildError("Brython's make_modules failed:\n" + (proc.stderr or proc.stdout)[-2000:])
 
 
-def _reachable_shim(sources, requirements):
+def _reachable_shim(sources: Files, requirements: list[tuple[Path, bytes]]) -> set[str]:
     """The names of the ttminis modules the game's code can import, directly or through ttminis.
 
     make_modules bundles every module that ANY staged file imports, used or not; staging only these
@@ -174,7 +178,7 @@ def _reachable_shim(sources, requirements):
     return wanted & set(shim)
 
 
-def _ttminis_imports(text, inside_ttminis):
+def _ttminis_imports(text: str, inside_ttminis: bool) -> set[str]:
     """ttminis module names (``"screen"``, ``"__init__"`` ...) imported by the Python source ``text``."""
     try:
         tree = ast.parse(text)
