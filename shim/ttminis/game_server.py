@@ -36,8 +36,6 @@ Example::
 """
 from __future__ import annotations
 
-from typing import Any, Mapping
-
 from . import calls, target
 from .backend import ffi
 from .errors import ERROR_UNKNOWN, SDKThrew, TTMinisError
@@ -45,6 +43,10 @@ from .sdk import game
 
 TERMINAL_FAILURES = ("failed", "abandoned", "refused_sandbox")
 _INT32_MAX = 2 ** 31 - 1
+
+TYPE_CHECKING = False
+if TYPE_CHECKING:     # names for type checkers only: a game never loads typing (see _types.pyi)
+    from ._types import Any, Mapping
 
 
 class GameServerError(TTMinisError):
@@ -250,7 +252,7 @@ class StandInServer(_OrderFlow):
     """
 
     def __init__(self, prices: Mapping[str, int]) -> None:
-        if not isinstance(prices, Mapping):
+        if not isinstance(prices, dict):
             raise TypeError(f"StandInServer: prices must be a dict of product id -> Beans, got {type(prices).__name__}")
         for product_id, price in prices.items():
             _text("product id", product_id, 64)

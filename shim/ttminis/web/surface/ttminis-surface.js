@@ -350,7 +350,7 @@
   // ---- the error screen's traceback: the game's frames first -------------------------------------------
   // Frames in the runtime's standard library, Pyodide's internals, site-packages and ttminis itself say
   // little to the game's author; the screen is small and long tracebacks are cut in the middle.
-  var LIBRARY_FRAME = /^  File "(\/lib\/|<frozen |[^"]*\/(ttminis|site-packages|_pyodide)\/|ttminis[./])/;
+  var LIBRARY_FRAME = /^  File "(\/lib\/|<frozen |[^"]*\/(ttminis|site-packages|_pyodide)\/|(VFS\.)?ttminis[./])/;
 
   function gameFramesFirst(text) {
     text = String(text);
