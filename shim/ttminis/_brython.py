@@ -79,28 +79,45 @@ def to_js(value):
     return NULL if value is None else value
 
 
-def to_py(value):
-    """A JS value -> Python: Objects become dicts, Arrays lists, null/undefined None.
+def to_py(value, _seen=None):
+    """A JS value -> Python: Objects become dicts, Arrays lists, null/undefined None. Never raises.
 
     Plain data goes through ``JSON.stringify`` and Brython's ``javascript.JSON.parse``, which
-    builds the dicts in JS; so, as in JSON, ``undefined`` members are left out."""
+    builds the dicts in JS; so, as in JSON, ``undefined`` members are left out. What JSON refuses
+    (a cycle, a BigInt, a getter that throws) is walked: unreadable members are left out and a
+    cycle becomes None."""
     if value is None or value is NULL or value is UNDEFINED:
         return None
     if isinstance(value, _SCALARS):
         return value
-    if isinstance(value, dict):
-        return {key: to_py(item) for key, item in value.items()}
-    if isinstance(value, (list, tuple)):
-        return [to_py(item) for item in value]
-    if callable(value):
-        return value
-    try:     # JSON through Brython's own parser: ~10x faster than walking the object from Python
-        return _json_to_python(_json_text(value))
-    except Exception:   # not JSON-able (a cycle, a BigInt...): walk it
-        pass
-    if _is_array(value):
-        return [to_py(value[i]) for i in range(value.length)]
-    return {key: to_py(_reflect_get(value, key)) for key in _object_keys(value)}
+    try:
+        if isinstance(value, dict):
+            return {key: to_py(item, _seen) for key, item in value.items()}
+        if isinstance(value, (list, tuple)):
+            return [to_py(item, _seen) for item in value]
+        if callable(value):
+            return value
+        if _seen is None:
+            try:     # JSON through Brython's own parser: ~10x faster than walking the object from Python
+                return _json_to_python(_json_text(value))
+            except Exception:
+                _seen = window.Map.new()
+        if _seen.has(value):
+            return None
+        _seen.set(value, True)
+        if _is_array(value):
+            out = [to_py(value[i], _seen) for i in range(value.length)]
+        else:
+            out = {}
+            for key in _object_keys(value):
+                try:
+                    out[key] = to_py(_reflect_get(value, key), _seen)
+                except Exception:
+                    continue
+        _seen.delete(value)     # the same object met again elsewhere (not inside itself) is read again
+        return out
+    except Exception:
+        return None
 
 
 def callback(call_id, kind):
