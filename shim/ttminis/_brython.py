@@ -3,6 +3,11 @@
 Brython turns Python functions into JS functions and dicts into plain Objects by itself, so
 callbacks need no lifetime management. What it does not do, and this module does:
 
+* Brython converts each argument of a JS call into Python before a Python function runs, and
+  throws (inside the SDK's code) on a hostile one — a Proxy, a getter that throws. So SDK
+  callbacks and listeners are made by the loader's ``boxArguments``: Python receives the
+  arguments as one untouched JS array and reads only the first, where a failure can be caught.
+
 * ``None`` inside lists would reach JS as Brython's own None object (``JSON.stringify`` then
   throws): validation puts ``NULL`` there instead (``None`` dict values are dropped).
 * Payloads arrive as ``JSObject`` wrappers: ``to_py`` turns them into dicts and lists, recursively.
@@ -24,6 +29,9 @@ _SCALARS = (bool, int, float, str)
 _is_array = window.Array.isArray
 _object_keys = window.Object.keys
 _reflect_get = window.Reflect.get
+_bind_apply = window.Reflect.apply.bind
+_map_call = window.Array.prototype.map.call
+_ONE = window.Array.of(0)
 _json_text = window.JSON.stringify
 _json_to_python = javascript.JSON.parse
 _dispatch = None
@@ -62,10 +70,17 @@ def same(a, b):
 
 
 def invoke(obj, name, args):
+    """``obj[name](*args)``. The call runs inside ``Array.prototype.map`` and its result is read
+    afterwards: Brython converts a returned value at once, and a hostile one (a Proxy, a getter
+    that throws) would otherwise look like the SDK throwing. An unreadable result is None."""
     try:
-        return getattr(obj, name)(*args)
+        boxed = _map_call(_ONE, _bind_apply(NULL, _reflect_get(obj, name), obj, args))
     except Exception as e:
         raise SDKThrew(_js_message(e)) from None
+    try:
+        return boxed[0]
+    except Exception:
+        return None
 
 
 def _js_message(exc):
@@ -120,8 +135,31 @@ def to_py(value, _seen=None):
         return None
 
 
+def _first(arguments):
+    """The first of a call's arguments (a JS array), or None; None too if Brython cannot read it."""
+    try:
+        return arguments[0] if len(arguments) else None
+    except Exception:
+        return None
+
+
+def _receive(call_id, kind, arguments):
+    _dispatch(call_id, kind, _first(arguments))
+
+
+def _deliver_first(function, _unused, arguments):
+    function(_first(arguments))
+
+
+_loader = get(window, "ttminisLoader")
+_box = get(_loader, "boxArguments") if _loader is not None else None
+
+
 def callback(call_id, kind):
-    def forward(payload=None, *_ignored):
+    if _box is not None:
+        return _box(_receive, call_id, kind)
+
+    def forward(payload=None, *_ignored):    # no loader (a page of your own): Brython converts
         _dispatch(call_id, kind, payload)
     return forward
 
@@ -137,7 +175,7 @@ def watch_thenable(value, call_id, resolved, rejected):
 
 
 def listener(function):
-    return function
+    return function if _box is None else _box(_deliver_first, function, NULL)
 
 
 def release(handle):

@@ -7,7 +7,8 @@ Exports:
 A bundle holds index.html, the loader, the runtime's files and the game:
   pyodide: pyodide/ (the 5 core files), app.zip (the game, ttminis and the game's requirements)
   brython: brython/brython.js, brython/brython_modules.js (only what the game imports), main.py
-plus assets/ and minigame.config.json. --dev builds add the fake SDK and a dev panel.
+plus assets/ and minigame.config.json. --dev builds add the fake SDK and the dev banner and panel,
+which the loader uses only where TikTok's own SDK is not present.
 """
 from __future__ import annotations
 
@@ -38,8 +39,12 @@ STARTER_CONFIG = {
 }
 
 
-def build(game_dir: Path, out=None, runtime="pyodide", dev=False, client_key="", log=print) -> BuildResult:
+def build(game_dir: Path, out=None, runtime="pyodide", dev=False, client_key="", log=print,
+          expose_interpreter=False) -> BuildResult:
     """Build ``game_dir`` into an html bundle at ``out`` (default ``./dist/<game>``).
+
+    ``expose_interpreter`` (tests only) publishes the live Pyodide as ``ttminisLoader.pyodide``,
+    as dev builds do; production builds never do: whoever holds it can run any Python.
 
     Example::
 
@@ -52,7 +57,7 @@ def build(game_dir: Path, out=None, runtime="pyodide", dev=False, client_key="",
     runtime_dir = runtimes.ensure(runtimes.RUNTIMES[runtime], log=log)
     requirements = requirement_files(game_dir, log)
     with folder as staging:
-        _write_page(staging, game_dir, runtime, dev, client_key)
+        _write_page(staging, game_dir, runtime, dev, client_key, expose_interpreter)
         sources = list(game_files(game_dir)) + list(shim_files(runtime))
         if runtime == "pyodide":
             _pack_pyodide(staging, runtime_dir, sources, requirements)
@@ -61,18 +66,17 @@ def build(game_dir: Path, out=None, runtime="pyodide", dev=False, client_key="",
     return BuildResult(out=folder.out, target="html", runtime=runtime, dev=dev)
 
 
-def _write_page(out: Path, game_dir: Path, runtime: str, dev: bool, client_key: str) -> None:
-    dev_scripts = ""
+def _write_page(out: Path, game_dir: Path, runtime: str, dev: bool, client_key: str,
+                expose_interpreter: bool) -> None:
     for name in ("ttminis-loader.js", "ttminis-loader.css"):
         shutil.copy2(HTML / name, out / name)
-    if dev:
+    if dev:    # loaded by the loader, and only where TikTok's SDK did not come
         shutil.copy2(FAKE, out / "fake-ttminis.js")
         shutil.copy2(HTML / "ttminis-dev-panel.js", out / "ttminis-dev-panel.js")
-        dev_scripts = ('<script src="fake-ttminis.js"></script>\n'
-                       '<script src="ttminis-dev-panel.js"></script>\n')
+    loader_options = (' data-dev="1"' if dev else "") + (' data-expose-interpreter="1"' if expose_interpreter else "")
     template = (HTML / "index.html").read_text(encoding="utf-8")
     (out / "index.html").write_text(template.format(
-        title=html.escape(game_dir.name), dev_scripts=dev_scripts, runtime=runtime,
+        title=html.escape(game_dir.name), loader_options=loader_options, runtime=runtime,
         client_key=html.escape(client_key, quote=True)), encoding="utf-8")
     config = game_dir / "minigame.config.json"
     if config.exists():

@@ -378,12 +378,14 @@
   }
 
   fake.sdk = null;   // the TTMinis object the fake installed last
-  Object.defineProperty(fake, "installed", {
-    enumerable: true, get: function () { return !!fake.sdk && globalThis.TTMinis === fake.sdk; } });
+  var sdkGame = null;
+  Object.defineProperty(fake, "installed", { enumerable: true, get: function () {
+    return !!fake.sdk && globalThis.TTMinis === fake.sdk && fake.sdk.game === sdkGame; } });
   fake.install = function (opts) {
-    if (globalThis.TTMinis && globalThis.TTMinis !== fake.sdk) return globalThis.TTMinis;  // TikTok's own
+    if (globalThis.TTMinis && !fake.installed) return globalThis.TTMinis;   // TikTok's own: step aside
     fake.legacy = !!(opts && opts.legacy);
-    fake.sdk = fake.legacy ? { pay: legacyPay } : { game: buildGame() };
+    sdkGame = fake.legacy ? undefined : buildGame();
+    fake.sdk = fake.legacy ? { pay: legacyPay } : { game: sdkGame };
     globalThis.TTMinis = fake.sdk;
     return fake.sdk;
   };
