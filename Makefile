@@ -26,7 +26,7 @@ runtimes: $(VENV)/.installed
 	$(PY) -m ttminis.build
 
 demo: runtimes
-	$(PY) build.py $(GAME) --runtime $(RUNTIME) --dev --zip --serve --port $(PORT)
+	$(PY) build.py $(GAME) --runtime $(RUNTIME) --dev --serve --port $(PORT)
 
 test: chromium runtimes
 	$(PY) -m pytest

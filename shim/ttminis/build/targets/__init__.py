@@ -3,7 +3,8 @@
 Exports:
     TARGET_NAMES     ("html", "native"), the first the default
     load(name)       the target's module; each has ``build(game_dir, out, ...) -> BuildResult``
-    BuildResult      what a build made: ``out``, ``target``, ``runtime``, ``dev``
+    BuildResult      what a build made: ``out``, ``target``, ``runtime``, ``dev``, ``compliance``
+                     (the ``compliance.Report`` of the package, scanned before it was published)
 
 Example::
 
@@ -25,6 +26,7 @@ class BuildResult:
     target: str
     runtime: str
     dev: bool
+    compliance: object = None
 
 
 def load(name: str):

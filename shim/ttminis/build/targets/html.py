@@ -22,7 +22,7 @@ import tempfile
 import zipfile
 from pathlib import Path
 
-from .. import runtimes
+from .. import compliance, runtimes
 from ..package import WEB, BuildError, OutputFolder, default_out, game_files, requirement_files, shim_files
 from . import BuildResult
 
@@ -63,7 +63,8 @@ def build(game_dir: Path, out=None, runtime="pyodide", dev=False, client_key="",
             _pack_pyodide(staging, runtime_dir, sources, requirements)
         else:
             _pack_brython(staging, runtime_dir, sources, requirements, game_dir)
-    return BuildResult(out=folder.out, target="html", runtime=runtime, dev=dev)
+        report = compliance.scan(staging, OWN_JS, log=log)     # before the package is published
+    return BuildResult(out=folder.out, target="html", runtime=runtime, dev=dev, compliance=report)
 
 
 def _write_page(out: Path, game_dir: Path, runtime: str, dev: bool, client_key: str,
