@@ -19,12 +19,18 @@ BUILD_PY = REPO / "build.py"
 
 @pytest.fixture
 def work(tmp_path):
-    """A scratch folder holding a small game in ``game/``; builds run with it as the current folder."""
-    game = tmp_path / "game"
-    game.mkdir()
+    """A scratch folder holding a small game in ``game/``; builds run with it as the current folder.
+
+    It sits two levels inside ``tmp_path``, so every --out these tests try — the current folder's
+    parents included — stays inside the test's own temporary folder, even against a builder that
+    deletes what it is given (as 37528de's did).
+    """
+    work = tmp_path / "outer" / "work"
+    game = work / "game"
+    game.mkdir(parents=True)
     (game / "main.py").write_text("import rules\nprint(rules.NAME)\n", encoding="utf-8")
     (game / "rules.py").write_text("NAME = 'tiny'\n", encoding="utf-8")
-    return tmp_path
+    return work
 
 
 def build_py(cwd, *args, env=None):
@@ -38,15 +44,16 @@ def snapshot(folder):
 
 # -- --out never destroys what the build did not make (item 6) ------------------------------------
 
-@pytest.mark.parametrize("out", ["game", ".", "..", "game/..", "/"],
+@pytest.mark.parametrize("out", ["game", ".", "..", "game/.."],
                          ids=["the game folder", "the current folder", "a parent of the current folder",
-                              "the game folder's parent", "the root"])
+                              "the game folder's parent"])
 def test_out_is_never_the_game_the_current_folder_or_a_parent_of_either(work, out):
-    before = snapshot(work / "game")
+    # Never "/" or a folder outside tmp_path here: a regression must not be able to delete them.
+    before = snapshot(work.parent)
     result = build_py(work, "game", "--runtime", "brython", "--out", out)
     assert result.returncode == 2, result.stdout + result.stderr
     assert "refusing to build into" in result.stderr and len(result.stderr.strip().splitlines()) == 1
-    assert snapshot(work / "game") == before
+    assert snapshot(work.parent) == before
 
 
 def test_out_that_holds_files_no_build_made_is_refused_and_left_alone(work):
