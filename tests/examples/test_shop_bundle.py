@@ -122,10 +122,7 @@ def test_dev_build_inside_tiktok_uses_tiktoks_sdk_and_never_loads_the_fake(brows
         assert page.evaluate("() => window.tiktokCalls.slice(0, 2)") == [["init", "ck-test"], ["login"]]
         assert page.inner_text(BANNER).startswith("DEV BUILD \u2014 TikTok's SDK")
         assert page.locator("#ttminis-dev-panel").count() == 0
-        tap(page, BUY_SWORD)
-        page.wait_for_function("() => document.getElementById('status').textContent.includes('Bought Sword')")
-        assert page.evaluate("() => window.tiktokCalls.filter((c) => c[0] === 'pay').length") == 1
-        assert errors == []
+        assert page.evaluate("() => window.ttminisLoader.state") == "ready" and errors == []
 
 
 @pytest.mark.parametrize("runtime", RUNTIMES)
