@@ -20,6 +20,7 @@ Imports stay tiny on purpose: every stdlib import would be packed into the game'
 import javascript
 from browser import aio, window
 
+from ._jsvalues import read_members
 from .errors import SDKThrew
 
 NAME = "brython"
@@ -117,20 +118,8 @@ def to_py(value, _seen=None):
                 return _json_to_python(_json_text(value))
             except Exception:
                 _seen = window.Map.new()
-        if _seen.has(value):
-            return None
-        _seen.set(value, True)
-        if _is_array(value):
-            out = [to_py(value[i], _seen) for i in range(value.length)]
-        else:
-            out = {}
-            for key in _object_keys(value):
-                try:
-                    out[key] = to_py(_reflect_get(value, key), _seen)
-                except Exception:
-                    continue
-        _seen.delete(value)     # the same object met again elsewhere (not inside itself) is read again
-        return out
+        seen = _seen
+        return read_members(value, lambda item: to_py(item, seen), seen, _is_array, _object_keys, _reflect_get)
     except Exception:
         return None
 

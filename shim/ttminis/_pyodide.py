@@ -18,6 +18,7 @@ import traceback
 import js
 from pyodide.ffi import JsException, JsProxy, create_proxy, jsnull, to_js as _to_js
 
+from ._jsvalues import read_members
 from .errors import SDKThrew
 
 NAME = "pyodide"
@@ -106,20 +107,8 @@ def _read_leniently(value, seen):
     if not isinstance(value, JsProxy) or callable(value):
         return value
     try:
-        if seen.has(value):
-            return None
-        seen.set(value, True)
-        if _is_array(value):
-            out = [_read_leniently(_reflect_get(value, i), seen) for i in range(int(value.length))]
-        else:
-            out = {}
-            for key in _object_keys(value):
-                try:
-                    out[key] = _read_leniently(_reflect_get(value, key), seen)
-                except Exception:
-                    continue
-        seen.delete(value)     # the same object met again elsewhere (not inside itself) is read again
-        return out
+        return read_members(value, lambda item: _read_leniently(item, seen), seen, _is_array, _object_keys,
+                            _reflect_get)
     except Exception:
         return None
 

@@ -21,6 +21,16 @@ from ttminis.build.serve import CSP_BY_RUNTIME, BundleServer
 from ttminis.build.targets.html import FAKE
 
 HERE = Path(__file__).parent
+
+
+def pytest_configure(config):
+    config.addinivalue_line("markers", "own_browsers: starts its own browsers in a subprocess, so it runs "
+                                       "last, once every test on the session's browser is done")
+
+
+@pytest.hookimpl(trylast=True)
+def pytest_collection_modifyitems(items):
+    items.sort(key=lambda item: item.get_closest_marker("own_browsers") is not None)
 RUNTIMES = ["pyodide", "brython"]
 
 # Records CSP violations where the page can't hide them.

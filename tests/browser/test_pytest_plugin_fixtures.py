@@ -2,7 +2,8 @@
 ``page_problems()`` never hides a problem from the teardown check, and ``reload(setup=...)`` runs
 that setup for that load only — with ``ttminis_page`` (Playwright) and ``ttminis_driver`` (Selenium).
 
-The session's own browser is closed first, so only one Chromium runs at a time.
+It runs last in the session (marker ``own_browsers``) and closes the session's browser first, so
+only one Chromium runs at a time.
 """
 import subprocess
 import sys
@@ -13,7 +14,7 @@ import pytest
 
 from ttminis.build import build
 
-pytestmark = pytest.mark.browser
+pytestmark = [pytest.mark.browser, pytest.mark.own_browsers]
 HARNESS_GAME = Path(__file__).parent / "harness_game"
 
 USER_TESTS = """

@@ -3,7 +3,7 @@
 Answers with extra arguments or unreadable payloads, odd error codes, the order lock and how a game
 moves on (``release_order``, late answers), rewarded ads that never close or fail, listener
 removal that fails half-way, and a shim that starts clean for every test. The browser runs the
-same rules on Pyodide and Brython (``tests/browser/test_settlement.py``).
+same rules on Pyodide and Brython (``tests/browser/test_settlement_in_browser.py``).
 """
 import asyncio
 

@@ -3,7 +3,7 @@
 An SDK that passes a second argument to ``success``/``fail``, payloads Pyodide or Brython cannot
 convert, odd error codes; the order lock, ``release_order`` and late answers; rewarded ads that
 never close, fail, or whose ``show()`` returns nothing; listener removal that fails half-way, and
-listeners on a replaced SDK object. CPython runs the same rules in ``tests/unit/test_settlement.py``.
+listeners on a replaced SDK object. CPython runs the same rules in ``tests/unit/test_settlement_cpython.py``.
 """
 import pytest
 
