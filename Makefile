@@ -1,17 +1,27 @@
 # The README's two commands: `make demo` (build and preview the example game) and `make test`.
-# Both set up what they need on a fresh Debian machine: a venv with ttminis and its test extras,
-# the pinned runtimes (fetched with npm/pip, hash-checked, cached in ~/.cache/ttminis), and for
-# the tests Debian's chromium and chromium-driver. Node.js (with npm) is a build requirement: the
-# pinned Node tools run the compliance scan of every build.
+# Both set up what they need on a fresh Debian machine: a venv with ttminis and its test extras
+# (the server half included), the pinned runtimes (fetched with npm/pip, hash-checked, cached in
+# ~/.cache/ttminis), and for the tests Debian's chromium, chromium-driver, postgresql and
+# JavaScriptCore's jsc shell (libjavascriptcoregtk-4.0-bin).
+# `make demo` builds examples/shop for TikTok's native runtime and previews it in a desktop browser
+# (`make demo TARGET=html` for the web bundle), with the fake TikTok server and the reference backend
+# (SQLite) beside it;
+# `make test` runs the suites against a throwaway PostgreSQL server it starts and stops
+# (TTMINIS_REQUIRE_POSTGRES=1: a missing server fails the PostgreSQL cases, never skips them).
+# Node.js (with npm) is a build requirement: the pinned Node tools run the compliance scan of every
+# build (`make node` installs Debian's nodejs and npm when missing).
 PYTHON ?= python3
 VENV := .venv
 PY := $(VENV)/bin/python
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 GAME ?= examples/shop
+TARGET ?= native
 RUNTIME ?= pyodide
 PORT ?= 8000
+BACKEND_PORT ?= 8080
+FAKE_TIKTOK_PORT ?= 8090
 
-.PHONY: demo test chromium node runtimes bench
+.PHONY: demo test chromium node jsc postgres runtimes bench
 
 $(VENV)/.installed: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -28,14 +38,41 @@ node:
 	  $(SUDO) apt-get update -qq && DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq \
 	    --no-install-recommends nodejs npm; }
 
+# JavaScriptCore's shell (the engine TikTok uses on iOS): the native package is also booted on it.
+jsc:
+	@command -v jsc >/dev/null || { \
+	  $(SUDO) apt-get update -qq && DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq \
+	    --no-install-recommends libjavascriptcoregtk-4.0-bin; }
+
+# PostgreSQL's programs only: no default cluster, so apt starts no server of its own.
+postgres:
+	@ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 || { \
+	  $(SUDO) mkdir -p /etc/postgresql-common && \
+	  echo 'create_main_cluster = false' | $(SUDO) tee /etc/postgresql-common/createcluster.conf >/dev/null && \
+	  $(SUDO) apt-get update -qq && DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq \
+	    --no-install-recommends postgresql; }
+
 runtimes: node $(VENV)/.installed
 	$(PY) -m ttminis.build
 
+# TARGET=native (the default): the package TikTok accepts, previewed live from the strict simulator;
+# TARGET=html: the web bundle in the browser itself (RUNTIME=pyodide|brython).
 demo: runtimes
-	$(PY) build.py $(GAME) --runtime $(RUNTIME) --dev --serve --port $(PORT)
+	mkdir -p dist
+	$(PY) -m ttminis.server demo --port $(BACKEND_PORT) --fake-port $(FAKE_TIKTOK_PORT) \
+	  --database sqlite:///dist/demo-orders.db & server=$$!; \
+	trap 'kill $$server 2>/dev/null' EXIT INT TERM; \
+	if [ "$(TARGET)" = html ]; then \
+	  $(PY) build.py $(GAME) --runtime $(RUNTIME) --dev --serve --port $(PORT) \
+	    --backend-url http://127.0.0.1:$(BACKEND_PORT) --fake-tiktok-url http://127.0.0.1:$(FAKE_TIKTOK_PORT); \
+	else \
+	  $(PY) build.py $(GAME) --target native --serve --port $(PORT) \
+	    --backend-url http://127.0.0.1:$(BACKEND_PORT) --fake-tiktok-url http://127.0.0.1:$(FAKE_TIKTOK_PORT); \
+	fi
 
-test: chromium runtimes
-	$(PY) -m pytest
+test: chromium jsc postgres runtimes
+	TTMINIS_REQUIRE_POSTGRES=1 $(PY) -m ttminis.server postgres -- $(PY) -m pytest
 
-bench: chromium runtimes
+bench: chromium postgres runtimes
 	$(PY) bench/run.py
+	$(PY) -m ttminis.server postgres --durable -- $(PY) bench/server_throughput.py

@@ -5,14 +5,19 @@ Because it only talks to ``ttminis``, this module runs unchanged on Pyodide, on 
 plain CPython, where ``tests/examples/test_shop_rules.py`` tests it with the ``ttminis_wallet``
 fixture.
 
+Buying goes through a checkout (``backend.py``): the game's server creates the order, the game
+pays it, and the item is the player's once the server reports it granted (from TikTok's signed
+webhook) - or, in a preview without a server, the fake SDK's stand-in.
+
 Example::
 
-    shop = Shop(create_order=backend.create_order)
+    shop = Shop(backend.connect())
     shop.listen()                 # pause on onHide, resume on onShow
     await shop.start()            # silent login, then what the player can afford
     await shop.buy(ITEMS[0])
 """
 from ttminis import TTMinisError, game
+from ttminis.game_server import GameServerError
 
 ITEMS = [
     {"id": "sword", "name": "Sword", "price": 30},
@@ -26,8 +31,8 @@ AD_BONUS = 5
 class Shop:
     """The game's state and every action a player can take."""
 
-    def __init__(self, create_order):
-        self.create_order = create_order      # item -> trade_order_id, from your game server
+    def __init__(self, checkout):
+        self.checkout = checkout              # backend.ServerCheckout (your server) or PreviewCheckout
         self.coins = 0
         self.owned = []
         self.affordable = {}
@@ -53,6 +58,7 @@ class Shop:
         """Silent login (TikTok's review requires it), then check what the player can afford."""
         try:
             self.player = (await game.login())["code"]
+            await self.checkout.sign_in(self.player)
             self.message = "Signed in. Tap the coin!"
         except TTMinisError as e:
             self.message = "Playing as guest (%s)" % e.error_msg
@@ -66,16 +72,25 @@ class Shop:
             self.message = "Could not check your Beans: %s" % e.error_msg
 
     async def buy(self, item):
-        """Pay for ``item``: one order, one ``pay``; a second tap while paying does nothing."""
+        """Order ``item``, pay once, then own it when the server says it was granted.
+
+        A second tap while buying does nothing."""
         if self.busy:
             return
         self.busy = True
         self.message = "Buying %s..." % item["name"]
         try:
-            order_id = self.create_order(item)
-            await game.pay(order_id, timeout=300)
+            order = await self.checkout.create_order(item)
+            await game.pay(order["trade_order_id"], timeout=300)
+            self.message = "Paid. Waiting for the shop to deliver %s..." % item["name"]
+            await self.checkout.until_granted(order)
             self.owned.append(item["name"])
             self.message = "Bought %s!" % item["name"]
+        except GameServerError as e:
+            if e.code == "not_granted_yet":
+                self.message = "Paid for %s: it arrives when TikTok confirms" % item["name"]
+            else:
+                self.message = "%s not bought: %s" % (item["name"], e.error_msg)
         except TTMinisError as e:
             self.message = "%s not bought: %s" % (item["name"], e.error_msg)
         except RuntimeError as e:

@@ -7,7 +7,13 @@ Exports:
 
 ``await game.pay(...)`` in a CPython test then behaves as it does in the browser against the JS
 fake: pay deducts the order's amount once, paying twice / an unknown order / too little balance
-fail with the same codes. Answers come one event-loop turn later (like the JS fake's microtask)
+fail with the same codes.
+
+With a backend: ``fake.use_order_book(url)`` makes the orders those of the fake TikTok server at
+``url`` (``ttminis.server.FakeTikTokServer``): ``login`` answers a code that server issued, and
+``pay`` pays the order there, which makes it deliver the signed webhook to your backend.
+``fake.allow_requests(origin)`` lets ``request`` make real HTTP calls to that origin (TikTok's
+declared domains), so ``ttminis.game_server`` reaches a real local backend. Answers come one event-loop turn later (like the JS fake's microtask)
 when a loop is running, else at once.
 
 Example::
@@ -21,7 +27,10 @@ Example::
         assert tiktok.balance == 70
 """
 import asyncio
+import json
 import threading
+import urllib.error
+import urllib.request
 
 from . import _host, calls
 from .backend import ffi
@@ -166,7 +175,31 @@ class FakeTikTok:
         self._scripts = {}
         self._defaults = {}
         self._order_seq = 0
+        self.order_book = None             # URL of a fake TikTok server holding the orders
+        self.player = "fake-player-1"      # who logs in when the order book is a server
+        self.request_origins = set()
         self.game = _Game(self)
+
+    def use_order_book(self, url, player="fake-player-1"):
+        """Keep the orders at the fake TikTok server at ``url`` (None: in memory again).
+
+        ``login`` then answers a code that server issued for ``player``; ``pay`` pays there.
+
+        Example::
+
+            tiktok.use_order_book(fake_server.url)
+        """
+        self.order_book = url.rstrip("/") if url else None
+        self.player = player
+
+    def allow_requests(self, *origins):
+        """Let ``request`` reach these origins over real HTTP (TikTok's declared domains).
+
+        Example::
+
+            tiktok.allow_requests(backend.url)
+        """
+        self.request_origins.update(origin.rstrip("/") for origin in origins)
 
     # -- the stand-in backend ---------------------------------------------------------------------
     def create_order(self, amount, order_id=None):
@@ -350,9 +383,44 @@ def _check_balance(fake, o):
     return True, {"is_sufficient": fake.balance >= o["amount"]}
 
 
+def _http(method, url, data=None, headers=None, timeout=10):
+    """A real HTTP call: (status, parsed JSON or text, headers); raises OSError when unanswered."""
+    body = None if data is None else (data if isinstance(data, str) else json.dumps(data)).encode()
+    request = urllib.request.Request(url, data=body, method=method, headers=dict(headers or {}))
+    if body is not None and not any(k.lower() == "content-type" for k in request.headers):
+        request.add_header("Content-Type", "application/json")
+    try:
+        with urllib.request.urlopen(request, timeout=timeout) as response:
+            status, raw, header = response.status, response.read(), dict(response.headers)
+    except urllib.error.HTTPError as e:
+        status, raw, header = e.code, e.read(), dict(e.headers)
+    text = raw.decode("utf-8", "replace")
+    try:
+        return status, json.loads(text), header
+    except ValueError:
+        return status, text, header
+
+
+def _pay_at_order_book(fake, trade_order_id):
+    try:
+        _status, answer, _header = _http("POST", fake.order_book + "/fake/pay",
+                                         {"trade_order_id": trade_order_id, "balance": fake.balance})
+    except OSError as e:
+        return False, _error(CODES["INTERNAL"], f"the fake order book did not answer: {e} (fake)")
+    if not isinstance(answer, dict) or not answer.get("ok"):
+        if not isinstance(answer, dict) or not isinstance(answer.get("error"), dict):
+            return False, _error(CODES["INTERNAL"], f"the fake order book answered {answer!r} (fake)")
+        return False, {"error": answer["error"]}
+    fake.balance -= answer["amount"]
+    fake.orders[trade_order_id] = {"amount": answer["amount"], "status": "paid"}
+    return True, None
+
+
 def _pay(fake, o):
     if not isinstance(o.get("trade_order_id"), str) or not o["trade_order_id"]:
         return _invalid("pay: trade_order_id is required")
+    if fake.order_book:
+        return _pay_at_order_book(fake, o["trade_order_id"])
     order = fake.orders.get(o["trade_order_id"])
     if order is None:
         return False, _error(CODES["ORDER_NOT_FOUND"], "order does not exist")
@@ -391,6 +459,12 @@ def _set_loading_progress(fake, o):
 
 def _login(fake, o):
     fake.logins += 1
+    if fake.order_book:
+        try:
+            _status, answer, _header = _http("POST", fake.order_book + "/fake/login", {"open_id": fake.player})
+            return True, {"code": answer["code"], "isLogin": True}
+        except (OSError, KeyError, TypeError) as e:
+            return False, _error(CODES["INTERNAL"], f"the fake order book did not answer: {e} (fake)")
     return True, {"code": f"fake-login-code-{fake.logins}", "isLogin": True}
 
 
@@ -427,7 +501,22 @@ def _mission_reward(state_key, flag):
 
 
 def _request(fake, o):
-    return False, _error(CODES["INTERNAL"], f"the fake has no network: request({o.get('url')}) (fake)")
+    """TikTok's ``request`` (WeChat's shape): success ``{data, statusCode, header}`` for any HTTP
+    status; ``fail`` only when nothing answered. Real HTTP, only to ``allow_requests`` origins."""
+    url = o.get("url")
+    if not isinstance(url, str) or not any(url == origin or url.startswith(origin + "/")
+                                           for origin in fake.request_origins):
+        return False, _error(CODES["INTERNAL"], f"the fake has no network: request({url}) (fake)")
+    data = o.get("data")
+    method = str(o.get("method") or "GET").upper()
+    timeout = o.get("timeout") / 1000 if isinstance(o.get("timeout"), (int, float)) else 10
+    try:
+        status, body, header = _http(method, url, None if method == "GET" else data, o.get("header"), timeout)
+    except OSError as e:
+        return False, _error(CODES["INTERNAL"], f"request:fail {e}")
+    if o.get("dataType") == "text" and not isinstance(body, str):
+        body = json.dumps(body)
+    return True, {"data": body, "statusCode": status, "header": header}
 
 
 _LOGIC = {

@@ -5,13 +5,14 @@ browser's fake, so these run in milliseconds.
 """
 import asyncio
 
+from backend import PreviewCheckout, ServerCheckout
 from shop import AD_BONUS, ITEMS, Shop
 
 SWORD, SHIELD, CROWN = ITEMS
 
 
 def new_shop(wallet):
-    return Shop(create_order=lambda item: wallet.create_order(item["price"]))
+    return Shop(PreviewCheckout(create_order=wallet.create_order))
 
 
 def test_start_signs_in_silently_and_checks_what_the_player_can_afford(ttminis_wallet):
@@ -85,3 +86,38 @@ def test_hide_pauses_and_show_resumes(ttminis_wallet):
     assert shop.coins == 0
     ttminis_wallet.trigger("Show", {"scene": "1001", "query": {}})
     assert not shop.paused and shop.message == "Welcome back!"
+
+
+def shop_with_a_server(wallet, fake_tiktok, backend, **options):
+    """The shop as shipped: its checkout talks to a real backend over HTTP (the wallet's request)."""
+    wallet.use_order_book(fake_tiktok.url)
+    wallet.allow_requests(backend.url)
+    return Shop(ServerCheckout(backend.url, **options))
+
+
+def test_with_a_server_the_item_is_granted_by_the_servers_webhook(ttminis_wallet, ttminis_fake_tiktok,
+                                                                   ttminis_backend):
+    shop = shop_with_a_server(ttminis_wallet, ttminis_fake_tiktok, ttminis_backend)
+    ttminis_wallet.run(shop.start)
+    assert shop.message == "Signed in. Tap the coin!"
+    ttminis_wallet.run(lambda: shop.buy(SWORD))
+    assert shop.owned == ["Sword"] and shop.message == "Bought Sword!"
+    assert ttminis_wallet.balance == 70
+    assert ttminis_backend.store.count("ttminis_grants") == 1
+
+
+def test_with_a_server_a_payment_not_yet_confirmed_is_not_shown_as_owned(ttminis_wallet, ttminis_fake_tiktok,
+                                                                         ttminis_backend):
+    ttminis_fake_tiktok.webhook_urls.clear()           # TikTok's webhook is late
+    shop = shop_with_a_server(ttminis_wallet, ttminis_fake_tiktok, ttminis_backend, grant_timeout=0.5)
+    ttminis_wallet.run(shop.start)
+    ttminis_wallet.run(lambda: shop.buy(SWORD))
+    assert shop.owned == [] and shop.message == "Paid for Sword: it arrives when TikTok confirms"
+    assert ttminis_backend.store.count("ttminis_grants") == 0
+
+
+def test_with_a_server_that_is_down_the_player_plays_as_guest(ttminis_wallet):
+    ttminis_wallet.allow_requests("http://127.0.0.1:9")
+    shop = Shop(ServerCheckout("http://127.0.0.1:9"))
+    ttminis_wallet.run(shop.start)
+    assert shop.message.startswith("Playing as guest (POST /login: the game server did not answer")

@@ -2,7 +2,10 @@
 
 Exports:
     build(game_dir, out=None, *, target="html", runtime="pyodide", dev=False, client_key="", log=print,
-          expose_interpreter=False) -> BuildResult (``out``, ``target``, ``runtime``, ``dev``)
+          backend_url="", fake_tiktok_url="", **target_options)
+        -> BuildResult (``out``, ``target``, ``runtime``, ``dev``, ``compliance``)
+        target_options go to the target: native takes ``app_id`` and ``probe``; html takes
+        ``expose_interpreter`` (tests only)
     BuildError, BuildResult, make_zip
 
 Example::
@@ -21,20 +24,25 @@ __all__ = ["build", "BuildError", "BuildResult", "make_zip"]
 
 
 def build(game_dir, out=None, *, target="html", runtime="pyodide", dev=False, client_key="",
-          log=print, expose_interpreter=False) -> BuildResult:
+          log=print, backend_url="", fake_tiktok_url="", **target_options) -> BuildResult:
     """Build the game in ``game_dir`` for ``target``; returns what was made and where.
 
-    ``expose_interpreter=True`` is for tests that measure the interpreter itself (proxy counts,
-    soak): the page publishes the live Pyodide as ``ttminisLoader.pyodide``, as ``dev`` builds do.
-    Production builds never publish it (any script holding it could run any Python).
+    ``expose_interpreter=True`` (html) is for tests that measure the interpreter itself (proxy
+    counts, soak): the page publishes the live Pyodide as ``ttminisLoader.pyodide``, as ``dev``
+    builds do. Production builds never publish it (any script holding it could run any Python).
 
     Example::
 
         build("examples/shop", "dist/shop-preview", dev=True)
+        build("examples/shop", target="native", app_id="tt0123456789")
     """
     try:
         module = targets.load(target)
     except ValueError as e:
         raise BuildError(str(e)) from None
+    urls = {name: value for name, value in (("backend_url", backend_url), ("fake_tiktok_url", fake_tiktok_url))
+            if value}     # only when given: a target without a backend option still builds plain games
+    if target_options.get("probe"):       # the device probe is a game of its own (native only)
+        game_dir = module.PROBE_GAME
     return module.build(check_game_dir(game_dir), out, runtime=runtime, dev=dev,
-                        client_key=client_key, log=log, expose_interpreter=expose_interpreter)
+                        client_key=client_key, log=log, **urls, **target_options)

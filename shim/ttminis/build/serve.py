@@ -2,6 +2,9 @@
 
 Exports:
     CSP_PYODIDE, CSP_BRYTHON    the Content-Security-Policy each runtime is served with
+    csp_for(runtime, connect=())  that policy, with more origins allowed in connect-src (the
+                                game's backend, a fake TikTok server)
+    origin(url)                 ``scheme://host[:port]`` of a URL; ValueError if it is not http(s)
     BundleServer(folder, csp)   a context manager; ``.url`` is the page's address
 
 ``CSP_PYODIDE`` is what TikTok's rules allow (no eval of any kind); Brython cannot start without
@@ -28,6 +31,32 @@ CSP_PYODIDE = (f"default-src 'self'; script-src 'self' 'wasm-unsafe-eval' {_SDK_
                "object-src 'none'; base-uri 'self'; frame-src 'none'")
 CSP_BRYTHON = CSP_PYODIDE.replace("'wasm-unsafe-eval'", "'unsafe-eval'")
 CSP_BY_RUNTIME = {"pyodide": CSP_PYODIDE, "brython": CSP_BRYTHON}
+
+def origin(url: str) -> str:
+    """The origin of an http(s) URL, for connect-src; ValueError naming what is wrong.
+
+    Example::
+
+        origin("http://127.0.0.1:8080/api")     # 'http://127.0.0.1:8080'
+    """
+    from urllib.parse import urlsplit
+    parts = urlsplit(url)
+    if parts.scheme not in ("http", "https") or not parts.hostname:
+        raise ValueError(f"expected an http(s) URL such as https://api.example.com, got {url!r}")
+    return f"{parts.scheme}://{parts.netloc}"
+
+
+def csp_for(runtime: str, connect=()) -> str:
+    """The runtime's policy with ``connect`` URLs' origins added to connect-src.
+
+    Example::
+
+        csp_for("pyodide", ["http://127.0.0.1:8080"])
+    """
+    extra = " ".join(sorted({origin(url) for url in connect if url}))
+    policy = CSP_BY_RUNTIME[runtime]
+    return policy.replace("connect-src 'self'", f"connect-src 'self' {extra}") if extra else policy
+
 
 MIME_TYPES = {
     ".wasm": "application/wasm",

@@ -4,7 +4,8 @@ Exports:
     TARGET_NAMES     ("html", "native"), the first the default
     load(name)       the target's module; each has ``build(game_dir, out, ...) -> BuildResult``
     BuildResult      what a build made: ``out``, ``target``, ``runtime``, ``dev``, ``compliance``
-                     (the ``compliance.Report`` of the package, scanned before it was published)
+                     (the ``compliance.Report`` of the package, scanned before it was published);
+                     a target may add ``report`` (lines for the CLI to print) and ``sizes``
 
 Example::
 
@@ -14,10 +15,10 @@ Example::
 from __future__ import annotations
 
 import importlib
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
-TARGET_NAMES = ("html",)
+TARGET_NAMES = ("html", "native")
 
 
 @dataclass
@@ -26,6 +27,8 @@ class BuildResult:
     target: str
     runtime: str
     dev: bool
+    report: list = field(default_factory=list)
+    sizes: object = None
     compliance: object = None
 
 

@@ -2,16 +2,23 @@
 TikTok's DevTool browser mode and other webviews. Pyodide or Brython.
 
 Exports:
-    build(game_dir, out, runtime, dev, client_key, log) -> BuildResult
+    build(game_dir, out, runtime, dev, client_key, log, backend_url, fake_tiktok_url, expose_interpreter)
+        -> BuildResult
 
 A bundle holds index.html, the loader, the runtime's files and the game:
-  pyodide: pyodide/ (the 5 core files), app.zip (the game, ttminis and the game's requirements)
-  brython: brython/brython.js, brython/brython_modules.js (only what the game imports), main.py
-plus assets/ and minigame.config.json. --dev builds add the fake SDK and the dev banner and panel,
-which the loader uses only where TikTok's own SDK is not present.
+  pyodide: pyodide/ (the 5 core files), app.zip (the game, ttminis and the game's requirements),
+           ttminis-assets.json (the files under assets/, which the loader copies next to the game for open())
+  brython: brython/brython.js, brython/brython_modules.js (only what the game imports), main.py and
+           the game's other data files (Brython's open() reads them from the bundle)
+plus ttminis-surface.js (the game surface), assets/ and minigame.config.json. --dev builds add the
+fake SDK and the dev banner and panel, which the loader uses only where TikTok's own SDK is not
+present. The package is scanned (``compliance.scan``) before it is published.
+``backend_url`` (the game's server, for ``ttminis.game_server``) goes on the loader's tag;
+``fake_tiktok_url`` (--dev only) points the fake SDK's order book at a fake TikTok server.
 """
 from __future__ import annotations
 
+import ast
 import html
 import io
 import json
@@ -28,8 +35,10 @@ from . import BuildResult
 
 HTML = WEB / "html"
 FAKE = WEB / "fake" / "fake-ttminis.js"
+SURFACE = WEB / "surface" / "ttminis-surface.js"
+ASSET_LIST = "ttminis-assets.json"
 # Our own JavaScript in a bundle (bundle-relative), held to TikTok's rules by the compliance scan.
-OWN_JS = ["ttminis-loader.js", "fake-ttminis.js", "ttminis-dev-panel.js"]
+OWN_JS = ["ttminis-loader.js", "ttminis-surface.js", "fake-ttminis.js", "ttminis-dev-panel.js"]
 
 STARTER_CONFIG = {
     "deviceOrientation": "portrait",
@@ -40,7 +49,7 @@ STARTER_CONFIG = {
 
 
 def build(game_dir: Path, out=None, runtime="pyodide", dev=False, client_key="", log=print,
-          expose_interpreter=False) -> BuildResult:
+          backend_url="", fake_tiktok_url="", expose_interpreter=False) -> BuildResult:
     """Build ``game_dir`` into an html bundle at ``out`` (default ``./dist/<game>``).
 
     ``expose_interpreter`` (tests only) publishes the live Pyodide as ``ttminisLoader.pyodide``,
@@ -52,12 +61,14 @@ def build(game_dir: Path, out=None, runtime="pyodide", dev=False, client_key="",
     """
     if runtime not in runtimes.RUNTIMES:
         raise BuildError(f"--runtime must be one of {', '.join(runtimes.RUNTIMES)}, got {runtime!r}")
+    if fake_tiktok_url and not dev:
+        raise BuildError("--fake-tiktok-url is for --dev builds only (the fake SDK is not in other builds)")
     out = Path(out) if out else default_out(game_dir)
     folder = OutputFolder(out, game_dir, {"target": "html", "runtime": runtime, "dev": dev})
     runtime_dir = runtimes.ensure(runtimes.RUNTIMES[runtime], log=log)
     requirements = requirement_files(game_dir, log)
     with folder as staging:
-        _write_page(staging, game_dir, runtime, dev, client_key, expose_interpreter)
+        _write_page(staging, game_dir, runtime, dev, client_key, backend_url, fake_tiktok_url, expose_interpreter)
         sources = list(game_files(game_dir)) + list(shim_files(runtime))
         if runtime == "pyodide":
             _pack_pyodide(staging, runtime_dir, sources, requirements)
@@ -67,18 +78,26 @@ def build(game_dir: Path, out=None, runtime="pyodide", dev=False, client_key="",
     return BuildResult(out=folder.out, target="html", runtime=runtime, dev=dev, compliance=report)
 
 
-def _write_page(out: Path, game_dir: Path, runtime: str, dev: bool, client_key: str,
-                expose_interpreter: bool) -> None:
+def _write_page(out: Path, game_dir: Path, runtime: str, dev: bool, client_key: str, backend_url="",
+                fake_tiktok_url="", expose_interpreter=False) -> None:
     for name in ("ttminis-loader.js", "ttminis-loader.css"):
         shutil.copy2(HTML / name, out / name)
+    shutil.copy2(SURFACE, out / SURFACE.name)
+    options = {}
     if dev:    # loaded by the loader, and only where TikTok's SDK did not come
         shutil.copy2(FAKE, out / "fake-ttminis.js")
         shutil.copy2(HTML / "ttminis-dev-panel.js", out / "ttminis-dev-panel.js")
-    loader_options = (' data-dev="1"' if dev else "") + (' data-expose-interpreter="1"' if expose_interpreter else "")
+        options["dev"] = "1"
+        if fake_tiktok_url:
+            options["order-book"] = fake_tiktok_url
+    if expose_interpreter:
+        options["expose-interpreter"] = "1"
+    loader_options = "".join(f' data-{name}="{html.escape(value, quote=True)}"' for name, value in options.items())
     template = (HTML / "index.html").read_text(encoding="utf-8")
     (out / "index.html").write_text(template.format(
         title=html.escape(game_dir.name), loader_options=loader_options, runtime=runtime,
-        client_key=html.escape(client_key, quote=True)), encoding="utf-8")
+        client_key=html.escape(client_key, quote=True), backend_url=html.escape(backend_url, quote=True),
+        game=html.escape(game_dir.name, quote=True)), encoding="utf-8")
     config = game_dir / "minigame.config.json"
     if config.exists():
         try:
@@ -88,9 +107,12 @@ def _write_page(out: Path, game_dir: Path, runtime: str, dev: bool, client_key: 
         shutil.copy2(config, out / "minigame.config.json")
     else:
         (out / "minigame.config.json").write_text(json.dumps(STARTER_CONFIG, indent=2) + "\n")
+    assets = []
     if (game_dir / "assets").is_dir():
         shutil.copytree(game_dir / "assets", out / "assets",
                         ignore=shutil.ignore_patterns(".*", "__pycache__"))
+        assets = sorted(p.relative_to(out).as_posix() for p in (out / "assets").rglob("*") if p.is_file())
+    (out / ASSET_LIST).write_text(json.dumps(assets) + "\n", encoding="utf-8")
 
 
 def _pack_pyodide(out, runtime_dir, sources, requirements):
@@ -112,10 +134,17 @@ def _pack_brython(out, runtime_dir, sources, requirements, game_dir):
     target.mkdir()
     shutil.copy2(runtime_dir / "brython.js", target / "brython.js")
     shutil.copy2(game_dir / "main.py", out / "main.py")
+    for rel, path in sources:          # the game's data files, for Brython's open() (it reads over HTTP)
+        if path.suffix != ".py" and rel.parts[0] != "ttminis":
+            (out / rel).parent.mkdir(parents=True, exist_ok=True)
+            shutil.copy2(path, out / rel)
     with tempfile.TemporaryDirectory() as tmp:
         staging = Path(tmp)
         shutil.copy2(runtime_dir / "brython_stdlib.js", staging / "brython_stdlib.js")
+        reachable = _reachable_shim(sources, requirements)
         for rel, path in sources:
+            if rel.parts[0] == "ttminis" and rel.stem not in reachable:
+                continue
             (staging / rel).parent.mkdir(parents=True, exist_ok=True)
             shutil.copy2(path, staging / rel)
         for rel, data in requirements:
@@ -127,3 +156,55 @@ def _pack_brython(out, runtime_dir, sources, requirements, game_dir):
                               env={"PYTHONPATH": str(runtime_dir / "tool"), "PATH": "/usr/bin:/bin"})
         if proc.returncode != 0:
             raise BuildError("Brython's make_modules failed:\n" + (proc.stderr or proc.stdout)[-2000:])
+
+
+def _reachable_shim(sources, requirements):
+    """The names of the ttminis modules the game's code can import, directly or through ttminis.
+
+    make_modules bundles every module that ANY staged file imports, used or not; staging only these
+    keeps what a game does not use (the game surface, game_server) out of its brython_modules.js.
+    """
+    shim = {rel.stem: path for rel, path in sources if rel.parts[0] == "ttminis" and rel.suffix == ".py"}
+    texts = [path.read_text(encoding="utf-8") for rel, path in sources
+             if rel.suffix == ".py" and rel.parts[0] != "ttminis"]
+    texts += [data.decode("utf-8", "replace") for rel, data in requirements if rel.suffix == ".py"]
+    wanted = set()
+    for text in texts:
+        wanted |= _ttminis_imports(text, inside_ttminis=False)
+    if wanted:
+        wanted |= {"__init__"}
+    todo = list(wanted)
+    while todo:
+        name = todo.pop()
+        if name in shim:
+            for found in _ttminis_imports(shim[name].read_text(encoding="utf-8"), inside_ttminis=True) - wanted:
+                wanted.add(found)
+                todo.append(found)
+    return wanted & set(shim)
+
+
+def _ttminis_imports(text, inside_ttminis):
+    """ttminis module names (``"screen"``, ``"__init__"`` ...) imported by the Python source ``text``."""
+    try:
+        tree = ast.parse(text)
+    except SyntaxError:
+        return set()
+    found = set()
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Import):
+            for alias in node.names:
+                parts = alias.name.split(".")
+                if parts[0] == "ttminis":
+                    found.add(parts[1] if len(parts) > 1 else "__init__")
+        elif isinstance(node, ast.ImportFrom):
+            module = node.module or ""
+            if node.level == 1 and inside_ttminis:
+                base = module.split(".") if module else []
+            elif node.level == 0 and module.split(".")[0] == "ttminis":
+                base = module.split(".")[1:]
+            else:
+                continue
+            found.add(base[0] if base else "__init__")
+            if not base:                 # from ttminis import screen: screen may be a module
+                found |= {alias.name for alias in node.names}
+    return found

@@ -31,6 +31,16 @@
  *   installed             true while the fake is the global TTMinis. The fake steps aside for
  *                         TikTok's own SDK: it installs itself only where no other TTMinis is,
  *                         and install() leaves a TTMinis that is not the fake's alone.
+ *   useOrderBook(url[, player])  keep the orders at the fake TikTok server at `url`
+ *                         (ttminis.server.FakeTikTokServer; null: in memory): login answers a code
+ *                         it issued for `player`, pay pays there and so makes it deliver the signed
+ *                         webhook to your backend. A `data-order-book` attribute on this script's
+ *                         tag does the same at load (--dev builds with --fake-tiktok-url).
+ *   allowRequests(origin) let `request` reach that origin over real HTTP (fetch), as TikTok's
+ *                         declared domains do; it answers {data, statusCode, header}
+ *                         (both are configuration: reset() keeps them)
+ *   extend(add)           a host adds its own APIs: add(game, fake) runs on every TTMinis.game built
+ *                         (the native simulator's createCanvas, getFileSystemManager, ...)
  *
  * Error codes: TikTok's documented ones where they exist (20011002 order does not exist,
  * 20001003 tier id invalid, 40001000 invalid parameters, 50001000 internal error); the fake's own
@@ -88,7 +98,10 @@
     entrance: { started: false, rewardClaimed: false },
     _scripts: {},
     _defaults: {},
-    _orderSeq: 0
+    _orderSeq: 0,
+    orderBook: null,
+    player: "fake-player-1",
+    requestOrigins: new Set()
   };
 
   fake.reset = function () {
@@ -110,8 +123,66 @@
     if (fake.installed) fake.install();
   };
 
+  fake.useOrderBook = function (url, player) {
+    fake.orderBook = url ? String(url).replace(/\/+$/, "") : null;
+    if (player) fake.player = player;
+  };
+  fake.allowRequests = function (origin) { fake.requestOrigins.add(String(origin).replace(/\/+$/, "")); };
+
+  // The order book at a fake TikTok server: answers come back as promises of {ok, payload|fail}.
+  function orderBookCall(path, body) {
+    return fetch(fake.orderBook + path, { method: "POST", headers: { "Content-Type": "application/json" },
+                                          body: JSON.stringify(body) })
+      .then(function (r) { return r.json(); })
+      .catch(function (e) { return { ok: false, error: err(CODES.INTERNAL, "the fake order book did not answer: " + e + " (fake)").error }; });
+  }
+
+  function remotePay(tradeOrderId) {
+    return orderBookCall("/fake/pay", { trade_order_id: tradeOrderId, balance: fake.wallet.balance }).then(function (answer) {
+      if (!answer.ok) return { ok: false, fail: { error: answer.error } };
+      fake.wallet.balance -= answer.amount;
+      fake.wallet.orders[tradeOrderId] = { amount: answer.amount, status: "paid" };
+      return ok(undefined);
+    });
+  }
+
+  function remoteLogin() {
+    return orderBookCall("/fake/login", { open_id: fake.player }).then(function (answer) {
+      if (!answer.code) return { ok: false, fail: { error: answer.error } };
+      return ok({ code: answer.code, isLogin: true });
+    });
+  }
+
+  // TikTok's request (WeChat's shape) over fetch: success for any HTTP status, fail if unanswered.
+  function realRequest(o) {
+    var method = String(o.method || "GET").toUpperCase();
+    var headers = Object.assign({}, o.header || {});
+    var body;
+    if (o.data !== undefined && o.data !== null && method !== "GET") {
+      body = typeof o.data === "string" ? o.data : JSON.stringify(o.data);
+    }
+    return fetch(o.url, { method: method, headers: headers, body: body }).then(function (r) {
+      return r.text().then(function (text) {
+        var data = text;
+        if (o.dataType !== "text") { try { data = JSON.parse(text); } catch (e) { data = text; } }
+        var header = {};
+        r.headers.forEach(function (value, key) { header[key] = value; });
+        return ok({ data: data, statusCode: r.status, header: header });
+      });
+    }, function (e) { return fail(CODES.INTERNAL, "request:fail " + e); });
+  }
+
+  function requestAllowed(url) {
+    var allowed = false;
+    fake.requestOrigins.forEach(function (origin) {
+      if (url === origin || String(url).indexOf(origin + "/") === 0) allowed = true;
+    });
+    return allowed;
+  }
+
   fake.backend = {
     createOrder: function (amount, id) {
+      if (fake.orderBook) throw new Error("createOrder: the orders live at the fake TikTok server " + fake.orderBook + "; create them through your backend");
       if (!Number.isInteger(amount) || amount < 1) throw new Error("createOrder: amount must be a positive integer");
       fake._orderSeq += 1;
       var orderId = id || ("fake-order-" + fake._orderSeq);
@@ -217,6 +288,9 @@
         if (outcome === "fail_then_success") { answer("fail", failArg()); return answer("success", behaviour.payload); }
         var real = outcome === "default" || outcome === "twice" || outcome === "success_then_fail";
         result = result || (real ? logic(options) : { ok: true, payload: behaviour.payload });
+        if (typeof result.then === "function") {      // an order book or a request over HTTP: later
+          return result.then(function (settled) { result = settled; run(); });
+        }
         if (!result.ok) return answer("fail", result.fail);
         answer("success", result.payload);
         if (outcome === "twice") answer("success", result.payload);
@@ -239,7 +313,11 @@
       fake.initOptions = { clientKey: o.clientKey };
       return ok(undefined);
     },
-    login: function () { fake.logins += 1; return ok({ code: "fake-login-code-" + fake.logins, isLogin: true }); },
+    login: function () {
+      fake.logins += 1;
+      if (fake.orderBook) return remoteLogin();
+      return ok({ code: "fake-login-code-" + fake.logins, isLogin: true });
+    },
     authorize: function () { return ok({}); },
     checkBalance: function (o) {
       if (!Number.isInteger(o.amount) || o.amount < 1 || o.type !== "BEANS") return fail(CODES.INVALID_PARAMS, "checkBalance: invalid amount or type");
@@ -253,6 +331,7 @@
     },
     pay: function (o) {
       if (!needString(o, "trade_order_id")) return fail(CODES.INVALID_PARAMS, "pay: trade_order_id is required");
+      if (fake.orderBook) return remotePay(o.trade_order_id);
       var order = fake.wallet.orders[o.trade_order_id];
       if (!order) return fail(CODES.ORDER_NOT_FOUND, "order does not exist");
       if (order.status === "paid") return fail(CODES.ORDER_ALREADY_PAID, "order already paid (fake)");
@@ -291,7 +370,10 @@
       if (canReceive) fake.entrance.rewardClaimed = true;
       return ok({ canReceiveReward: canReceive });
     },
-    request: function (o) { return fail(CODES.INTERNAL, "the fake has no network: request(" + o.url + ") (fake)"); }
+    request: function (o) {
+      if (requestAllowed(o.url)) return realRequest(o);
+      return fail(CODES.INTERNAL, "the fake has no network: request(" + o.url + ") (fake)");
+    }
   };
 
   function makeAd(kind, options) {
@@ -361,6 +443,7 @@
     game.getMenuButtonBoundingClientRect = function () { return { left: 300, top: 48, width: 80, height: 32, right: 380, bottom: 80 }; };
     game.createRewardedVideoAd = function (o) { return makeAd("createRewardedVideoAd", o); };
     game.createInterstitialAd = function (o) { return makeAd("createInterstitialAd", o); };
+    extensions.forEach(function (add) { add(game, fake); });
     fake.unsupported.forEach(function (name) { delete game[name]; });
     return game;
   }
@@ -376,6 +459,12 @@
       callback(payload);
     });
   }
+
+  var extensions = [];
+  fake.extend = function (add) {
+    extensions.push(add);
+    if (fake.installed && !fake.legacy) add(globalThis.TTMinis.game, fake);
+  };
 
   fake.sdk = null;   // the TTMinis object the fake installed last
   var sdkGame = null;
@@ -395,6 +484,8 @@
   };
 
   fake.reset();
+  var tag = typeof document !== "undefined" && document.currentScript;
+  if (tag && tag.dataset && tag.dataset.orderBook) fake.useOrderBook(tag.dataset.orderBook);
   globalThis.TTMinisFake = fake;
   if (!globalThis.TTMinis && !globalThis.TTMINIS_FAKE_MANUAL) fake.install();
 })();

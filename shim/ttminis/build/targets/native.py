@@ -1,0 +1,199 @@
+"""The native target: a package for TikTok's native runtime (a JS engine with no DOM), Pyodide only.
+
+Exports:
+    build(game_dir, out, runtime, dev, client_key, log, app_id, probe) -> BuildResult
+    BRYTHON_REFUSED      why ``--runtime brython`` cannot target it (one line)
+
+The package (default ``dist/<game>-native/``)::
+
+    game.js                      the entry: ttminis/boot.js with ttminis/config.js
+    game.json                    deviceOrientation, subpackages [{name, root}]
+    project.config.json          appid (--app-id; a placeholder and a warning without it)
+    ttminis/boot.js, config.js   the boot (web/native/boot.js) and what this build decided
+    ttminis/surface.js           the game surface (web/surface/ttminis-surface.js, shared with html)
+    ttminis/pyodide-native.js    Pyodide bundled as CommonJS (build/native_pyodide.py)
+    ttminis/game-code.zip        the game's code, ttminis and the requirements (unpacked at boot)
+    assets/...                   the game's assets, as long as they fit the main package
+    ttminis-runtime/             subpackage: pyodide.asm.wasm.br and the small wasm modules
+    ttminis-stdlib/              subpackage: python_stdlib.zip
+    ttminis-code-N/, ttminis-assets-N/   subpackages made when the game does not fit beside the runtime
+
+Every subpackage is loaded before main.py runs. Assets moved into a subpackage keep their path under its
+root (``ttminis-assets-1/assets/big.png``); ``ttminisLoader.assetPath("assets/big.png")`` gives it.
+``--probe`` builds the device probe instead of a game (web/native/probe/; see README).
+"""
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from .. import native_checks, native_layout, native_probe, native_pyodide, runtimes
+from ..package import WEB, BuildError, OutputFolder, default_out, game_files, requirement_files, shim_files
+from ..native_layout import MAIN_LIMIT, SLACK, Part
+from . import BuildResult
+
+NATIVE = WEB / "native"
+SURFACE = WEB / "surface" / "ttminis-surface.js"
+PROBE_GAME = NATIVE / "ttminis-probe"
+BRYTHON_REFUSED = ("--target native needs --runtime pyodide: Brython compiles Python to JavaScript at run "
+                   "time and runs it with new Function, which TikTok's native runtime forbids")
+PLACEHOLDER_APP_ID = "ttminis-placeholder-appid"
+ORIENTATIONS = ("portrait", "landscape")
+BOOT_TIMEOUT_S = 60
+RUNTIME_ROOT = "ttminis-runtime/"
+STDLIB_ROOT = "ttminis-stdlib/"
+RUNTIME_JS = "ttminis/pyodide-native.js"
+GAME_JS = ('// Made by ttminis (build.py --target native): boots Python (Pyodide) and runs main.py.\n'
+           'require("./ttminis/boot.js").boot(require("./ttminis/config.js"));\n')
+
+
+def build(game_dir: Path, out=None, runtime="pyodide", dev=False, client_key="", log=print, app_id="",
+          probe=False, backend_url="", fake_tiktok_url="") -> BuildResult:
+    """Build ``game_dir`` into a native package at ``out`` (default ``./dist/<game>-native``).
+
+    ``dev`` and ``client_key`` are html options: on native the SDK is TikTok's own, preloaded.
+    ``backend_url`` (the game's server, for ``ttminis.game_server``) becomes ``ttminisBackendUrl``.
+
+    Example::
+
+        build(Path("examples/shop"), app_id="tt1234567890")
+    """
+    if runtime != "pyodide":
+        raise BuildError(BRYTHON_REFUSED)
+    if fake_tiktok_url:
+        raise BuildError("--fake-tiktok-url is for --dev html builds and the native preview (--serve): a native "
+                         "package holds no fake SDK (in the simulator, call TTMinisFake.useOrderBook(url))")
+    out = Path(out) if out else default_out(game_dir, "-native")
+    orientation = _orientation(game_dir)
+    folder = OutputFolder(out, game_dir, {"target": "native", "runtime": runtime, "probe": probe})
+    parts = native_pyodide.prepare(runtimes.ensure(runtimes.PYODIDE, log=log), log=log)
+    code, assets = _game_inputs(game_dir, runtime, log)
+    if not app_id:
+        log("[ttminis] warning: no --app-id given: project.config.json holds a placeholder appid; "
+            "TikTok's upload needs your app's real one")
+
+    with folder as staging:
+        main_files, kept, subpackages = _plan(parts, code, assets, probe, backend_url, log)
+        main_files["game.json"] = _json({"deviceOrientation": orientation,
+                                         "subpackages": [{"name": p.name, "root": p.root} for p in subpackages]})
+        main_files["project.config.json"] = _json({"appid": app_id or PLACEHOLDER_APP_ID,
+                                                   "projectname": game_dir.name, "compileType": "game"})
+        for rel, data in main_files.items():
+            _write(staging / rel, data)
+        for rel, path in kept:
+            _write(staging / rel, path.read_bytes())
+        for part in subpackages:
+            for rel, data in part.files.items():
+                _write(staging / rel, data)
+        sizes = native_layout.measure(staging, [(p.name, p.root) for p in subpackages])
+        own = [name for name in main_files if name.endswith(".js") and name != RUNTIME_JS]
+        checks = native_checks.scan(staging, own=own, runtime=[RUNTIME_JS], log=log)
+        failures = sizes.failures + checks.failures
+        if failures:
+            raise BuildError("the native package breaks TikTok's rules:\n  " + "\n  ".join(failures))
+
+    report = ["", "Sizes (as the files sit; MB = 10^6 bytes):", *sizes.lines(), "", "Native runtime checks:"]
+    report += [f"  note  {note}" for note in checks.notes]
+    report.append("  ok    CommonJS only (no import/export, no import()); our own JS uses no eval, Function() "
+                  "or string timers; WebAssembly by path")
+    if not app_id:
+        report.append(f"  warn  appid is the placeholder {PLACEHOLDER_APP_ID!r}: pass --app-id before uploading")
+    return BuildResult(out=folder.out, target="native", runtime=runtime, dev=dev, report=report, sizes=sizes)
+
+
+def _game_inputs(game_dir: Path, runtime: str, log):
+    """(code, assets): code is [(relative path, bytes)] for the code archives (the game's files, ttminis,
+    the requirements); assets [(relative path, Path)] under assets/, shipped as files."""
+    code = [(rel.as_posix(), path.read_bytes()) for rel, path in game_files(game_dir)]
+    code += [(rel.as_posix(), path.read_bytes()) for rel, path in shim_files(runtime)]
+    code += [(rel.as_posix(), data) for rel, data in requirement_files(game_dir, log)]
+    assets = []
+    if (game_dir / "assets").is_dir():
+        for path in sorted((game_dir / "assets").rglob("*")):
+            rel = path.relative_to(game_dir)
+            if path.is_file() and not any(part.startswith(".") for part in rel.parts):
+                assets.append((rel.as_posix(), path))
+    return code, assets
+
+
+def _plan(parts, code, assets, probe, backend_url, log):
+    """What goes where: (main package files {path: bytes}, assets kept in it, [Part] subpackages)."""
+    main_files = {"game.js": GAME_JS.encode(),
+                  "ttminis/boot.js": (NATIVE / "boot.js").read_bytes(),
+                  "ttminis/surface.js": SURFACE.read_bytes(),
+                  RUNTIME_JS: parts.bundle.read_bytes()}
+    runtime = Part("ttminis-runtime", RUNTIME_ROOT)
+    runtime.files[RUNTIME_ROOT + "pyodide.asm.wasm.br"] = parts.wasm_br.read_bytes()
+    for name, data in parts.modules.items():
+        runtime.files[f"{RUNTIME_ROOT}wasm/{name}"] = data
+    if probe:
+        main_files.update(native_probe.main_files())
+        runtime.files.update(native_probe.runtime_files(log))
+    stdlib = Part("ttminis-stdlib", STDLIB_ROOT)
+    stdlib.files[STDLIB_ROOT + "python_stdlib.zip"] = parts.stdlib.read_bytes()
+    subpackages = [runtime, stdlib]
+
+    room = MAIN_LIMIT - SLACK - sum(len(d) for d in main_files.values())
+    archives = native_layout.pack_code(code, room)
+    main_files["ttminis/game-code.zip"] = archives[0]
+    code_paths = ["ttminis/game-code.zip"]
+    for i, archive in enumerate(archives[1:], start=1):
+        part = Part(f"ttminis-code-{i}", f"ttminis-code-{i}/")
+        part.files[f"{part.root}game-code.zip"] = archive
+        code_paths.append(f"{part.root}game-code.zip")
+        subpackages.append(part)
+    kept, moved = native_layout.place_assets(assets, max(0, room - len(archives[0])))
+    asset_paths = {}
+    for i, group in enumerate(moved, start=1):
+        part = Part(f"ttminis-assets-{i}", f"ttminis-assets-{i}/")
+        for rel, path in group:
+            part.files[part.root + rel] = path.read_bytes()
+            asset_paths[rel] = part.root + rel
+        subpackages.append(part)
+    main_files["ttminis/config.js"] = _config(parts, subpackages, code_paths, asset_paths, backend_url,
+                                              [rel for rel, _path in assets]).encode()
+    return main_files, kept, subpackages
+
+
+def _orientation(game_dir: Path) -> str:
+    config = game_dir / "minigame.config.json"
+    if not config.exists():
+        return "portrait"
+    try:
+        value = json.loads(config.read_text(encoding="utf-8")).get("deviceOrientation", "portrait")
+    except (ValueError, AttributeError) as e:
+        raise BuildError(f"{config}: not a JSON object ({e})") from None
+    if value not in ORIENTATIONS:
+        raise BuildError(f"{config}: deviceOrientation must be one of {', '.join(ORIENTATIONS)}, got {value!r}")
+    return value
+
+
+def _config(parts, subpackages, code_paths, asset_paths, backend_url, asset_files) -> str:
+    modules = [{"path": f"{RUNTIME_ROOT}wasm/{name}", "hex": data.hex()} for name, data in parts.modules.items()]
+    config = {
+        "bootTimeout": BOOT_TIMEOUT_S,
+        "subpackages": [{"name": p.name, "bytes": p.size} for p in subpackages],
+        "runtime": {
+            "indexURL": "ttminis/",
+            "wasmPath": RUNTIME_ROOT + "pyodide.asm.wasm.br",
+            "stdlibPath": STDLIB_ROOT + "python_stdlib.zip",
+            "modules": modules,
+            "errorModule": parts.modules[parts.error_module].hex() if parts.error_module else None,
+            "lockInfo": parts.lock_info,
+        },
+        "code": code_paths,
+        "assets": asset_paths,
+        "assetFiles": asset_files,
+        "backendUrl": backend_url,
+    }
+    return ("// Made by ttminis (build.py --target native): what this package holds and where.\n"
+            "module.exports = " + json.dumps(config, indent=1, sort_keys=True) + ";\n")
+
+
+def _json(value) -> bytes:
+    return (json.dumps(value, indent=2) + "\n").encode()
+
+
+def _write(path: Path, data: bytes) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_bytes(data)

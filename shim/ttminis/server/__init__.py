@@ -1,0 +1,39 @@
+"""ttminis.server: the server half of a purchase. Host side only, never bundled into a game.
+
+Install with ``pip install ttminis[server]``. Modules, one concern each:
+    webhook        verify_webhook / sign_webhook, WebhookEvent, WebhookError (stdlib only)
+    tiktok_api     TikTokAPI: login (code -> tokens, refresh, revoke) and trade orders (create, query)
+    store          Store: orders, tokens, sessions, exactly-once grants (SQLite or PostgreSQL)
+    sweeper        Sweeper: pending orders confirmed with the query API
+    app            create_app: the runnable reference backend (``python -m ttminis.server serve``)
+    fake_tiktok    FakeTikTokServer: TikTok's server side over real HTTP, for tests
+    serving        ServerThread: an ASGI app on 127.0.0.1 in a background thread
+
+The names below are importable from ``ttminis.server`` directly; only ``webhook`` is imported up
+front, the rest (httpx, Starlette, SQLAlchemy) on first use.
+
+Example::
+
+    from ttminis.server import verify_webhook, WebhookError
+    event = verify_webhook(raw_body, signature_header, client_secret)
+"""
+import importlib
+
+from .webhook import (REDEEM_SUCCESS, REFUND_TRACEBACK, WebhookError, WebhookEvent, WebhookSignatureError,
+                      WebhookTimestampError, sign_webhook, verify_webhook)
+
+_LAZY = {
+    "TikTokAPI": "tiktok_api", "Tokens": "tiktok_api", "OrderRequest": "tiktok_api", "OrderStatus": "tiktok_api",
+    "TikTokAPIError": "tiktok_api", "OrderOutcomeUnknown": "tiktok_api",
+    "Store": "store", "Grant": "store", "Refund": "store",
+    "Sweeper": "sweeper", "create_app": "app", "Settings": "app", "load_catalogue": "app",
+    "FakeTikTokServer": "fake_tiktok", "ServerThread": "serving",
+}
+__all__ = ["verify_webhook", "sign_webhook", "WebhookEvent", "WebhookError", "WebhookSignatureError",
+           "WebhookTimestampError", "REDEEM_SUCCESS", "REFUND_TRACEBACK", *_LAZY]
+
+
+def __getattr__(name):
+    if name in _LAZY:
+        return getattr(importlib.import_module(f".{_LAZY[name]}", __name__), name)
+    raise AttributeError(f"module 'ttminis.server' has no attribute {name!r}")

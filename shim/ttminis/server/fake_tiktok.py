@@ -1,0 +1,495 @@
+"""A faithful fake of TikTok's server side, over real HTTP on 127.0.0.1, for your tests and ours.
+
+Exports:
+    FakeTikTokServer(client_key, client_secret, webhook_url=None, *, sandbox=False, port=0)
+        TikTok's OAuth and trade-order endpoints with TikTok's envelopes and codes, the shared
+        order book the fake SDKs pay from, and signed webhook delivery with retries.
+    DeliveryPlan   how the next payments' webhooks are delivered (copies, late, bad signature, ...)
+
+TikTok's endpoints (what ``TikTokAPI`` calls): ``POST /v2/oauth/token/`` (codes are single use;
+an unknown code is ``invalid_grant``), ``POST /v2/oauth/revoke/``, ``POST
+/v2/minis/trade_order/create/`` (an expired or unknown token is 401 ``access_token_invalid``, a
+reused order id 20021002, bad fields 40001000) and ``POST /v2/minis/trade_order/query/`` (an
+unknown order 20011002).
+
+The order book the fake SDKs share (CORS-enabled, so the browser's fake can reach it):
+``POST /fake/login {open_id?}`` -> ``{code}`` (what ``TTMinis.game.login`` answers),
+``GET /fake/orders/<trade_order_id>``, and ``POST /fake/pay {trade_order_id, balance}``, which
+pays the order once and makes the server deliver ``minis.trade_order.redeem.success`` to
+``webhook_url``. Answers are the SDK's ``{ok, amount}`` or ``{ok: false, error: {error_code,
+error_msg, error_extra}}``.
+
+Webhooks are signed like TikTok's (``Tiktok-Signature: t=..,s=..``, HMAC-SHA256 of ``t.body``),
+delivered at least once and retried after any non-200 with ``retry_delays`` (TikTok: exponential
+backoff for 72 h). ``plan(...)`` changes how the next deliveries go: duplicates, concurrent
+copies, late, signed in the future, a bad signature, retries signed with a fresh or the original
+timestamp, or held back and released in reverse order.
+
+Example::
+
+    with FakeTikTokServer("ck", "secret", webhook_url=backend.url + "/webhook") as tiktok:
+        code = tiktok.issue_code("player-1")          # what the game's login() would get
+        ...                                           # the backend creates an order
+        tiktok.pay(trade_order_id)                    # the player pays: the webhook goes out
+        tiktok.wait_for(lambda: tiktok.acknowledged(trade_order_id))
+"""
+from __future__ import annotations
+
+import asyncio
+import itertools
+import json
+import secrets
+import threading
+import time
+from dataclasses import dataclass, field
+
+import httpx
+from starlette.applications import Starlette
+from starlette.middleware import Middleware
+from starlette.middleware.cors import CORSMiddleware
+from starlette.requests import Request
+from starlette.responses import JSONResponse
+from starlette.routing import Route
+
+from .serving import ServerThread
+from .webhook import REDEEM_SUCCESS, REFUND_TRACEBACK, SIGNATURE_HEADER, sign_webhook
+
+ACCESS_TTL = 24 * 3600
+REFRESH_TTL = 365 * 24 * 3600
+ORDER_NOT_FOUND, INVALID_PARAMS, DUPLICATE_ORDER_ID, INTERNAL = 20011002, 40001000, 20021002, 50001000
+ORDER_ALREADY_PAID, INSUFFICIENT_BEANS = 90000001, 90000002     # the fake SDKs' invented codes
+
+
+@dataclass
+class DeliveryPlan:
+    """How the webhooks of the next payments go out (``FakeTikTokServer.plan``).
+
+    copies          deliveries of the same event, sent concurrently (TikTok's duplicates)
+    late_by         seconds the signature's timestamp lies in the past (negative: in the future)
+    timestamp       "original": retries carry the first signature's timestamp; "fresh": re-signed
+    bad_signature   signed with a wrong secret (every attempt)
+    hold            keep the deliveries until ``release()`` (to send them out of order)
+    uses            how many payments this plan is for (then the default plan applies again)
+    """
+    copies: int = 1
+    late_by: float = 0
+    timestamp: str = "original"
+    bad_signature: bool = False
+    hold: bool = False
+    uses: int = 1
+
+
+@dataclass(eq=False)
+class _Delivery:
+    body: bytes
+    trade_order_id: str
+    event: str
+    plan: DeliveryPlan
+    first_signed_at: int | None = None
+    attempts: list = field(default_factory=list)
+    acknowledged: bool = False
+    gave_up: bool = False
+
+
+class FakeTikTokServer:
+    """TikTok's server side for tests: see the module docstring. A context manager (start/stop).
+
+    ``retry_delays`` are the seconds between attempts after a non-200 (default: quick ones).
+    ``sandbox=True`` marks payments ``is_sandbox`` as TikTok's sandbox does.
+    """
+
+    def __init__(self, client_key: str = "fake-client-key", client_secret: str = "fake-client-secret",
+                 webhook_url=None, *, sandbox: bool = False, port: int = 0,
+                 retry_delays=(0.05, 0.1, 0.2, 0.4, 0.8, 1.6, 3.2)):
+        self.client_key = client_key
+        self.client_secret = client_secret
+        self.webhook_urls = [webhook_url] if isinstance(webhook_url, str) else list(webhook_url or [])
+        self.sandbox = sandbox
+        self.retry_delays = tuple(retry_delays)
+        self._lock = threading.RLock()
+        self._changed = threading.Condition(self._lock)
+        self._codes, self._access, self._refresh = {}, {}, {}
+        self.orders = {}                  # trade_order_id -> dict
+        self._order_ids = {}              # your order_id -> trade_order_id
+        self._failures = {}               # endpoint -> [scripted answers]
+        self._plans = []
+        self.default_plan = DeliveryPlan()
+        self.deliveries: list[_Delivery] = []
+        self._held: list[_Delivery] = []
+        self._seq = itertools.count(1)
+        self._wake = None
+        self.calls = []                   # (endpoint, open_id or None)
+        self._server = ServerThread(self._app(), port)
+        self.url = self._server.url
+
+    # -- lifecycle --------------------------------------------------------------------------------
+    def start(self) -> "FakeTikTokServer":
+        self._server.start()
+        self._server.call(self._on_loop_start())
+        return self
+
+    async def _on_loop_start(self):
+        self._wake = asyncio.Event()
+        self._http = httpx.AsyncClient(timeout=10)
+
+    def stop(self):
+        if self._server.loop is not None:
+            self._server.call(self._http.aclose())
+        self._server.stop()
+
+    def __enter__(self):
+        return self.start()
+
+    def __exit__(self, *exc):
+        self.stop()
+
+    # -- what a test drives -----------------------------------------------------------------------
+    def issue_code(self, open_id: str = "fake-player-1") -> str:
+        """A one-time login code for ``open_id`` (what ``TTMinis.game.login`` gives the game).
+
+        Example::
+
+            code = tiktok.issue_code("player-2")
+        """
+        code = "fake-code-" + secrets.token_hex(8)
+        with self._lock:
+            self._codes[code] = (open_id, time.time() + 300)
+        return code
+
+    def expire_access_tokens(self):
+        """Every access token issued so far is now expired (401 ``access_token_invalid``)."""
+        with self._lock:
+            for token in self._access:
+                self._access[token] = (self._access[token][0], 0)
+
+    def fail_next(self, endpoint: str, code=INTERNAL, http_status: int = 500, *, after_create: bool = False,
+                  message: str = "scripted failure (fake)"):
+        """The next call of ``endpoint`` ("token", "create", "query", "revoke") fails with TikTok's
+        ``code``. ``after_create=True`` (create only): the order IS created, then the error answers.
+
+        Example::
+
+            tiktok.fail_next("query", "rate_limit_exceeded", 429)
+        """
+        with self._lock:
+            self._failures.setdefault(endpoint, []).append((code, http_status, after_create, message))
+
+    def plan(self, **fields) -> DeliveryPlan:
+        """How the next payment's webhook(s) go out; see ``DeliveryPlan``.
+
+        Example::
+
+            tiktok.plan(copies=2, timestamp="fresh")
+        """
+        plan = DeliveryPlan(**fields)
+        with self._lock:
+            self._plans.append(plan)
+        return plan
+
+    def pay(self, trade_order_id: str, balance: int | None = None) -> int:
+        """The player pays (what the fake SDK's ``pay`` does): returns the amount; delivers the webhook.
+
+        Raises ``ValueError`` with the SDK's error dict as ``args[1]`` if the order does not exist,
+        is already paid, or costs more than ``balance``.
+        """
+        outcome = self._pay(trade_order_id, balance)
+        if not outcome["ok"]:
+            raise ValueError(outcome["error"]["error_msg"], outcome["error"])
+        return outcome["amount"]
+
+    def refund(self, trade_order_id: str, amount: int | None = None) -> None:
+        """TikTok claws a paid order back: delivers ``minis.trade_order.refund_traceback``."""
+        with self._lock:
+            order = self.orders[trade_order_id]
+        content = {"trade_order_id": trade_order_id, "order_id": order["order_id"],
+                   "refund_amount": order["amount"] if amount is None else amount}
+        self._send_event(REFUND_TRACEBACK, order, content)
+
+    def release(self, reverse: bool = True):
+        """Send the held deliveries now, one after the other (in reverse order by default)."""
+        with self._lock:
+            held, self._held = self._held, []
+        asyncio.run_coroutine_threadsafe(self._deliver_in_turn(held[::-1] if reverse else held), self._server.loop)
+
+    async def _deliver_in_turn(self, deliveries):
+        for delivery in deliveries:
+            await self._deliver(delivery)
+
+    def retry_now(self):
+        """Wake every delivery waiting for its next retry (instead of waiting out the backoff)."""
+        self._server.loop.call_soon_threadsafe(self._wake_retries)
+
+    def acknowledged(self, trade_order_id: str, event: str = REDEEM_SUCCESS) -> bool:
+        """Whether some delivery of that event for that order was answered 200."""
+        with self._lock:
+            return any(d.acknowledged for d in self.deliveries
+                       if d.trade_order_id == trade_order_id and d.event == event)
+
+    def attempts(self, trade_order_id: str | None = None) -> list:
+        """Every delivery attempt in the order made: ``{trade_order_id, event, status, signed_at, at, url}``
+        (status None: no answer)."""
+        with self._lock:
+            found = [dict(a, trade_order_id=d.trade_order_id, event=d.event) for d in self.deliveries
+                     for a in d.attempts if trade_order_id in (None, d.trade_order_id)]
+        return sorted(found, key=lambda a: a["at"])
+
+    def settled(self) -> bool:
+        """No delivery is still in progress (each was acknowledged or gave up), none held."""
+        with self._lock:
+            return not self._held and all(d.acknowledged or d.gave_up for d in self.deliveries)
+
+    def wait_for(self, condition, timeout: float = 20):
+        """Wait until ``condition()`` holds (re-checked whenever the server's state changes)."""
+        deadline = time.monotonic() + timeout
+        with self._changed:
+            while not condition():
+                left = deadline - time.monotonic()
+                if left <= 0:
+                    raise TimeoutError(f"fake TikTok: condition not met within {timeout} s")
+                self._changed.wait(min(left, 0.05))
+
+    # -- order book and webhooks ------------------------------------------------------------------
+    def _pay(self, trade_order_id, balance):
+        with self._lock:
+            order = self.orders.get(trade_order_id) if isinstance(trade_order_id, str) else None
+            if order is None:
+                return _sdk_error(ORDER_NOT_FOUND, "order does not exist")
+            if order["status"] == "SUCCESS":
+                return _sdk_error(ORDER_ALREADY_PAID, "order already paid (fake)")
+            if balance is not None and balance < order["amount"]:
+                return _sdk_error(INSUFFICIENT_BEANS, "not enough Beans (fake)",
+                                  {"balance": balance, "amount": order["amount"]})
+            order["status"] = "SUCCESS"
+            order["paid_at"] = time.time()
+        content = {"trade_order_id": trade_order_id, "order_id": order["order_id"]}
+        if self.sandbox:
+            content["is_sandbox"] = True
+        self._send_event(REDEEM_SUCCESS, order, content)
+        return {"ok": True, "amount": order["amount"], "trade_order_id": trade_order_id}
+
+    def _send_event(self, event, order, content):
+        body = json.dumps({"client_key": self.client_key, "event": event, "create_time": int(time.time()),
+                           "user_openid": order["open_id"], "content": json.dumps(content)}).encode()
+        with self._lock:
+            plan = self._plans[0] if self._plans else self.default_plan
+            if self._plans:
+                plan.uses -= 1
+                if plan.uses <= 0:
+                    self._plans.pop(0)
+            copies = [_Delivery(body, content["trade_order_id"], event, plan) for _ in range(plan.copies)]
+            self.deliveries.extend(copies)
+            if plan.hold:
+                self._held.extend(copies)
+                return
+        for delivery in copies:
+            self._server.loop.call_soon_threadsafe(self._start_delivery, delivery)
+
+    def _start_delivery(self, delivery):
+        asyncio.get_running_loop().create_task(self._deliver(delivery))
+
+    def _wake_retries(self):
+        self._wake.set()
+        self._wake = asyncio.Event()
+
+    async def _deliver(self, delivery):
+        urls = self.webhook_urls
+        for attempt, delay in enumerate((0,) + self.retry_delays):
+            if delay:
+                wake = self._wake
+                try:
+                    await asyncio.wait_for(wake.wait(), delay)
+                except asyncio.TimeoutError:
+                    pass
+            if not urls:
+                status, url = None, None
+            else:
+                now = int(time.time() - delivery.plan.late_by)
+                if delivery.first_signed_at is None or delivery.plan.timestamp == "fresh":
+                    signed_at = now
+                else:
+                    signed_at = delivery.first_signed_at
+                delivery.first_signed_at = delivery.first_signed_at or signed_at
+                secret = "not-the-secret" if delivery.plan.bad_signature else self.client_secret
+                url = urls[(self.deliveries.index(delivery) + attempt) % len(urls)]
+                try:
+                    response = await self._http.post(url, content=delivery.body, headers={
+                        SIGNATURE_HEADER: sign_webhook(delivery.body, secret, signed_at),
+                        "Content-Type": "application/json"})
+                    status = response.status_code
+                except httpx.HTTPError:
+                    status = None
+            with self._changed:
+                delivery.attempts.append({"status": status, "signed_at": delivery.first_signed_at,
+                                          "at": time.time(), "url": url})
+                delivery.acknowledged = status == 200
+                delivery.gave_up = not delivery.acknowledged and attempt == len(self.retry_delays)
+                self._changed.notify_all()
+            if status == 200:
+                return
+
+    # -- the HTTP app -----------------------------------------------------------------------------
+    def _app(self):
+        routes = [Route("/v2/oauth/token/", self._token, methods=["POST"]),
+                  Route("/v2/oauth/revoke/", self._revoke, methods=["POST"]),
+                  Route("/v2/minis/trade_order/create/", self._create, methods=["POST"]),
+                  Route("/v2/minis/trade_order/query/", self._query, methods=["POST"]),
+                  Route("/fake/login", self._fake_login, methods=["POST"]),
+                  Route("/fake/orders/{trade_order_id}", self._fake_order, methods=["GET"]),
+                  Route("/fake/pay", self._fake_pay, methods=["POST"])]
+        cors = Middleware(CORSMiddleware, allow_origins=["*"], allow_methods=["GET", "POST"],
+                          allow_headers=["Content-Type"])
+        return Starlette(routes=routes, middleware=[cors])
+
+    def _scripted(self, endpoint):
+        with self._lock:
+            queue = self._failures.get(endpoint)
+            return queue.pop(0) if queue else None
+
+    async def _token(self, request: Request):
+        form = await _form(request)
+        failure = self._scripted("token")
+        if failure:
+            return _oauth_error(str(failure[0]), failure[3], failure[1])
+        if form.get("client_key") != self.client_key or form.get("client_secret") != self.client_secret:
+            return _oauth_error("invalid_client", "client_key or client_secret is wrong", 401)
+        grant_type = form.get("grant_type")
+        with self._lock:
+            if grant_type == "authorization_code":
+                entry = self._codes.pop(form.get("code") or "", None)
+                if entry is None or entry[1] < time.time():
+                    return _oauth_error("invalid_grant", "Authorization code is expired or was already used.")
+                open_id = entry[0]
+            elif grant_type == "refresh_token":
+                open_id = self._refresh.get(form.get("refresh_token") or "")
+                if open_id is None:
+                    return _oauth_error("invalid_grant", "Refresh token is invalid or expired.")
+            else:
+                return _oauth_error("invalid_request", "grant_type must be authorization_code or refresh_token")
+            access, refresh = "act." + secrets.token_hex(16), "rft." + secrets.token_hex(16)
+            self._access[access] = (open_id, time.time() + ACCESS_TTL)
+            self._refresh[refresh] = open_id
+            self.calls.append(("token:" + grant_type, open_id))
+        return JSONResponse({"open_id": open_id, "access_token": access, "expires_in": ACCESS_TTL,
+                             "refresh_token": refresh, "refresh_expires_in": REFRESH_TTL,
+                             "scope": "user.info.basic", "token_type": "Bearer"})
+
+    async def _revoke(self, request: Request):
+        form = await _form(request)
+        if form.get("client_key") != self.client_key or form.get("client_secret") != self.client_secret:
+            return _oauth_error("invalid_client", "client_key or client_secret is wrong", 401)
+        with self._lock:
+            self._access.pop(form.get("token") or "", None)
+        return JSONResponse({})
+
+    def _bearer(self, request):
+        header = request.headers.get("authorization", "")
+        token = header[7:] if header.startswith("Bearer ") else ""
+        with self._lock:
+            entry = self._access.get(token)
+        return entry[0] if entry and entry[1] > time.time() else None
+
+    async def _order_endpoint(self, request, endpoint):
+        open_id = self._bearer(request)
+        if open_id is None:
+            return None, _envelope(error=("access_token_invalid", "The access token is invalid or expired."),
+                                   status=401)
+        try:
+            body = json.loads(await request.body())
+        except ValueError:
+            return None, _envelope(error=(INVALID_PARAMS, "body is not JSON"), status=400)
+        self.calls.append((endpoint, open_id))
+        if not isinstance(body, dict):
+            return None, _envelope(error=(INVALID_PARAMS, "body must be an object"), status=400)
+        return (open_id, body), None
+
+    async def _create(self, request: Request):
+        parsed, error = await self._order_endpoint(request, "create")
+        if error:
+            return error
+        open_id, body = parsed
+        failure = self._scripted("create")
+        if failure and not failure[2]:
+            return _envelope(error=(failure[0], failure[3]), status=failure[1])
+        info = body.get("order_info")
+        amount = body.get("token_amount")
+        if body.get("token_type") != "BEANS" or not isinstance(amount, int) or isinstance(amount, bool) \
+                or amount < 1 or not isinstance(info, dict) or not all(
+                    isinstance(info.get(k), str) and info[k] for k in ("order_id", "product_name", "product_id")):
+            return _envelope(error=(INVALID_PARAMS, "invalid parameters: token_type BEANS, token_amount > 0 and "
+                                    "order_info {order_id, product_name, product_id} are required"), status=400)
+        with self._lock:
+            if info["order_id"] in self._order_ids:
+                return _envelope(error=(DUPLICATE_ORDER_ID, "order id already exists"), status=400)
+            trade_order_id = f"tt-{next(self._seq)}-{secrets.token_hex(4)}"
+            self._order_ids[info["order_id"]] = trade_order_id
+            self.orders[trade_order_id] = {"order_id": info["order_id"], "open_id": open_id, "amount": amount,
+                                           "product_id": info["product_id"], "status": "PENDING"}
+        if failure:
+            return _envelope(error=(failure[0], failure[3]), status=failure[1])
+        return _envelope({"trade_order_id": trade_order_id})
+
+    async def _query(self, request: Request):
+        parsed, error = await self._order_endpoint(request, "query")
+        if error:
+            return error
+        open_id, body = parsed
+        failure = self._scripted("query")
+        if failure:
+            return _envelope(error=(failure[0], failure[3]), status=failure[1])
+        with self._lock:
+            order = self.orders.get(body.get("trade_order_id"))
+            if order is None or order["open_id"] != open_id:
+                return _envelope(error=(ORDER_NOT_FOUND, "order does not exist"), status=400)
+            return _envelope({"trade_order_id": body["trade_order_id"], "trade_order_status": order["status"]})
+
+    async def _fake_login(self, request: Request):
+        try:
+            body = json.loads(await request.body() or b"{}")
+        except ValueError:
+            body = {}
+        open_id = body.get("open_id") if isinstance(body, dict) and isinstance(body.get("open_id"), str) else None
+        return JSONResponse({"code": self.issue_code(open_id or "fake-player-1")})
+
+    async def _fake_order(self, request: Request):
+        with self._lock:
+            order = self.orders.get(request.path_params["trade_order_id"])
+            order = dict(order) if order else None
+        if order is None:
+            return JSONResponse(_sdk_error(ORDER_NOT_FOUND, "order does not exist"), status_code=404)
+        return JSONResponse(order)
+
+    async def _fake_pay(self, request: Request):
+        try:
+            body = json.loads(await request.body())
+        except ValueError:
+            body = None
+        if not isinstance(body, dict):
+            return JSONResponse(_sdk_error(INVALID_PARAMS, "pay: body must be {trade_order_id, balance}"))
+        balance = body.get("balance")
+        return JSONResponse(self._pay(body.get("trade_order_id"), balance if isinstance(balance, int) else None))
+
+
+async def _form(request):
+    """The form-encoded body as a dict of first values (no multipart dependency)."""
+    from urllib.parse import parse_qs
+    fields = parse_qs((await request.body()).decode("utf-8", "replace"))
+    return {key: values[0] for key, values in fields.items()}
+
+
+def _sdk_error(code, message, extra=None):
+    return {"ok": False, "error": {"error_code": code, "error_msg": message, "error_extra": extra or {}}}
+
+
+def _log_id():
+    return time.strftime("%Y%m%d%H%M%S") + secrets.token_hex(6).upper()
+
+
+def _envelope(data=None, error=None, status=200):
+    code, message = error if error else ("ok", "")
+    return JSONResponse({"data": data or {}, "error": {"code": code, "message": message, "log_id": _log_id()}},
+                        status_code=status)
+
+
+def _oauth_error(error, description, status=400):
+    return JSONResponse({"error": error, "error_description": description, "log_id": _log_id()},
+                        status_code=status)

@@ -1,0 +1,371 @@
+"""TikTok's server APIs for mini games: login (OAuth tokens) and trade orders. Async, over httpx.
+
+Exports:
+    TikTokAPI(client_key, client_secret, *, base_url=TIKTOK_API, timeout=10, retries=2, transport=None)
+        .exchange_code(code) -> Tokens           .refresh(refresh_token) -> Tokens
+        .revoke(access_token) -> None
+        .create_order(access_token, order: OrderRequest) -> trade_order_id (str)
+        .query_order(access_token, trade_order_id) -> OrderStatus
+    Tokens, OrderRequest, OrderStatus            typed results / arguments
+    TikTokAPIError (.code, .message, .log_id, .http_status) and its subclasses:
+        InternalError 50001000 · InvalidParameters 40001000 · OrderNotFound 20011002 ·
+        DuplicateOrderId 20021002 · TierInvalid 20001003 · AccessTokenInvalid (401) ·
+        RateLimited (429) · OAuthError (the token endpoint's flat errors) ·
+        TikTokUnreachable (no answer: connection failed or timed out) ·
+        OrderOutcomeUnknown (create may or may not have happened: never assume either)
+
+Retries, only where safe: a request that never reached TikTok (connection refused), a 429 and
+TikTok's "internal error, retry" are retried with backoff, up to ``retries`` times. ``create_order``
+is never retried blindly: after a timeout or a dropped connection TikTok may have created the
+order, so it raises ``OrderOutcomeUnknown``; a retry after ``50001000`` that meets "order id
+already exists" raises ``OrderOutcomeUnknown`` too. The caller then abandons that order id (the
+player never saw a ``trade_order_id``, so nothing can be paid) and creates a new one.
+Secrets and tokens are never part of an exception message or a log line.
+
+Example::
+
+    api = TikTokAPI(os.environ["TIKTOK_CLIENT_KEY"], os.environ["TIKTOK_CLIENT_SECRET"])
+    tokens = await api.exchange_code(code_from_the_game)
+    trade_order_id = await api.create_order(tokens.access_token, OrderRequest(
+        order_id="ord-1", amount=30, product_id="sword", product_name="Sword"))
+"""
+from __future__ import annotations
+
+import asyncio
+from dataclasses import dataclass
+
+import httpx
+
+TIKTOK_API = "https://open.tiktokapis.com"
+TOKEN_PATH = "/v2/oauth/token/"
+REVOKE_PATH = "/v2/oauth/revoke/"
+CREATE_PATH = "/v2/minis/trade_order/create/"
+QUERY_PATH = "/v2/minis/trade_order/query/"
+
+
+class TikTokAPIError(Exception):
+    """TikTok answered with an error (or did not answer). ``code`` is TikTok's (int or str)."""
+
+    retry_safe = False
+
+    def __init__(self, message, code=None, log_id="", http_status=None):
+        super().__init__(message)
+        self.message = message
+        self.code = code
+        self.log_id = log_id
+        self.http_status = http_status
+
+    def __str__(self):
+        tail = f" (log_id {self.log_id})" if self.log_id else ""
+        return f"[{self.code}] {self.message}{tail}" if self.code is not None else self.message + tail
+
+
+class InternalError(TikTokAPIError):
+    """50001000: TikTok's internal error; TikTok says to retry."""
+    retry_safe = True
+
+
+class InvalidParameters(TikTokAPIError):
+    """40001000: a field of the request was rejected."""
+
+
+class OrderNotFound(TikTokAPIError):
+    """20011002: no such trade order."""
+
+
+class DuplicateOrderId(TikTokAPIError):
+    """20021002: this order id (yours) was already used for a trade order."""
+
+
+class TierInvalid(TikTokAPIError):
+    """20001003: the tier is not valid."""
+
+
+class AccessTokenInvalid(TikTokAPIError):
+    """401 ``access_token_invalid``: expired or revoked; refresh it and try again."""
+
+
+class RateLimited(TikTokAPIError):
+    """429 ``rate_limit_exceeded``."""
+    retry_safe = True
+
+
+class OAuthError(TikTokAPIError):
+    """The OAuth endpoint's flat error (``invalid_grant``: a used or expired code, ...)."""
+
+
+class TikTokUnreachable(TikTokAPIError):
+    """No answer from TikTok: the connection failed or the request timed out."""
+
+
+class OrderOutcomeUnknown(TikTokAPIError):
+    """``create_order`` may or may not have created the order; abandon that order id."""
+
+
+_BY_CODE = {50001000: InternalError, 40001000: InvalidParameters, 20011002: OrderNotFound,
+            20021002: DuplicateOrderId, 20001003: TierInvalid,
+            "access_token_invalid": AccessTokenInvalid, "rate_limit_exceeded": RateLimited}
+
+
+@dataclass(frozen=True)
+class Tokens:
+    """A player's tokens from the OAuth endpoint; ``*_expires_in`` in seconds from issue."""
+
+    open_id: str
+    access_token: str
+    expires_in: int
+    refresh_token: str
+    refresh_expires_in: int
+    scope: str = ""
+
+    def __repr__(self):        # tokens never reach a log through repr()
+        return f"Tokens(open_id={self.open_id!r}, expires_in={self.expires_in}, access_token=***, refresh_token=***)"
+
+
+@dataclass(frozen=True)
+class OrderRequest:
+    """What ``create_order`` sends. ``amount`` is in Beans, ``order_id`` is yours (unique)."""
+
+    order_id: str
+    amount: int
+    product_id: str
+    product_name: str
+    quantity: int = 1
+    quantity_unit: str = "item"
+    order_url: str = ""
+    image_url: str = ""
+
+    def check(self):
+        for name in ("order_id", "product_id", "product_name"):
+            value = getattr(self, name)
+            if not isinstance(value, str) or not value:
+                raise ValueError(f"OrderRequest.{name} must be a non-empty string, got {value!r}")
+        for name in ("amount", "quantity"):
+            value = getattr(self, name)
+            if not isinstance(value, int) or isinstance(value, bool) or not 1 <= value <= 2**31 - 1:
+                raise ValueError(f"OrderRequest.{name} must be an int in 1..2**31-1, got {value!r}")
+
+
+@dataclass(frozen=True)
+class OrderStatus:
+    """``query_order``'s answer: ``status`` is ``"PENDING"`` or ``"SUCCESS"``."""
+
+    trade_order_id: str
+    status: str
+    data: dict
+
+    @property
+    def paid(self) -> bool:
+        return self.status == "SUCCESS"
+
+
+class TikTokAPI:
+    """An async client for TikTok's login and trade-order APIs (one ``httpx.AsyncClient``).
+
+    ``base_url`` points it at the fake TikTok server in tests. ``transport`` is httpx's (tests).
+    Use as ``async with TikTokAPI(...) as api:`` or call ``await api.aclose()``.
+
+    Example::
+
+        async with TikTokAPI(key, secret, base_url=fake.url) as api:
+            status = await api.query_order(access_token, "tt-1")
+    """
+
+    def __init__(self, client_key: str, client_secret: str, *, base_url: str = TIKTOK_API,
+                 timeout: float = 10.0, retries: int = 2, backoff: float = 0.5, transport=None):
+        if not client_key or not client_secret:
+            raise ValueError("TikTokAPI: client_key and client_secret are required (from the environment)")
+        self.client_key = client_key
+        self._secret = client_secret
+        self.retries = retries
+        self.backoff = backoff
+        self._http = httpx.AsyncClient(base_url=base_url.rstrip("/"), timeout=timeout, transport=transport,
+                                       headers={"User-Agent": "ttminis-server"})
+
+    def __repr__(self):
+        return f"TikTokAPI(client_key={self.client_key!r}, base_url={str(self._http.base_url)!r})"
+
+    async def __aenter__(self):
+        return self
+
+    async def __aexit__(self, *exc):
+        await self.aclose()
+
+    async def aclose(self):
+        await self._http.aclose()
+
+    # -- login ------------------------------------------------------------------------------------
+    async def exchange_code(self, code: str) -> Tokens:
+        """The game's ``login()`` code -> the player's ``Tokens`` (``open_id`` and tokens).
+
+        Example::
+
+            tokens = await api.exchange_code("code-from-game.login")
+        """
+        _need_text("code", code)
+        return _tokens(await self._oauth(TOKEN_PATH, {"code": code, "grant_type": "authorization_code"},
+                                         retry=False))
+
+    async def refresh(self, refresh_token: str) -> Tokens:
+        """A new access token (and refresh token) from a refresh token.
+
+        Example::
+
+            tokens = await api.refresh(stored.refresh_token)
+        """
+        _need_text("refresh_token", refresh_token)
+        return _tokens(await self._oauth(TOKEN_PATH, {"refresh_token": refresh_token,
+                                                      "grant_type": "refresh_token"}, retry=True))
+
+    async def revoke(self, access_token: str) -> None:
+        """Revoke a player's access (e.g. when they delete their account).
+
+        Example::
+
+            await api.revoke(tokens.access_token)
+        """
+        _need_text("access_token", access_token)
+        await self._oauth(REVOKE_PATH, {"token": access_token}, retry=True)
+
+    # -- trade orders -----------------------------------------------------------------------------
+    async def create_order(self, access_token: str, order: OrderRequest) -> str:
+        """Create a trade order paid in Beans; returns TikTok's ``trade_order_id``.
+
+        Never retried blindly (see the module's docstring): ``OrderOutcomeUnknown`` when TikTok may
+        have created it.
+
+        Example::
+
+            tid = await api.create_order(token, OrderRequest("ord-1", 30, "sword", "Sword"))
+        """
+        _need_text("access_token", access_token)
+        order.check()
+        body = {"token_type": "BEANS", "token_amount": order.amount, "order_info": {
+            "order_id": order.order_id, "product_name": order.product_name, "product_id": order.product_id,
+            "quantity": order.quantity, "quantity_unit": order.quantity_unit,
+            "order_url": order.order_url, "image_url": order.image_url}}
+        retried = False
+        for attempt in range(self.retries + 1):
+            try:
+                data = await self._order_call(CREATE_PATH, access_token, body, ambiguous_is_unknown=True)
+            except DuplicateOrderId as e:
+                if retried:
+                    raise OrderOutcomeUnknown(
+                        f"create_order({order.order_id!r}): a retry found the order id already used, so the "
+                        "first attempt may have created it; abandon this order id", e.code, e.log_id) from None
+                raise
+            except TikTokAPIError as e:
+                if not e.retry_safe or attempt == self.retries:
+                    raise
+                retried = True
+                await asyncio.sleep(self.backoff * 2 ** attempt)
+                continue
+            trade_order_id = data.get("trade_order_id") if isinstance(data, dict) else None
+            if not isinstance(trade_order_id, str) or not trade_order_id:
+                raise OrderOutcomeUnknown("create_order: TikTok's answer has no trade_order_id")
+            return trade_order_id
+        raise AssertionError("unreachable")
+
+    async def query_order(self, access_token: str, trade_order_id: str) -> OrderStatus:
+        """The order's status at TikTok (``PENDING`` or ``SUCCESS``); safe to retry.
+
+        Example::
+
+            if (await api.query_order(token, "tt-1")).paid:
+                grant()
+        """
+        _need_text("access_token", access_token)
+        _need_text("trade_order_id", trade_order_id)
+        data = await self._retrying(lambda: self._order_call(QUERY_PATH, access_token,
+                                                             {"trade_order_id": trade_order_id}))
+        status = data.get("trade_order_status") if isinstance(data, dict) else None
+        if status not in ("PENDING", "SUCCESS"):
+            raise TikTokAPIError(f"query_order: unexpected trade_order_status {status!r}")
+        return OrderStatus(trade_order_id=trade_order_id, status=status, data=data)
+
+    # -- plumbing ---------------------------------------------------------------------------------
+    async def _retrying(self, call):
+        for attempt in range(self.retries + 1):
+            try:
+                return await call()
+            except TikTokAPIError as e:
+                if not e.retry_safe or attempt == self.retries:
+                    raise
+                await asyncio.sleep(self.backoff * 2 ** attempt)
+
+    async def _send(self, method_path, ambiguous_is_unknown=False, **request):
+        try:
+            return await self._http.post(method_path, **request)
+        except httpx.ConnectError as e:      # never reached TikTok: safe to retry
+            error = TikTokUnreachable(f"{method_path}: could not connect to TikTok ({type(e).__name__})")
+            error.retry_safe = True
+            raise error from None
+        except httpx.HTTPError as e:         # sent, but no complete answer: it may have happened
+            kind = OrderOutcomeUnknown if ambiguous_is_unknown else TikTokUnreachable
+            error = kind(f"{method_path}: no answer from TikTok ({type(e).__name__}: {e})")
+            error.retry_safe = not ambiguous_is_unknown
+            raise error from None
+
+    async def _oauth(self, path, fields, retry):
+        form = {"client_key": self.client_key, "client_secret": self._secret, **fields}
+
+        async def call():
+            response = await self._send(path, data=form)
+            data = _json(response)
+            if response.status_code >= 400 or "error" in data and data.get("error"):
+                code = data.get("error") or response.status_code
+                kind = RateLimited if response.status_code == 429 else \
+                    InternalError if response.status_code >= 500 else OAuthError
+                raise kind(str(data.get("error_description") or "OAuth request failed"), code,
+                           str(data.get("log_id") or ""), response.status_code)
+            return data
+        return await (self._retrying(call) if retry else call())
+
+    async def _order_call(self, path, access_token, body, ambiguous_is_unknown=False):
+        response = await self._send(path, ambiguous_is_unknown, json=body,
+                                    headers={"Authorization": f"Bearer {access_token}"})
+        data = _json(response)
+        error = data.get("error") if isinstance(data.get("error"), dict) else {}
+        code = error.get("code")
+        if response.status_code == 200 and code == "ok":
+            return data.get("data") or {}
+        if code is None or code == "ok":
+            code = {401: "access_token_invalid", 429: "rate_limit_exceeded"}.get(response.status_code,
+                                                                                   response.status_code)
+        kind = _BY_CODE.get(code) or _BY_CODE.get(_int_or_none(code)) or (
+            InternalError if response.status_code >= 500 else TikTokAPIError)
+        raise kind(str(error.get("message") or f"HTTP {response.status_code}"), code,
+                   str(error.get("log_id") or ""), response.status_code)
+
+
+def _int_or_none(value):
+    try:
+        return int(value)
+    except (TypeError, ValueError):
+        return None
+
+
+def _json(response) -> dict:
+    try:
+        data = response.json()
+    except ValueError:
+        raise TikTokAPIError(f"TikTok answered HTTP {response.status_code} with a body that is not JSON",
+                             http_status=response.status_code,
+                             ) from None
+    if not isinstance(data, dict):
+        raise TikTokAPIError("TikTok answered with JSON that is not an object", http_status=response.status_code)
+    return data
+
+
+def _need_text(name, value):
+    if not isinstance(value, str) or not value:
+        raise ValueError(f"{name} must be a non-empty string, got {type(value).__name__}")
+
+
+def _tokens(data) -> Tokens:
+    try:
+        return Tokens(open_id=str(data["open_id"]), access_token=str(data["access_token"]),
+                      expires_in=int(data["expires_in"]), refresh_token=str(data["refresh_token"]),
+                      refresh_expires_in=int(data["refresh_expires_in"]), scope=str(data.get("scope", "")))
+    except (KeyError, TypeError, ValueError) as e:
+        raise TikTokAPIError(f"the token endpoint's answer lacks a field ({e})") from None

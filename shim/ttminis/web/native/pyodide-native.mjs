@@ -1,0 +1,108 @@
+/*
+ * Pyodide on TikTok's native runtime: one function that turns the package's files into a running Pyodide.
+ *
+ * The build bundles this file with Pyodide's own `pyodide.js` and `pyodide.asm.mjs` (ES modules) into one
+ * CommonJS file, `ttminis/pyodide-native.js`, with esbuild's `inject` supplying `WebAssembly`,
+ * `TextDecoder`/`TextEncoder`, `performance` and the shell functions (`shims/`). Pyodide itself is
+ * unchanged; what differs from a browser is configuration:
+ *
+ *   - `createPyodideModule` is handed to loadPyodide (no `import()` of pyodide.asm.mjs), wrapped so that
+ *     Emscripten instantiates the main module by path (`TTWebAssembly.instantiate`, `.wasm.br` allowed);
+ *   - `stdLibURL` is a package path, read through the file system manager;
+ *   - `lockFileContents` is the pinned lock's `info` with no packages (nothing is fetched, ever);
+ *   - the small modules Emscripten would compile from bytes are preloaded from package files.
+ *
+ * startPyodide(options) -> Promise<{pyodide, timings}>; each step is timed on its own (milliseconds):
+ *   modules      compile the small wasm files by path
+ *   stdlib       read python_stdlib.zip from the package
+ *   instantiate  compile and instantiate pyodide.asm.wasm by path
+ *   python       initialise the interpreter and Pyodide's Python side
+ * A later build-time memory snapshot would replace `instantiate` + `python` here and nowhere else.
+ */
+import { instantiateKnown, instantiatePath, preload } from "./shims/webassembly.mjs";
+import { performance, setReader } from "./shims/shell.mjs";
+
+function errorConversion(hexKey) {
+  try {
+    const instance = hexKey ? instantiateKnown(hexKey, {}) : null;
+    if (instance) return instance.exports;
+  } catch (error) {
+    console.warn("[ttminis] Pyodide's error-conversion module did not instantiate; using its JS fallback", error);
+  }
+  // Pyodide's own fallback where the engine cannot compile its (WebAssembly GC) helper.
+  const marker = Symbol("error marker");
+  return { Jsv_GetError_import: () => marker, JsvError_Check: (value) => value === marker };
+}
+
+/**
+ * Start Pyodide from package files.
+ *
+ *   loadPyodide, createPyodideModule   Pyodide's own (the bundle passes them)
+ *   wasmPath        package path of pyodide.asm.wasm(.br)
+ *   modules         [{path, hex}] the small modules written by the build
+ *   errorModule     hex of Pyodide's error-conversion helper among `modules` (or null)
+ *   indexURL        the package folder Pyodide treats as its own (nothing is read from it by URL)
+ *   stdlibPath      package path of python_stdlib.zip
+ *   lockInfo        the pinned pyodide-lock.json's `info`
+ *   readFile(path)  -> ArrayBuffer of a package file
+ *   onStep(name)    called as each step starts
+ *
+ * Example:
+ *   const { pyodide, timings } = await startPyodide({ ...config.runtime, readFile, onStep });
+ */
+export async function startPyodide(options) {
+  const timings = {};
+  const started = performance.now();
+  let mark = started;
+  const step = (name) => {
+    const now = performance.now();
+    if (step.current) timings[step.current] = Math.round(now - mark);
+    step.current = name;
+    mark = now;
+    if (name && options.onStep) options.onStep(name);
+  };
+
+  step("modules");
+  const modules = await preload(options.modules);
+  timings.modulesCompiled = modules.ok;
+  timings.modulesRefused = modules.refused;
+
+  setReader((path) => {
+    if (path === options.stdlibPath) step("stdlib");
+    return options.readFile(path);
+  });
+
+  const createModule = (settings) => {
+    settings.instantiateWasm = (imports, receive) => {
+      step("instantiate");
+      const helper = errorConversion(options.errorModule);
+      imports.env.Jsv_GetError_import = helper.Jsv_GetError_import;
+      imports.env.JsvError_Check = helper.JsvError_Check;
+      instantiatePath(options.wasmPath, imports).then(({ module, instance }) => {
+        step("python");
+        receive(instance, module);
+      }).catch((error) => {
+        step(null);
+        failInstantiate(error);
+      });
+      return {};
+    };
+    return Promise.race([options.createPyodideModule(settings), instantiateFailed]);
+  };
+  let failInstantiate;
+  const instantiateFailed = new Promise((_resolve, reject) => { failInstantiate = reject; });
+  instantiateFailed.catch(() => {});
+
+  const pyodide = await options.loadPyodide({
+    indexURL: options.indexURL,
+    stdLibURL: options.stdlibPath,
+    lockFileContents: { info: options.lockInfo, packages: {} },
+    createPyodideModule: createModule,
+    env: { HOME: options.home || "/home/pyodide" },
+    stdout: options.stdout,
+    stderr: options.stderr,
+  });
+  step(null);
+  timings.total = Math.round(performance.now() - started);
+  return { pyodide, timings };
+}

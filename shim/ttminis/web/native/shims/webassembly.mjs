@@ -1,0 +1,109 @@
+/*
+ * `WebAssembly` as Pyodide sees it on TikTok's native runtime: WebAssembly from files in the package only.
+ *
+ * The runtime bundle is built with esbuild's `inject`, so every free `WebAssembly` in Pyodide's code means
+ * this object, never the engine's global (which may be missing, and which would compile bytes if present).
+ *
+ *   - Modules are compiled from package files, by path, with `TTWebAssembly.compile(path)`.
+ *   - Emscripten makes small modules from bytes while it runs (`convertJsFunctionToWasm`: one per function
+ *     signature; Pyodide's call trampoline; its error-conversion helper). The build wrote each of those
+ *     modules as a file; `preload(index)` compiles them all by path before Pyodide starts, and "compiling
+ *     bytes" here only looks the bytes up among them. Bytes the build did not foresee raise `CompileError`,
+ *     which is what Pyodide expects from an engine that cannot compile them (it then falls back to JS).
+ *   - No `Function`, `Suspending` or `promising`: Pyodide then takes its plain paths (no JSPI).
+ */
+const TT = globalThis.TTWebAssembly;
+const compiled = new Map();     // hex of the module's bytes -> TTWebAssembly.Module
+const refused = new Map();      // hex of the module's bytes -> what the engine raised compiling it
+
+class CompileErrorFallback extends Error {}
+CompileErrorFallback.prototype.name = "CompileError";
+
+const CompileError = (TT && TT.CompileError) || CompileErrorFallback;
+
+function hex(bytes) {
+  const view = bytes instanceof Uint8Array ? bytes
+    : ArrayBuffer.isView(bytes) ? new Uint8Array(bytes.buffer, bytes.byteOffset, bytes.byteLength)
+      : new Uint8Array(bytes);
+  let out = "";
+  for (let i = 0; i < view.length; i++) out += (view[i] < 16 ? "0" : "") + view[i].toString(16);
+  return out;
+}
+
+function lookup(bytes) {
+  const key = hex(bytes);
+  const found = compiled.get(key);
+  if (found !== undefined) return found;
+  if (refused.has(key)) throw new CompileError(`ttminis: the engine refused this module: ${refused.get(key)}`);
+  throw new CompileError("ttminis: this WebAssembly module is not a file in the package " +
+                         "(the native runtime compiles no wasm from bytes)");
+}
+
+function isModule(value) {
+  return !!TT && value instanceof TT.Module;
+}
+
+/** Compile every module the build wrote as a file ({path, hex} each); the ones the engine refuses stay
+ *  refused (their bytes then raise CompileError). Resolves with {ok, refused} counts. */
+export async function preload(index) {
+  if (!TT) throw new Error("TTWebAssembly is missing: this TikTok client cannot run WebAssembly");
+  await Promise.all(index.map(async (entry) => {
+    try {
+      compiled.set(entry.hex, await TT.compile(entry.path));
+    } catch (error) {
+      refused.set(entry.hex, String(error && error.message || error));
+    }
+  }));
+  return { ok: compiled.size, refused: refused.size };
+}
+
+/** A new instance of the preloaded module whose bytes have this hex, or null where the engine refused it. */
+export function instantiateKnown(hexKey, imports) {
+  const found = compiled.get(hexKey);
+  return found ? new TT.Instance(found, imports) : null;
+}
+
+// pyodide.js instantiates the main module itself (reading the whole .wasm with readbuffer and compiling the
+// bytes) unless Emscripten's WasmOffsetConverter exists; declaring it hands instantiation back to
+// Emscripten, which then calls Module.instantiateWasm: startPyodide's, by path. Only its presence is tested.
+export const WasmOffsetConverter = true;
+
+function Module(bytes) {
+  return lookup(bytes);
+}
+if (TT) {
+  Module.prototype = TT.Module.prototype;
+  Module.customSections = (m, name) => TT.Module.customSections(m, name);
+  Module.imports = (m) => TT.Module.imports(m);
+  Module.exports = (m) => TT.Module.exports(m);
+}
+
+export const WebAssembly = {
+  Module,
+  Instance: TT && TT.Instance,
+  Memory: TT && TT.Memory,
+  Table: TT && TT.Table,
+  Global: TT && TT.Global,
+  Tag: TT && TT.Tag,
+  Exception: TT && TT.Exception,
+  CompileError,
+  LinkError: (TT && TT.LinkError) || Error,
+  RuntimeError: (TT && TT.RuntimeError) || Error,
+  validate: (bytes) => compiled.has(hex(bytes)),
+  compile: async (bytes) => lookup(bytes),
+  instantiate: async (source, imports) => {
+    if (isModule(source)) return new TT.Instance(source, imports);
+    const module = lookup(source);
+    return { module, instance: new TT.Instance(module, imports) };
+  },
+  compileStreaming: () => Promise.reject(new CompileError("ttminis: no streaming compilation on the native runtime")),
+  instantiateStreaming: () => Promise.reject(new CompileError("ttminis: no streaming compilation on the native runtime")),
+};
+
+/** Instantiate the package file at `path` with `imports`: {module, instance}. TikTok's documented result
+ *  is that object; a client answering with the Instance alone gets its Module from `compile(path)`. */
+export async function instantiatePath(path, imports) {
+  const result = await TT.instantiate(path, imports);
+  if (result && result.instance && result.module) return result;
+  return { module: await TT.compile(path), instance: result };
+}
