@@ -138,7 +138,7 @@ def _receive(call_id, kind, arguments):
 
 
 def _deliver_first(function, _unused, arguments):
-    function(_first(arguments))
+    return function(_first(arguments))     # its result goes back (a frame function's False stops the loop)
 
 
 _loader = get(window, "ttminisLoader")

@@ -52,7 +52,7 @@ FAKE_RULE = "fake-sdk"
 UPLOAD_RULES = (
     {"id": "eval", "what": "eval()", "globals": ["eval"]},
     {"id": "function-constructor", "what": "the Function constructor", "globals": ["Function"],
-     "function_constructors": True},
+     "harmless_members": {"Function": ["prototype"]}, "function_constructors": True},
     {"id": "string-timer", "what": "a string timer (setTimeout/setInterval with code in a string)",
      "string_argument_to": ["setTimeout", "setInterval"]},
     {"id": FAKE_RULE, "what": "the fake TikTok SDK (TTMinisFake): a --dev build is for previews, never upload it",

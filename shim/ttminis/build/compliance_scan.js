@@ -13,6 +13,8 @@
  *                             `Reflect.get(window, "eval")`, `const {eval: e} = window`, and through
  *                             a variable holding a global object (`const g = globalThis; g.eval`).
  *                             A local variable of the same name is not the global.
+ *   harmless_members: {name: [member]}  reading these members of a global is not using it
+ *                             (`Function.prototype.call.bind` constructs nothing)
  *   function_constructors     also the Function constructor reached from a function value:
  *                             `(function(){}).constructor`, `(() => {}).constructor`,
  *                             `x.constructor.constructor`, `Object.getPrototypeOf(async () => {}).constructor`
@@ -183,6 +185,8 @@ function scanFile(source, rules) {
     let object = unwrap(member.object);
     if (FUNCTION_NODES.has(object.type)) return true;
     if (object.type === "MemberExpression" && propertyName(object) === "constructor") return true;
+    if (object.type === "MemberExpression" && propertyName(object) === "prototype" &&
+        globalName(object.object) === "Function") return true;
     if (object.type === "CallExpression" && ["getPrototypeOf"].includes(propertyName(unwrap(object.callee)) || "") &&
         object.arguments[0] && FUNCTION_NODES.has(unwrap(object.arguments[0]).type)) return true;
     return false;
@@ -202,9 +206,12 @@ function scanFile(source, rules) {
         if (rule.syntax.includes(type)) report(rule, node);
       }
       if (rule.globals) {
+        const harmless = (name) => parent && parent.type === "MemberExpression" && key === "object" &&
+          ((rule.harmless_members || {})[name] || []).includes(propertyName(parent));
         if (node.type === "Identifier" && !binding && isReference(node, parent, key) &&
-            rule.globals.includes(node.name) && !bound(node.name)) report(rule, node);
-        if (node.type === "MemberExpression" && isGlobalObject(node.object) && rule.globals.includes(propertyName(node))) report(rule, node);
+            rule.globals.includes(node.name) && !bound(node.name) && !harmless(node.name)) report(rule, node);
+        if (node.type === "MemberExpression" && isGlobalObject(node.object) && rule.globals.includes(propertyName(node)) &&
+            !harmless(propertyName(node))) report(rule, node);
         if (node.type === "CallExpression" && isReflectGet(node.callee) && isGlobalObject(node.arguments[0]) &&
             rule.globals.includes(constantString(node.arguments[1]))) report(rule, node);
         if (node.type === "VariableDeclarator" && node.id.type === "ObjectPattern" && isGlobalObject(node.init)) {
