@@ -126,6 +126,7 @@ NATIVE_CAUGHT = {
     "WebAssembly.instantiate(bytes);": "wasm-from-bytes",
     "new WebAssembly.Module(bytes);": "wasm-from-bytes",
     "globalThis.WebAssembly.compile(bytes);": "wasm-from-bytes",
+    "if (typeof window.fetch === 'function') {}": "dom",
 }
 NATIVE_CLEAN = [
     "function load(fetch, document) { return fetch(document); }",
@@ -134,6 +135,7 @@ NATIVE_CLEAN = [
     "var s = 'import x from \"y\"; fetch(1)';",
     "TTWebAssembly.instantiate('engine.wasm.br', {});",
     "function F() { if (new.target) return; }",
+    "var inBrowser = typeof document !== 'undefined' && typeof fetch === 'function';",
 ]
 
 

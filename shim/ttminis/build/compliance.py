@@ -64,10 +64,10 @@ NATIVE_RULES = (
      "runtime loads CommonJS with require()",
      "syntax": ["ImportDeclaration", "ImportExpression", "ImportMeta", "ExportNamedDeclaration",
                 "ExportDefaultDeclaration", "ExportAllDeclaration"]},
-    {"id": "dom", "what": "the DOM (document, window): the native runtime has none", "globals": ["document", "window"]},
+    {"id": "dom", "what": "the DOM (document, window): the native runtime has none", "globals": ["document", "window"], "typeof_ok": True},
     {"id": "network", "what": "fetch/XMLHttpRequest: the native runtime has only TTMinis.game.request",
-     "globals": ["fetch", "XMLHttpRequest"]},
-    {"id": "worker", "what": "Worker: the native runtime has none", "globals": ["Worker"]},
+     "globals": ["fetch", "XMLHttpRequest"], "typeof_ok": True},
+    {"id": "worker", "what": "Worker: the native runtime has none", "globals": ["Worker"], "typeof_ok": True},
     {"id": "wasm-from-bytes", "what": "WebAssembly compiled from bytes: the native runtime takes a path "
      "(TTWebAssembly)",
      "members": [["WebAssembly", name] for name in ("compile", "compileStreaming", "instantiate",

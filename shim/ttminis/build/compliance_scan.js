@@ -15,6 +15,7 @@
  *                             A local variable of the same name is not the global.
  *   harmless_members: {name: [member]}  reading these members of a global is not using it
  *                             (`Function.prototype.call.bind` constructs nothing)
+ *   typeof_ok                 `typeof name` (feature detection) is not a use of the global
  *   function_constructors     also the Function constructor reached from a function value:
  *                             `(function(){}).constructor`, `(() => {}).constructor`,
  *                             `x.constructor.constructor`, `Object.getPrototypeOf(async () => {}).constructor`
@@ -208,7 +209,8 @@ function scanFile(source, rules) {
       if (rule.globals) {
         const harmless = (name) => parent && parent.type === "MemberExpression" && key === "object" &&
           ((rule.harmless_members || {})[name] || []).includes(propertyName(parent));
-        if (node.type === "Identifier" && !binding && isReference(node, parent, key) &&
+        const detected = rule.typeof_ok && parent && parent.type === "UnaryExpression" && parent.operator === "typeof";
+        if (node.type === "Identifier" && !binding && isReference(node, parent, key) && !detected &&
             rule.globals.includes(node.name) && !bound(node.name) && !harmless(node.name)) report(rule, node);
         if (node.type === "MemberExpression" && isGlobalObject(node.object) && rule.globals.includes(propertyName(node)) &&
             !harmless(propertyName(node))) report(rule, node);
