@@ -33,8 +33,8 @@ def wheel(tmp_path_factory):
     shutil.copytree(REPO / "shim", source / "shim",
                     ignore=shutil.ignore_patterns("__pycache__", "*.pyc", "*.egg-info"))
     out = tmp_path_factory.mktemp("wheelhouse")
-    run([sys.executable, "-m", "pip", "wheel", "-q", "--no-deps", "--disable-pip-version-check", "-w", str(out),
-         str(source)], cwd=source, env=os.environ)
+    run([sys.executable, "-m", "pip", "wheel", "-q", "--no-deps", "--no-build-isolation", "--disable-pip-version-check",
+         "-w", str(out), str(source)], cwd=source, env=os.environ)
     (found,) = out.glob("ttminis-*.whl")
     return found
 

@@ -3,8 +3,9 @@
 Exports:
     build(game_dir, out=None, *, target="html", runtime="pyodide", dev=False, client_key="", log=print,
           backend_url="", fake_tiktok_url="", **target_options)
-        -> BuildResult (``out``, ``target``, ``runtime``, ``dev``)
-        target_options go to the target: native takes ``app_id`` and ``probe``
+        -> BuildResult (``out``, ``target``, ``runtime``, ``dev``, ``compliance``)
+        target_options go to the target: native takes ``app_id`` and ``probe``; html takes
+        ``expose_interpreter`` (tests only)
     BuildError, BuildResult, make_zip
 
 Example::
@@ -31,6 +32,10 @@ def build(game_dir: str | os.PathLike[str], out: str | os.PathLike[str] | None =
 
     The game's Python is compiled first with the runtime's own Python (``python_check``): a syntax
     error is a ``BuildError`` naming ``file:line``.
+
+    ``expose_interpreter=True`` (html) is for tests that measure the interpreter itself (proxy
+    counts, soak): the page publishes the live Pyodide as ``ttminisLoader.pyodide``, as ``dev``
+    builds do. Production builds never publish it (any script holding it could run any Python).
 
     Example::
 

@@ -2,7 +2,8 @@
 TikTok's DevTool browser mode and other webviews. Pyodide or Brython.
 
 Exports:
-    build(game_dir, out, runtime, dev, client_key, log, backend_url, fake_tiktok_url) -> BuildResult
+    build(game_dir, out, runtime, dev, client_key, log, backend_url, fake_tiktok_url, expose_interpreter)
+        -> BuildResult
 
 A bundle holds index.html, the loader, the runtime's files and the game:
   pyodide: pyodide/ (the 5 core files), app.zip (the game, ttminis and the game's requirements),
@@ -10,7 +11,8 @@ A bundle holds index.html, the loader, the runtime's files and the game:
   brython: brython/brython.js, brython/brython_modules.js (only what the game imports), main.py and
            the game's other data files (Brython's open() reads them from the bundle)
 plus ttminis-surface.js (the game surface), assets/ and minigame.config.json. --dev builds add the
-fake SDK and a dev panel.
+fake SDK and the dev banner and panel, which the loader uses only where TikTok's own SDK is not
+present. The package is scanned (``compliance.scan``) before it is published.
 ``backend_url`` (the game's server, for ``ttminis.game_server``) goes on the loader's tag;
 ``fake_tiktok_url`` (--dev only) points the fake SDK's order book at a fake TikTok server.
 """
@@ -20,15 +22,15 @@ import ast
 import html
 import io
 import json
+import os
 import shutil
 import subprocess
 import sys
 import tempfile
 import zipfile
-import os
 from pathlib import Path
 
-from .. import runtimes
+from .. import compliance, runtimes
 from ..package import WEB, BuildError, Log, OutputFolder, default_out, game_files, requirement_files, shim_files
 from . import BuildResult
 
@@ -50,8 +52,12 @@ STARTER_CONFIG = {
 
 
 def build(game_dir: Path, out: str | os.PathLike[str] | None = None, runtime: str = "pyodide", dev: bool = False,
-          client_key: str = "", log: Log = print, backend_url: str = "", fake_tiktok_url: str = "") -> BuildResult:
+          client_key: str = "", log: Log = print, backend_url: str = "", fake_tiktok_url: str = "",
+          expose_interpreter: bool = False) -> BuildResult:
     """Build ``game_dir`` into an html bundle at ``out`` (default ``./dist/<game>``).
+
+    ``expose_interpreter`` (tests only) publishes the live Pyodide as ``ttminisLoader.pyodide``,
+    as dev builds do; production builds never do: whoever holds it can run any Python.
 
     Example::
 
@@ -66,30 +72,34 @@ def build(game_dir: Path, out: str | os.PathLike[str] | None = None, runtime: st
     runtime_dir = runtimes.ensure(runtimes.RUNTIMES[runtime], log=log)
     requirements = requirement_files(game_dir, log)
     with folder as staging:
-        _write_page(staging, game_dir, runtime, dev, client_key, backend_url, fake_tiktok_url)
+        _write_page(staging, game_dir, runtime, dev, client_key, backend_url, fake_tiktok_url, expose_interpreter)
         sources = list(game_files(game_dir)) + list(shim_files(runtime))
         if runtime == "pyodide":
             _pack_pyodide(staging, runtime_dir, sources, requirements)
         else:
             _pack_brython(staging, runtime_dir, sources, requirements, game_dir)
-    return BuildResult(out=folder.out, target="html", runtime=runtime, dev=dev)
+        report = compliance.scan(staging, OWN_JS, log=log)     # before the package is published
+    return BuildResult(out=folder.out, target="html", runtime=runtime, dev=dev, compliance=report)
 
 
 def _write_page(out: Path, game_dir: Path, runtime: str, dev: bool, client_key: str, backend_url: str = "",
-                fake_tiktok_url: str = "") -> None:
-    dev_scripts = ""
+                fake_tiktok_url: str = "", expose_interpreter: bool = False) -> None:
     for name in ("ttminis-loader.js", "ttminis-loader.css"):
         shutil.copy2(HTML / name, out / name)
     shutil.copy2(SURFACE, out / SURFACE.name)
-    if dev:
+    options = {}
+    if dev:    # loaded by the loader, and only where TikTok's SDK did not come
         shutil.copy2(FAKE, out / "fake-ttminis.js")
         shutil.copy2(HTML / "ttminis-dev-panel.js", out / "ttminis-dev-panel.js")
-        order_book = f' data-order-book="{html.escape(fake_tiktok_url, quote=True)}"' if fake_tiktok_url else ""
-        dev_scripts = (f'<script src="fake-ttminis.js"{order_book}></script>\n'
-                       '<script src="ttminis-dev-panel.js"></script>\n')
+        options["dev"] = "1"
+        if fake_tiktok_url:
+            options["order-book"] = fake_tiktok_url
+    if expose_interpreter:
+        options["expose-interpreter"] = "1"
+    loader_options = "".join(f' data-{name}="{html.escape(value, quote=True)}"' for name, value in options.items())
     template = (HTML / "index.html").read_text(encoding="utf-8")
     (out / "index.html").write_text(template.format(
-        title=html.escape(game_dir.name), dev_scripts=dev_scripts, runtime=runtime,
+        title=html.escape(game_dir.name), loader_options=loader_options, runtime=runtime,
         client_key=html.escape(client_key, quote=True), backend_url=html.escape(backend_url, quote=True),
         game=html.escape(game_dir.name, quote=True)), encoding="utf-8")
     config = game_dir / "minigame.config.json"
