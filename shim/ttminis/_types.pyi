@@ -15,5 +15,17 @@ Payload = dict[str, Any]
 Failure = dict[str, Any]
 """What ``fail`` receives: ``{"error": {"error_code": int, "error_msg": str, "error_extra": dict}}``."""
 
-Plain = Any
+Plain = None | bool | int | float | str | list[Any] | tuple[Any, ...] | dict[str, Any]
 """Plain data that can cross to JavaScript: None, bool, int, float, str, lists and str-keyed dicts of them."""
+
+OnSuccess = Callable[[Payload], object]
+"""A ``success`` callback: gets the SDK's payload as a dict (``{}`` if it passed nothing)."""
+
+OnFail = Callable[[Failure], object]
+"""A ``fail`` callback: gets ``{"error": {"error_code", "error_msg", "error_extra"}}``."""
+
+OnComplete = Callable[[], object]
+"""A ``complete`` callback: runs after ``success`` or ``fail``, with nothing."""
+
+Dispatcher = Callable[..., None]
+"""``calls._dispatch(call_id, kind, payload=None, *more)``: where every SDK answer is delivered."""

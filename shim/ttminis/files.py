@@ -100,7 +100,7 @@ def path(name: str = "") -> str:
             f.write(data)
         files.flush()
     """
-    folder = ffi.to_py(target.call("useFiles"))
+    folder: str | None = ffi.to_py(target.call("useFiles"))
     if folder is None:
         raise NotImplementedError("files.path: this runtime (Brython) has no file system; use "
                                   "files.write_text / files.read_text")

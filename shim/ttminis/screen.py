@@ -72,7 +72,8 @@ def pixel_ratio() -> float:
 
         screen.pixel_ratio()        # 2
     """
-    return ffi.to_py(target.call("viewport"))["pixelRatio"]
+    ratio: float = ffi.to_py(target.call("viewport"))["pixelRatio"]
+    return ratio
 
 
 def describe(text: str, buttons: Iterable[Sequence[object]] = (), **values: Plain) -> None:

@@ -83,7 +83,7 @@ class Sound:
 
     @property
     def volume(self) -> float:
-        return ffi.get(self._record, "volume")
+        return float(ffi.get(self._record, "volume"))
 
     @volume.setter
     def volume(self, value: float) -> None:

@@ -10,10 +10,12 @@ from ttminis import testing
 run = testing.FakeTikTok.run
 
 
-def test_without_a_fake_every_call_raises_unavailable():
+def test_without_a_fake_every_call_raises_unavailable_saying_what_an_installed_user_can_do():
     testing.uninstall()
-    with pytest.raises(TTMinisUnavailable, match="ttminis.testing.install"):
+    with pytest.raises(TTMinisUnavailable) as raised:
         game.check_balance(5)
+    assert "`ttminis build --dev`" in str(raised.value) and "ttminis_wallet" in str(raised.value)
+    assert "build.py" not in str(raised.value)
 
 
 def test_pay_deducts_the_order_amount_exactly_once(ttminis_wallet):

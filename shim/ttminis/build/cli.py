@@ -213,6 +213,7 @@ def run_build(args: argparse.Namespace, parser: argparse.ArgumentParser, default
     print(f"\nBuilt {result.out} ({result.runtime}{', dev' if result.dev else ''})")
     print("\n".join(lines))
     report = result.compliance
+    assert report is not None, "an html build is always scanned"
     print("\nCompliance (TikTok's upload rules):")
     for failure in report.failures:
         print(f"  FAIL  {failure}")

@@ -18,6 +18,11 @@ import importlib
 from dataclasses import dataclass, field
 from pathlib import Path
 from types import ModuleType
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:      # the targets import this module: no import cycle at run time
+    from ..compliance import Report
+    from ..native_layout import Sizes
 
 TARGET_NAMES = ("html", "native")
 
@@ -29,8 +34,8 @@ class BuildResult:
     runtime: str
     dev: bool
     report: list[str] = field(default_factory=list)
-    sizes: object = None
-    compliance: object = None
+    sizes: Sizes | None = None
+    compliance: Report | None = None
 
 
 def load(name: str) -> ModuleType:
