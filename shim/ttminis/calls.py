@@ -37,7 +37,7 @@ if TYPE_CHECKING:     # names for type checkers only: a game never loads typing 
 from .backend import ffi
 from .errors import (ERROR_IN_FLIGHT, ERROR_RELEASED, ERROR_SDK_THREW, ERROR_UNKNOWN, SDKThrew,
                      TTMinisError, TTMinisTimeout, TTMinisUnavailable, failure_payload)
-from .validation import build_options, check_callable, check_text, check_timeout, plain
+from .validation import SPECS, build_options, check_callable, check_text, check_timeout, plain
 
 SUCCESS, FAIL, RESOLVED, REJECTED, LEGACY = 1, 2, 3, 4, 5
 
@@ -273,9 +273,65 @@ def _game_method(method: str) -> tuple[JSValue, str, bool]:
         if method == "pay" and ffi.is_function(ffi.get(root, "pay")):
             return root, "pay", True   # the non-game Minis SDK: TTMinis.pay(callback, options)
         raise TTMinisUnavailable(f"TTMinis.game (needed for {method}())")
-    if not ffi.is_function(ffi.get(game, method)) or not _client_supports(game, method):
-        raise TTMinisUnavailable(f"TTMinis.game.{method}")
+    if not ffi.is_function(ffi.get(game, method)):
+        close = close_name(method)
+        raise TTMinisUnavailable(f"TTMinis.game.{method}", hint=(
+            f"Did you mean game.{snake_case(close)} (TTMinis.game.{close})? " if close else "")
+            + "This TikTok client's TTMinis.game has no such method.")
+    if not _client_supports(game, method):
+        raise TTMinisUnavailable(f"TTMinis.game.{method}", hint="This TikTok client does not support it "
+                                 "(its canIUse says so): check canIUse before offering the feature.")
     return game, method, False
+
+
+# Methods of TikTok's TTMinis.game besides the options-shaped ones in validation.SPECS: what a name the
+# SDK lacks is compared with, to suggest the one that was meant.
+_KNOWN_METHODS = tuple(SPECS) + (
+    "canIUse", "getSystemInfoSync", "getStorageSync", "setStorageSync", "removeStorageSync",
+    "getLaunchOptionsSync", "getEnterOptionsSync", "getMenuButtonBoundingClientRect", "onShow", "offShow",
+    "onHide", "offHide", "createCanvas", "createImage", "createInnerAudioContext", "getFileSystemManager",
+    "loadSubpackage", "onTouchStart", "onTouchMove", "onTouchEnd", "onTouchCancel")
+
+
+def close_name(method: str, known: tuple[str, ...] = _KNOWN_METHODS) -> str | None:
+    """The known method ``method`` most likely meant (a typo, or a known name with a suffix), or None.
+
+    Example::
+
+        close_name("payTypo")        # "pay"
+        close_name("checkBalanse")   # "checkBalance"
+    """
+    lowered = method.lower()
+    best, best_score = None, 0
+    for candidate in known:
+        name = candidate.lower()
+        score = _edit_distance(lowered, name)
+        shorter = min(len(name), len(lowered))
+        if shorter >= 3 and (lowered.startswith(name) or name.startswith(lowered)):
+            score = min(score, 1)
+        if score <= max(1, len(name) // 4) and (best is None or score < best_score):
+            best, best_score = candidate, score
+    return None if best == method else best
+
+
+def _edit_distance(a: str, b: str) -> int:
+    previous = list(range(len(b) + 1))
+    for i, char in enumerate(a, 1):
+        current = [i]
+        for j, other in enumerate(b, 1):
+            current.append(min(previous[j] + 1, current[j - 1] + 1, previous[j - 1] + (char != other)))
+        previous = current
+    return previous[-1]
+
+
+def snake_case(name: str) -> str:
+    """``checkBalance`` -> ``check_balance``; ``canIUse`` -> ``can_i_use`` (the alias ``game`` has too).
+
+    Example::
+
+        snake_case("getShortcutMissionReward")     # "get_shortcut_mission_reward"
+    """
+    return "".join("_" + char.lower() if char.isupper() else char for char in name)
 
 
 def _client_supports(game: JSValue, method: str) -> bool:
@@ -306,8 +362,8 @@ def options_call(method: str, args: tuple[Any, ...], kwargs: dict[str, Any],
         await options_call("pay", ("ord-1",), {})          # {} or the SDK's payload
         options_call("recharge", (), {"tier_id": "t1", "success": print})
     """
+    owner, name, legacy = _game_method(method)     # first: a name the SDK lacks says so, whatever the options
     options, callbacks, timeout = build_options(method, args, kwargs, ffi.NULL)
-    owner, name, legacy = _game_method(method)
     order = options.get("trade_order_id") if method == "pay" else None
     call = _Call(method, callbacks, result, order)
     if order is not None and (order in _released_orders or order in _orders_in_flight):

@@ -77,3 +77,21 @@ def test_validation_errors_never_reach_the_fake(ttminis_wallet):
     with pytest.raises(ValueError, match="trade_order_id must be a non-empty str"):
         game.pay("   ")
     assert ttminis_wallet.calls == []
+
+
+@pytest.mark.parametrize("call, meant", [
+    (lambda: game.pay_typo("x"), "game.pay (TTMinis.game.pay)"),           # looked up before its options
+    (lambda: game.checkBalanse(50), "game.check_balance (TTMinis.game.checkBalance)"),
+    (lambda: game.get_storge({"key": "k"}), "game.get_storage (TTMinis.game.getStorage)"),
+])
+def test_a_method_the_sdk_lacks_is_named_with_the_known_one_meant(ttminis_wallet, call, meant):
+    with pytest.raises(TTMinisUnavailable) as raised:
+        call()
+    assert f"Did you mean {meant}?" in str(raised.value)
+    assert ttminis_wallet.calls == []
+
+
+def test_an_unknown_name_far_from_any_known_one_gets_no_guess(ttminis_wallet):
+    with pytest.raises(TTMinisUnavailable, match="TTMinis.game.fooBarBaz is not available") as raised:
+        game.foo_bar_baz()
+    assert "Did you mean" not in str(raised.value)
