@@ -30,6 +30,7 @@ from __future__ import annotations
 TYPE_CHECKING = False
 if TYPE_CHECKING:     # names for type checkers only: a game never loads typing (see _types.pyi)
     from ._types import Any, Coroutine
+
 from .backend import ffi as _ffi
 from .calls import on_late_answer
 from .errors import (ERROR_IN_FLIGHT, ERROR_RELEASED, ERROR_SDK_THREW, ERROR_TIMEOUT, ERROR_UNAVAILABLE,

@@ -22,6 +22,7 @@ from __future__ import annotations
 TYPE_CHECKING = False
 if TYPE_CHECKING:     # names for type checkers only: a game never loads typing (see _types.pyi)
     from ._types import Any, Callable, Coroutine, Dispatcher, JSValue, Plain
+
 import javascript
 from browser import aio, window
 

@@ -34,6 +34,7 @@ if TYPE_CHECKING:     # names for type checkers only: a game never loads typing 
 
     F = TypeVar("F", bound=Callable[..., object])
     LateHandler = TypeVar("LateHandler", bound="Callable[[Payload], object] | None")
+
 from .backend import ffi
 from .errors import (ERROR_IN_FLIGHT, ERROR_RELEASED, ERROR_SDK_THREW, ERROR_UNKNOWN, SDKThrew,
                      TTMinisError, TTMinisTimeout, TTMinisUnavailable, failure_payload)

@@ -45,6 +45,7 @@ from __future__ import annotations
 TYPE_CHECKING = False
 if TYPE_CHECKING:     # names for type checkers only: a game never loads typing (see _types.pyi)
     from ._types import Any, JSValue
+
 from . import target
 from .backend import ffi
 from .surface_checks import game_path

@@ -33,6 +33,7 @@ if TYPE_CHECKING:     # names for type checkers only: a game never loads typing 
     from ._types import Any, Callable, TypeVar
 
     FrameFunction = TypeVar("FrameFunction", bound=Callable[[float], object])
+
 from . import target
 from .backend import ffi
 from .validation import check_callable

@@ -24,6 +24,7 @@ from __future__ import annotations
 TYPE_CHECKING = False
 if TYPE_CHECKING:     # names for type checkers only: a game never loads typing (see _types.pyi)
     from ._types import JSValue
+
 from . import calls, target
 from .backend import ffi
 from .errors import TTMinisError

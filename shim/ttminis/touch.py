@@ -40,6 +40,7 @@ if TYPE_CHECKING:     # names for type checkers only: a game never loads typing 
         timeStamp: float
 
     TouchListener = TypeVar("TouchListener", bound=Callable[[TouchEvent], object])
+
 from . import calls, target
 
 _listeners: list[calls.Listeners] = []
