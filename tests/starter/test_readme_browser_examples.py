@@ -1,7 +1,21 @@
 """The README's browser-test examples (``ttminis_page``, ``ttminis_driver``), run against the game
-``ttminis new`` makes, as a user would run them in their own game folder. Keep in step with README.md."""
+``ttminis new`` makes, as a user would run them in their own game folder (they must work against a
+user's own game, not only examples/shop). Keep in step with README.md."""
+from pathlib import Path
+
 import pytest
 from playwright.sync_api import Error as PlaywrightError
+
+from ttminis.build.cli import new_game
+
+
+@pytest.fixture(scope="module")
+def ttminis_game_dir(tmp_path_factory):
+    """A game exactly as ``ttminis new`` makes it (a fixture here, not in a conftest.py: tests elsewhere
+    import their own ``conftest`` by name)."""
+    folder = tmp_path_factory.mktemp("starter") / "mygame"
+    assert new_game(folder, out=lambda *_: None) == 0
+    return Path(folder)
 
 VALUES = "ttminisLoader.surface.description.values"     # what the starter says its screen shows
 
