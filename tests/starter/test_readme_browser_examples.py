@@ -9,7 +9,7 @@ from playwright.sync_api import Error as PlaywrightError
 from ttminis.build.cli import new_game
 
 
-@pytest.fixture(scope="module")
+@pytest.fixture(scope="session")
 def ttminis_game_dir(tmp_path_factory):
     """A game exactly as ``ttminis new`` makes it (a fixture here, not in a conftest.py: tests elsewhere
     import their own ``conftest`` by name)."""
