@@ -3,8 +3,9 @@
 Exports:
     UPLOAD_RULES       what TikTok's upload scan forbids in JavaScript (eval, the Function
                        constructor, string timers) and the fake SDK, which must never be uploaded
-    NATIVE_RULES       what the native runtime cannot run (ES modules, the DOM, fetch/XHR,
-                       Worker, wasm compiled from bytes); for the native target, not wired here
+    NATIVE_RULES       what the native runtime cannot run (ES modules — in every file, third-party
+                       included —, the DOM, fetch/XHR, Worker, wasm compiled from bytes); the native
+                       target scans with UPLOAD_RULES + NATIVE_RULES
     scan(bundle, own_files, rules=UPLOAD_RULES, log=print) -> Report
     Report             ``failures`` (the package breaks a rule), ``notes``, ``rules_failed``,
                        ``failures_besides(*rule_ids)``
@@ -62,7 +63,7 @@ UPLOAD_RULES = (
 
 NATIVE_RULES = (
     {"id": "es-module", "what": "ES module syntax (import, export, import(), import.meta): the native "
-     "runtime loads CommonJS with require()",
+     "runtime loads CommonJS with require()", "anywhere": True,
      "syntax": ["ImportDeclaration", "ImportExpression", "ImportMeta", "ExportNamedDeclaration",
                 "ExportDefaultDeclaration", "ExportAllDeclaration"]},
     {"id": "dom", "what": "the DOM (document, window): the native runtime has none", "globals": ["document", "window"], "typeof_ok": True},

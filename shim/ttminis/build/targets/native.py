@@ -28,7 +28,7 @@ import json
 import os
 from pathlib import Path
 
-from .. import native_checks, native_layout, native_probe, native_pyodide, runtimes
+from .. import compliance, native_layout, native_probe, native_pyodide, node, runtimes
 from ..native_pyodide import RuntimeParts
 from ..package import WEB, BuildError, Log, OutputFolder, default_out, game_files, requirement_files, shim_files
 from ..native_layout import MAIN_LIMIT, SLACK, Part
@@ -66,6 +66,7 @@ def build(game_dir: Path, out: str | os.PathLike[str] | None = None, runtime: st
     if fake_tiktok_url:
         raise BuildError("--fake-tiktok-url is for --dev html builds and the native preview (--serve): a native "
                          "package holds no fake SDK (in the simulator, call TTMinisFake.useOrderBook(url))")
+    node.node_binary()      # a native package is made and checked with Node's tools, every time
     out = Path(out) if out else default_out(game_dir, "-native")
     orientation = _orientation(game_dir)
     folder = OutputFolder(out, game_dir, {"target": "native", "runtime": runtime, "probe": probe})
@@ -90,7 +91,7 @@ def build(game_dir: Path, out: str | os.PathLike[str] | None = None, runtime: st
                 _write(staging / rel, data)
         sizes = native_layout.measure(staging, [(p.name, p.root) for p in subpackages])
         own = [name for name in main_files if name.endswith(".js") and name != RUNTIME_JS]
-        checks = native_checks.scan(staging, own=own, runtime=[RUNTIME_JS], log=log)
+        checks = compliance.scan(staging, own, compliance.UPLOAD_RULES + compliance.NATIVE_RULES, log=log)
         failures = sizes.failures + checks.failures
         if failures:
             raise BuildError("the native package breaks TikTok's rules:\n  " + "\n  ".join(failures))
