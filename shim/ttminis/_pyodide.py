@@ -12,6 +12,12 @@ and only here:
 * Promises are observed through the raw ``Promise.prototype.then`` (Pyodide's ``JsProxy.then``
   would turn a rejection with a plain object into a page error), and failures travel as values.
 """
+from __future__ import annotations
+
+TYPE_CHECKING = False
+if TYPE_CHECKING:     # names for type checkers only: a game never loads typing (see _types.pyi)
+    from ._types import Any, Callable, Coroutine, Dispatcher, JSValue, Plain
+
 import asyncio
 import traceback
 
@@ -36,38 +42,38 @@ _object_from_entries = js.Object.fromEntries
 _dispatcher = None
 
 
-def install_dispatcher(dispatch):
+def install_dispatcher(dispatch: Dispatcher) -> None:
     """Route every ``callback(call_id, kind)`` to ``dispatch(call_id, kind, payload)``."""
     global _dispatcher
     if _dispatcher is None:
         _dispatcher = create_proxy(dispatch)
 
 
-def sdk_root():
+def sdk_root() -> JSValue:
     return global_value("TTMinis")
 
 
-def global_value(name):
+def global_value(name: str) -> JSValue:
     """The JS global ``name``, or None when undefined or null."""
     value = getattr(js, name, None)
     return None if value is jsnull else value
 
 
-def get(obj, name):
+def get(obj: JSValue, name: str) -> JSValue:
     value = getattr(obj, name, None)
     return None if value is jsnull else value
 
 
-def is_function(value):
+def is_function(value: JSValue) -> bool:
     return isinstance(value, JsProxy) and callable(value)   # callable() asks no JS: typeof is a flag
 
 
-def same(a, b):
+def same(a: JSValue, b: JSValue) -> bool:
     """Whether two handles are the same JS object (``===``)."""
-    return a == b
+    return bool(a == b)
 
 
-def invoke(obj, name, args):
+def invoke(obj: JSValue, name: str, args: list[Any]) -> JSValue:
     """``obj[name](*args)``; a returned Promise comes back as a plain ``JsProxy``.
 
     Pyodide turns a Promise *returned by a call* into a PyodideFuture, and one rejected with a
@@ -82,14 +88,14 @@ def invoke(obj, name, args):
         raise SDKThrew(str(e.js_error.message if hasattr(e, "js_error") else e)) from None
 
 
-def to_js(value):
+def to_js(value: Plain) -> JSValue:
     """Plain Python data (already checked) -> plain JS Objects and Arrays."""
     if isinstance(value, (dict, list)):
         return _to_js(value, dict_converter=_object_from_entries, create_pyproxies=False)
     return value
 
 
-def to_py(value):
+def to_py(value: JSValue) -> Any:
     """A JS value -> Python: Objects become dicts, Arrays lists, null/undefined None. Never raises:
     a payload Pyodide cannot convert (a getter that throws, a cycle, a Proxy) is read leniently."""
     if isinstance(value, JsProxy):
@@ -100,7 +106,7 @@ def to_py(value):
     return None if value is jsnull else value
 
 
-def _read_leniently(value, seen):
+def _read_leniently(value: JSValue, seen: JSValue) -> Any:
     """What can be read of ``value``: unreadable members are left out, a cycle becomes None."""
     if value is jsnull:
         return None
@@ -113,7 +119,7 @@ def _read_leniently(value, seen):
         return None
 
 
-def _nulls_to_none(value):
+def _nulls_to_none(value: Any) -> Any:
     if value is jsnull:
         return None
     if isinstance(value, dict):
@@ -123,11 +129,11 @@ def _nulls_to_none(value):
     return value
 
 
-def callback(call_id, kind):
+def callback(call_id: int, kind: int) -> JSValue:
     return _bind_call(_dispatcher, None, call_id, kind)
 
 
-def watch_thenable(value, call_id, resolved, rejected):
+def watch_thenable(value: JSValue, call_id: int, resolved: int, rejected: int) -> bool:
     """If ``value`` is a thenable, report its outcome to the dispatcher; returns whether it was."""
     if not isinstance(value, JsProxy):
         return False
@@ -138,43 +144,44 @@ def watch_thenable(value, call_id, resolved, rejected):
     return True
 
 
-def listener(function):
+def listener(function: Callable[..., object]) -> JSValue:
     return create_proxy(function)
 
 
-def release(handle):
+def release(handle: JSValue) -> None:
     handle.destroy()
 
 
-def future():
+def future() -> Any:
     return asyncio.get_event_loop().create_future()
 
 
-def call_later(seconds, function):
+def call_later(seconds: float, function: Callable[[], object]) -> Callable[[], object]:
     return asyncio.get_event_loop().call_later(seconds, function).cancel
 
 
-def spawn(coroutine):
+def spawn(coroutine: Coroutine[Any, Any, Any]) -> None:
     asyncio.ensure_future(coroutine)
 
 
-def bytes_to_js(data):
+def bytes_to_js(data: bytes | bytearray) -> JSValue:
     """``bytes`` -> a new Uint8Array (never a PyProxy: a bytes argument would otherwise become one)."""
     return _to_js(bytes(data))
 
 
-def bytes_to_py(value):
+def bytes_to_py(value: JSValue) -> bytes | None:
     if value is None or value is jsnull:
         return None
-    return value.to_bytes()
+    data: bytes = value.to_bytes()
+    return data
 
 
-def report(text):
+def report(text: str) -> None:
     js.console.error(text)
     loader = getattr(js, "ttminisLoader", None)
     if loader is not None and loader is not jsnull:
         loader.reportError(text)
 
 
-def format_exception(exc):
+def format_exception(exc: BaseException) -> str:
     return "".join(traceback.format_exception(type(exc), exc, exc.__traceback__))

@@ -22,6 +22,7 @@ import ast
 import html
 import io
 import json
+import os
 import shutil
 import subprocess
 import sys
@@ -30,8 +31,10 @@ import zipfile
 from pathlib import Path
 
 from .. import compliance, runtimes
-from ..package import WEB, BuildError, OutputFolder, default_out, game_files, requirement_files, shim_files
+from ..package import WEB, BuildError, Log, OutputFolder, default_out, game_files, requirement_files, shim_files
 from . import BuildResult
+
+Files = list[tuple[Path, Path]]
 
 HTML = WEB / "html"
 FAKE = WEB / "fake" / "fake-ttminis.js"
@@ -48,8 +51,9 @@ STARTER_CONFIG = {
 }
 
 
-def build(game_dir: Path, out=None, runtime="pyodide", dev=False, client_key="", log=print,
-          backend_url="", fake_tiktok_url="", expose_interpreter=False) -> BuildResult:
+def build(game_dir: Path, out: str | os.PathLike[str] | None = None, runtime: str = "pyodide", dev: bool = False,
+          client_key: str = "", log: Log = print, backend_url: str = "", fake_tiktok_url: str = "",
+          expose_interpreter: bool = False) -> BuildResult:
     """Build ``game_dir`` into an html bundle at ``out`` (default ``./dist/<game>``).
 
     ``expose_interpreter`` (tests only) publishes the live Pyodide as ``ttminisLoader.pyodide``,
@@ -78,8 +82,8 @@ def build(game_dir: Path, out=None, runtime="pyodide", dev=False, client_key="",
     return BuildResult(out=folder.out, target="html", runtime=runtime, dev=dev, compliance=report)
 
 
-def _write_page(out: Path, game_dir: Path, runtime: str, dev: bool, client_key: str, backend_url="",
-                fake_tiktok_url="", expose_interpreter=False) -> None:
+def _write_page(out: Path, game_dir: Path, runtime: str, dev: bool, client_key: str, backend_url: str = "",
+                fake_tiktok_url: str = "", expose_interpreter: bool = False) -> None:
     for name in ("ttminis-loader.js", "ttminis-loader.css"):
         shutil.copy2(HTML / name, out / name)
     shutil.copy2(SURFACE, out / SURFACE.name)
@@ -115,7 +119,7 @@ def _write_page(out: Path, game_dir: Path, runtime: str, dev: bool, client_key: 
     (out / ASSET_LIST).write_text(json.dumps(assets) + "\n", encoding="utf-8")
 
 
-def _pack_pyodide(out, runtime_dir, sources, requirements):
+def _pack_pyodide(out: Path, runtime_dir: Path, sources: Files, requirements: list[tuple[Path, bytes]]) -> None:
     target = out / "pyodide"
     target.mkdir()
     for name in runtimes.PYODIDE.members.values():
@@ -129,7 +133,8 @@ def _pack_pyodide(out, runtime_dir, sources, requirements):
     (out / "app.zip").write_bytes(buffer.getvalue())
 
 
-def _pack_brython(out, runtime_dir, sources, requirements, game_dir):
+def _pack_brython(out: Path, runtime_dir: Path, sources: Files, requirements: list[tuple[Path, bytes]],
+                  game_dir: Path) -> None:
     target = out / "brython"
     target.mkdir()
     shutil.copy2(runtime_dir / "brython.js", target / "brython.js")
@@ -158,7 +163,7 @@ def _pack_brython(out, runtime_dir, sources, requirements, game_dir):
             raise BuildError("Brython's make_modules failed:\n" + (proc.stderr or proc.stdout)[-2000:])
 
 
-def _reachable_shim(sources, requirements):
+def _reachable_shim(sources: Files, requirements: list[tuple[Path, bytes]]) -> set[str]:
     """The names of the ttminis modules the game's code can import, directly or through ttminis.
 
     make_modules bundles every module that ANY staged file imports, used or not; staging only these
@@ -183,7 +188,7 @@ def _reachable_shim(sources, requirements):
     return wanted & set(shim)
 
 
-def _ttminis_imports(text, inside_ttminis):
+def _ttminis_imports(text: str, inside_ttminis: bool) -> set[str]:
     """ttminis module names (``"screen"``, ``"__init__"`` ...) imported by the Python source ``text``."""
     try:
         tree = ast.parse(text)

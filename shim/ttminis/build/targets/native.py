@@ -25,10 +25,12 @@ root (``ttminis-assets-1/assets/big.png``); ``ttminisLoader.assetPath("assets/bi
 from __future__ import annotations
 
 import json
+import os
 from pathlib import Path
 
 from .. import compliance, native_layout, native_probe, native_pyodide, node, runtimes
-from ..package import WEB, BuildError, OutputFolder, default_out, game_files, requirement_files, shim_files
+from ..native_pyodide import RuntimeParts
+from ..package import WEB, BuildError, Log, OutputFolder, default_out, game_files, requirement_files, shim_files
 from ..native_layout import MAIN_LIMIT, SLACK, Part
 from . import BuildResult
 
@@ -47,8 +49,9 @@ GAME_JS = ('// Made by ttminis (build.py --target native): boots Python (Pyodide
            'require("./ttminis/boot.js").boot(require("./ttminis/config.js"));\n')
 
 
-def build(game_dir: Path, out=None, runtime="pyodide", dev=False, client_key="", log=print, app_id="",
-          probe=False, backend_url="", fake_tiktok_url="") -> BuildResult:
+def build(game_dir: Path, out: str | os.PathLike[str] | None = None, runtime: str = "pyodide", dev: bool = False,
+          client_key: str = "", log: Log = print, app_id: str = "", probe: bool = False, backend_url: str = "",
+          fake_tiktok_url: str = "") -> BuildResult:
     """Build ``game_dir`` into a native package at ``out`` (default ``./dist/<game>-native``).
 
     ``dev`` and ``client_key`` are html options: on native the SDK is TikTok's own, preloaded.
@@ -102,13 +105,13 @@ def build(game_dir: Path, out=None, runtime="pyodide", dev=False, client_key="",
     return BuildResult(out=folder.out, target="native", runtime=runtime, dev=dev, report=report, sizes=sizes)
 
 
-def _game_inputs(game_dir: Path, runtime: str, log):
+def _game_inputs(game_dir: Path, runtime: str, log: Log) -> tuple[list[tuple[str, bytes]], list[tuple[str, Path]]]:
     """(code, assets): code is [(relative path, bytes)] for the code archives (the game's files, ttminis,
     the requirements); assets [(relative path, Path)] under assets/, shipped as files."""
     code = [(rel.as_posix(), path.read_bytes()) for rel, path in game_files(game_dir)]
     code += [(rel.as_posix(), path.read_bytes()) for rel, path in shim_files(runtime)]
     code += [(rel.as_posix(), data) for rel, data in requirement_files(game_dir, log)]
-    assets = []
+    assets: list[tuple[str, Path]] = []
     if (game_dir / "assets").is_dir():
         for path in sorted((game_dir / "assets").rglob("*")):
             rel = path.relative_to(game_dir)
@@ -117,7 +120,8 @@ def _game_inputs(game_dir: Path, runtime: str, log):
     return code, assets
 
 
-def _plan(parts, code, assets, probe, backend_url, log):
+def _plan(parts: RuntimeParts, code: list[tuple[str, bytes]], assets: list[tuple[str, Path]], probe: bool,
+          backend_url: str, log: Log) -> tuple[dict[str, bytes], list[tuple[str, Path]], list[Part]]:
     """What goes where: (main package files {path: bytes}, assets kept in it, [Part] subpackages)."""
     main_files = {"game.js": GAME_JS.encode(),
                   "ttminis/boot.js": (NATIVE / "boot.js").read_bytes(),
@@ -144,7 +148,7 @@ def _plan(parts, code, assets, probe, backend_url, log):
         code_paths.append(f"{part.root}game-code.zip")
         subpackages.append(part)
     kept, moved = native_layout.place_assets(assets, max(0, room - len(archives[0])))
-    asset_paths = {}
+    asset_paths: dict[str, str] = {}
     for i, group in enumerate(moved, start=1):
         part = Part(f"ttminis-assets-{i}", f"ttminis-assets-{i}/")
         for rel, path in group:
@@ -166,10 +170,11 @@ def _orientation(game_dir: Path) -> str:
         raise BuildError(f"{config}: not a JSON object ({e})") from None
     if value not in ORIENTATIONS:
         raise BuildError(f"{config}: deviceOrientation must be one of {', '.join(ORIENTATIONS)}, got {value!r}")
-    return value
+    return str(value)
 
 
-def _config(parts, subpackages, code_paths, asset_paths, backend_url, asset_files) -> str:
+def _config(parts: RuntimeParts, subpackages: list[Part], code_paths: list[str], asset_paths: dict[str, str],
+            backend_url: str, asset_files: list[str]) -> str:
     modules = [{"path": f"{RUNTIME_ROOT}wasm/{name}", "hex": data.hex()} for name, data in parts.modules.items()]
     config = {
         "bootTimeout": BOOT_TIMEOUT_S,
@@ -191,7 +196,7 @@ def _config(parts, subpackages, code_paths, asset_paths, backend_url, asset_file
             "module.exports = " + json.dumps(config, indent=1, sort_keys=True) + ";\n")
 
 
-def _json(value) -> bytes:
+def _json(value: object) -> bytes:
     return (json.dumps(value, indent=2) + "\n").encode()
 
 
