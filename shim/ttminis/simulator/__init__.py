@@ -59,7 +59,8 @@ class SimulatorError(RuntimeError):
 class Session:
     """A native package running in the simulator, driven from Python; close it (or use ``with``).
 
-    ``start=False`` lets you prepare the fake (orders, scripted outcomes) before game.js runs.
+    ``start=False`` lets you prepare the fake (orders, scripted outcomes) before game.js runs; ``env`` adds
+    environment variables for the Node process (``{"TZ": "Asia/Tokyo"}``: the realm's clock zone).
 
     Example::
 
@@ -68,7 +69,7 @@ class Session:
             print(game.eval("TTMinisFake.wallet.balance"))
     """
 
-    def __init__(self, package, *, strict: bool = True, user_data=None, start: bool = True):
+    def __init__(self, package, *, strict: bool = True, user_data=None, start: bool = True, env=None):
         self.package = Path(package).resolve()
         if not (self.package / "game.json").is_file() or not (self.package / "game.js").is_file():
             raise SimulatorError(f"{package}: not a native package (no game.js and game.json); build one with "
@@ -79,7 +80,7 @@ class Session:
         self.user_data.mkdir(parents=True, exist_ok=True)
         config = {"package": str(self.package), "mode": "strict" if strict else "lenient",
                   "userData": str(self.user_data), "fake": str(FAKE), "realm": str(REALM)}
-        env = {**os.environ, "NODE_PATH": str(node.tools())}
+        env = {**os.environ, **(env or {}), "NODE_PATH": str(node.tools())}
         self._process = subprocess.Popen(
             [node.node_binary(), "--experimental-vm-modules", str(HOST), json.dumps(config)],
             stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=env,
@@ -136,8 +137,9 @@ class Session:
         self._call("start")
         self.started = True
 
-    def eval(self, expr: str):
-        """The value of a JS expression in the realm, as JSON data (promises awaited; undefined -> None).
+    def eval(self, expr: str, timeout: float = _ANSWER_MARGIN_S):
+        """The value of a JS expression in the realm, as JSON data (promises awaited, for up to ``timeout``
+        seconds; undefined -> None).
 
         ``TTMinisFake`` names the fake SDK's control object.
 
@@ -145,7 +147,7 @@ class Session:
 
             session.eval("TTMinisFake.callsOf('pay').length")     # 1
         """
-        return self._call("eval", expr=expr)
+        return self._call("eval", timeout=timeout, expr=expr)
 
     def wait_for(self, expr: str, timeout: float = 60):
         """Wait until the JS expression is truthy (checked inside Node every few ms); returns its value.

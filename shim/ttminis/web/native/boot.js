@@ -146,10 +146,38 @@ function unpackCode(pyodide, archives) {
   archives.forEach(function (archive) {
     pyodide.unpackArchive(readPackageFile(archive), "zip", { extractDir: GAME_DIR });
   });
+  pyodide.runPython("import sys\nif " + JSON.stringify(GAME_DIR) + " not in sys.path: sys.path.insert(0, " +
+                    JSON.stringify(GAME_DIR) + ")");
+}
+
+/**
+ * Load the subpackages, start Pyodide (from the build's memory snapshot when the package has one) and unpack
+ * the game's code: resolves {pyodide, timings}. `progress(fraction)` is told how far it got (0..0.85);
+ * `mark(name)` when each part is done; `extra` goes to startPyodide (the build's snapshot maker uses it).
+ */
+function startRuntime(config, progress, mark, extra) {
+  var runtime;
+  return Promise.resolve().then(function () {
+    runtime = require("./pyodide-native.js");
+    mark("parsed");
+    return loadSubpackages(config.subpackages, function (fraction) { progress(0.5 * fraction); });
+  }).then(function () {
+    mark("subpackages");
+    var stepProgress = { modules: 0.55, stdlib: 0.6, instantiate: 0.65, restore: 0.7, python: 0.75 };
+    return runtime.start(Object.assign({}, config.runtime, {
+      readFile: readPackageFile,
+      onStep: function (name) { progress(stepProgress[name] || 0); }
+    }, extra || {}));
+  }).then(function (started) {
+    mark("runtime");
+    progress(0.85);
+    unpackCode(started.pyodide, config.code);
+    mark("files");
+    return started;
+  });
 }
 
 function runMain(pyodide) {
-  pyodide.runPython("import sys\nsys.path.insert(0, " + JSON.stringify(GAME_DIR) + ")");
   var source = pyodide.FS.readFile(GAME_DIR + "/main.py", { encoding: "utf8" });
   var globals = pyodide.toPy({ __name__: "__main__", __file__: GAME_DIR + "/main.py" });
   return pyodide.runPythonAsync(source, { globals: globals, filename: "main.py" }).finally(function () {
@@ -200,25 +228,9 @@ function boot(config) {
   }, config.bootTimeout * 1000);
 
   progress(0);
-  var runtime;
-  loader.ready = Promise.resolve().then(function () {
-    runtime = require("./pyodide-native.js");
-    mark("parsed");
-    return loadSubpackages(config.subpackages, function (fraction) { progress(0.5 * fraction); });
-  }).then(function () {
-    mark("subpackages");
-    var stepProgress = { modules: 0.55, stdlib: 0.6, instantiate: 0.65, python: 0.75 };
-    return runtime.start(Object.assign({}, config.runtime, {
-      readFile: readPackageFile,
-      onStep: function (name) { progress(stepProgress[name] || loader.progress); }
-    }));
-  }).then(function (started) {
+  loader.ready = startRuntime(config, progress, mark).then(function (started) {
     loader.pyodide = started.pyodide;
     loader.timings.pyodide = started.timings;
-    mark("runtime");
-    progress(0.85);
-    unpackCode(started.pyodide, config.code);
-    mark("files");
     progress(0.9);
     return runMain(started.pyodide);
   }).then(function () {
@@ -238,4 +250,5 @@ function boot(config) {
   return loader;
 }
 
-module.exports = { boot: boot, drawError: drawError, screenCanvas: screenCanvas, wrapLines: wrapLines };
+module.exports = { boot: boot, startRuntime: startRuntime, drawError: drawError, screenCanvas: screenCanvas,
+                   wrapLines: wrapLines };
