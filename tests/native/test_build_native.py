@@ -24,8 +24,10 @@ def test_the_package_tiktok_checks(game_package):
     assert (game_package / "game.js").read_text().startswith("// Made by ttminis")
     game_json = read_json(game_package / "game.json")
     assert game_json["deviceOrientation"] == "portrait"
-    assert game_json["subpackages"] == [{"name": "ttminis-runtime", "root": "ttminis-runtime/"},
-                                        {"name": "ttminis-stdlib", "root": "ttminis-stdlib/"}]
+    assert game_json["subpackages"][:2] == [{"name": "ttminis-runtime", "root": "ttminis-runtime/"},
+                                            {"name": "ttminis-stdlib", "root": "ttminis-stdlib/"}]
+    assert [s["name"] for s in game_json["subpackages"][2:]] == [
+        f"ttminis-snapshot-{i}" for i in range(1, len(game_json["subpackages"]) - 1)]   # the memory snapshot
     assert read_json(game_package / "project.config.json")["appid"] == "tt0123456789"
     assert not (game_package / "index.html").exists() and not list(game_package.rglob("*.mjs"))
     assert (game_package / "ttminis-runtime" / "pyodide.asm.wasm.br").is_file()

@@ -51,6 +51,12 @@ def main(argv=None) -> int:
     parser.add_argument("--fake-tiktok-url", default="",
                         help="--dev: the fake SDK keeps its orders at this fake TikTok server "
                              "(python -m ttminis.server fake-tiktok / demo)")
+    parser.add_argument("--no-snapshot", action="store_true",
+                        help="start without the build-time memory snapshot: Python initialises at each start "
+                             "(seconds slower), the whole standard library ships")
+    parser.add_argument("--keep-stdlib", action="append", default=[], metavar="MODULE",
+                        help="keep this standard-library module although the game does not import it "
+                             "(repeatable; 'all' keeps every one); needs the snapshot")
     args = parser.parse_args(argv)
     if args.probe and args.target != "native":
         parser.error("--probe needs --target native")
@@ -66,7 +72,12 @@ def main(argv=None) -> int:
             parser.error("give the game folder (the folder that holds your game's main.py)")
         game_dir = DEFAULT_GAME
 
+    if args.keep_stdlib and args.no_snapshot:
+        parser.error("--keep-stdlib needs the snapshot: without it the whole standard library ships")
+    keep = [name.strip() for value in args.keep_stdlib for name in value.split(",") if name.strip()]
     options = {"app_id": args.app_id, "probe": args.probe} if args.target == "native" else {}
+    if args.target == "native":
+        options.update(snapshot=not args.no_snapshot, keep_stdlib=keep)
     try:
         result = build(game_dir, args.out, target=args.target, runtime=args.runtime, dev=args.dev,
                        client_key=args.client_key, backend_url=args.backend_url,

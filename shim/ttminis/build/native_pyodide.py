@@ -6,7 +6,7 @@ Exports:
     runtime_files(parts, root)  {package path: bytes} of the wasm files, under ``root``
     runtime_config(parts, root, stdlib_path)   what startPyodide needs to find them (config.js's ``runtime``)
     signature_module(sig)       the bytes Emscripten's ``convertJsFunctionToWasm`` makes for ``sig``
-    brotli(data)                brotli quality 11, through Node's zlib
+    brotli(data, quality=11)    brotli, through Node's zlib
 
 What is adapted, and how (Pyodide's own files are never edited):
 
@@ -131,8 +131,8 @@ def small_modules(asm: str, loader: str):
     return modules, "error_conversion.wasm", "trampoline.wasm"
 
 
-def brotli(data: bytes, log=print) -> bytes:
-    """``data`` compressed with brotli at quality 11 (Node's zlib; Python has no brotli of its own).
+def brotli(data: bytes, log=print, quality: int = 11) -> bytes:
+    """``data`` compressed with brotli at ``quality`` (Node's zlib; Python has no brotli of its own).
 
     Example::
 
@@ -143,8 +143,9 @@ def brotli(data: bytes, log=print) -> bytes:
         src.write_bytes(data)
         script = ("const z=require('zlib'),fs=require('fs');const d=fs.readFileSync(process.argv[1]);"
                   "fs.writeFileSync(process.argv[2],z.brotliCompressSync(d,{params:{"
-                  "[z.constants.BROTLI_PARAM_QUALITY]:11,[z.constants.BROTLI_PARAM_SIZE_HINT]:d.length}}))")
-        proc = node.run(["-e", script, str(src), str(dst)], log=log, capture_output=True, text=True)
+                  "[z.constants.BROTLI_PARAM_QUALITY]:Number(process.argv[3]),"
+                  "[z.constants.BROTLI_PARAM_SIZE_HINT]:d.length}}))")
+        proc = node.run(["-e", script, str(src), str(dst), str(quality)], log=log, capture_output=True, text=True)
         if proc.returncode != 0:
             raise BuildError(f"brotli compression failed: {proc.stderr.strip()[-500:]}")
         return dst.read_bytes()

@@ -3,7 +3,9 @@
 Exports:
     KEEP_ALL                     ``--keep-stdlib all``: ship the whole standard library
     Snapshot                     what a package needs to start from a snapshot (see the class)
-    make(target, code, own, parts, runtime_dir, keep_stdlib=(), log=print) -> Snapshot   cached by its inputs
+    make(target, code, own, parts, runtime_dir, keep_stdlib=(), log=print) -> Snapshot   cached by ``key``
+    key(target, code, own, keep_stdlib, parts, runtime_dir)   what the snapshot depends on, as a digest
+    build_imports(code, own)     the modules imported at build time: what the game's files import
     imports_of(sources)          the absolute imports named in Python sources (top-level or not)
     trim_stdlib(zip_bytes, kept) -> bytes                the standard library zip holding only ``kept``
 
@@ -42,6 +44,7 @@ from __future__ import annotations
 import hashlib
 import io
 import json
+import os
 import re
 import shutil
 import tempfile
@@ -64,8 +67,9 @@ CHUNK = 4 * 2 ** 20              # raw bytes per data module
 NEVER_AT_BUILD = frozenset({"this", "antigravity", "__hello__", "__phello__", "__main__", "idlelib", "tkinter",
                             "turtle", "turtledemo"})
 _NOT_YET = {"ttminis"}   # TEMPORARY (issue 16 in progress): its Pyodide backend binds JS objects at import
-# Looked up by name at run time (codecs): kept whatever the game imports.
-ALWAYS_KEPT = ("encodings",)
+# Looked up by name at run time (codecs; sysconfig's data module), kept whatever the game imports.
+ALWAYS_KEPT = ("encodings", "site-packages")
+ALWAYS_KEPT_PREFIX = "_sysconfigdata"
 _RELATIVE = re.compile(r"^[ \t]*from[ \t]+(\.+)([\w.]*)[ \t]+import[ \t]+(\([^)]*\)|[^\n#;]+)", re.M)
 _IMPORT = re.compile(r"^[ \t]*(?:from[ \t]+([A-Za-z_][\w.]*)[ \t]+import\b|import[ \t]+([^\n#;]+))", re.M)
 
@@ -343,19 +347,61 @@ def _run_maker(folder: Path, request: dict, log) -> tuple:
     return report, snapshot, before
 
 
+def brotli_quality() -> int:
+    """Brotli's quality for the native data modules: 11 (smallest: what players download), or
+    ``$TTMINIS_SNAPSHOT_BROTLI`` (1..11; ttminis's own test suite uses 5 to build quickly: same format,
+    ~15 % more bytes)."""
+    value = os.environ.get("TTMINIS_SNAPSHOT_BROTLI", "11")
+    if not value.isdigit() or not 1 <= int(value) <= 11:
+        raise BuildError(f"TTMINIS_SNAPSHOT_BROTLI must be a brotli quality 1..11, got {value!r}")
+    return int(value)
+
+
 def _compress(target: str, modules: list, log) -> list:
     if target == "html":
         return [zlib.compress(m, 9, wbits=31) for m in modules]       # gzip: DecompressionStream("gzip")
-    log(f"[ttminis]   compressing {len(modules)} data module(s) with brotli (quality 11; "
-        "once per snapshot, ~10 s per module) ...")
+    quality = brotli_quality()
+    log(f"[ttminis]   compressing {len(modules)} data module(s) with brotli (quality {quality}"
+        + ("; ~10 s per module" if quality > 9 else "") + ") ...")
     with ThreadPoolExecutor(max_workers=2) as pool:
-        return list(pool.map(lambda m: native_pyodide.brotli(m, log=log), modules))
+        return list(pool.map(lambda m: native_pyodide.brotli(m, log=log, quality=quality), modules))
+
+
+def build_imports(code, own) -> list:
+    """What the build imports before the snapshot: the modules the game's own files import, except its own
+    modules (the game's code never runs at build time) and those whose import does something visible.
+
+    Example::
+
+        build_imports([("main.py", b"import json\nimport shop")], {"main", "shop"})     # ['json']
+    """
+    sources = [data.decode("utf-8", "replace") for rel, data in code
+               if rel.endswith(".py") and rel.split("/")[0].removesuffix(".py") in own]
+    return [name for name in imports_of(sources) if name.split(".")[0] not in own | NEVER_AT_BUILD | _NOT_YET]
+
+
+def key(target: str, code, own, keep_stdlib, parts, runtime_dir: Path) -> str:
+    """The snapshot's cache key: everything that can change what it holds. The game's own files count only
+    through what they import (they never run at build time); ttminis and the requirements count whole.
+
+    Example::
+
+        key("native", code, {"main"}, (), parts, runtime_dir)        # 'c0ffee...' (20 hex digits)
+    """
+    libraries = sorted((rel, hashlib.sha256(data).hexdigest()) for rel, data in code
+                       if rel.split("/")[0].removesuffix(".py") not in own)
+    quality = brotli_quality() if target == "native" else None
+    return _digest(FORMAT, target, quality, build_imports(code, own), libraries, sorted(set(keep_stdlib)),
+                   parts.bundle.read_bytes(), hashlib.sha256(parts.wasm_br.read_bytes()).digest(),
+                   hashlib.sha256((runtime_dir / "python_stdlib.zip").read_bytes()).digest(),
+                   MAKER.read_bytes(), BOOT.read_bytes(), Path(__file__).read_bytes(),
+                   Path(snapshot_format.__file__).read_bytes())
 
 
 def make(target: str, code, own, parts, runtime_dir: Path, keep_stdlib=(), log=print) -> Snapshot:
     """The snapshot for a game: ``code`` is [(path in the game folder, bytes)] as it will be unpacked (the
     game's files, ttminis, the requirements); ``own`` the game's own top-level module names (never imported
-    at build time); ``parts`` from ``native_pyodide.prepare``. Cached by everything it depends on.
+    at build time); ``parts`` from ``native_pyodide.prepare``. Cached by :func:`key`.
 
     Raises BuildError, naming the module, when an import keeps JavaScript objects a snapshot cannot carry.
 
@@ -363,29 +409,18 @@ def make(target: str, code, own, parts, runtime_dir: Path, keep_stdlib=(), log=p
 
         snap = make("native", code, {"main"}, native_pyodide.prepare(runtime_dir), runtime_dir)
     """
-    keep = sorted(set(keep_stdlib))
-    game_sources = [data.decode("utf-8", "replace") for rel, data in code
-                    if rel.endswith(".py") and rel.split("/")[0].removesuffix(".py") in own]
-    candidates = [name for name in imports_of(game_sources)
-                  if name.split(".")[0] not in own | NEVER_AT_BUILD | _NOT_YET]
-    libraries = sorted((rel, hashlib.sha256(data).hexdigest()) for rel, data in code
-                       if rel.split("/")[0].removesuffix(".py") not in own)
-    full_stdlib = (runtime_dir / "python_stdlib.zip").read_bytes()
-    key = _digest(FORMAT, target, candidates, libraries, keep, parts.bundle.read_bytes(),
-                  hashlib.sha256(parts.wasm_br.read_bytes()).digest(),
-                  hashlib.sha256(full_stdlib).digest(), MAKER.read_bytes(), BOOT.read_bytes(),
-                  Path(__file__).read_bytes(), Path(snapshot_format.__file__).read_bytes())
-    folder = runtimes.cache_root() / "snapshots" / key
+    folder = runtimes.cache_root() / "snapshots" / key(target, code, own, keep_stdlib, parts, runtime_dir)
     if not (folder / ".complete").exists():
-        _make(folder, target, code, candidates, keep, parts, full_stdlib, runtime_dir, log)
+        _make(folder, target, code, build_imports(code, own), sorted(set(keep_stdlib)), parts, runtime_dir, log)
     meta = json.loads((folder / "meta.json").read_text())
     modules = [(folder / name).read_bytes() for name in meta["modules"]]
-    return Snapshot(key=key, head=(folder / "head.bin").read_bytes(), modules=modules, suffix=meta["suffix"],
-                    heap_bytes=meta["heap_bytes"], stdlib=(folder / "python_stdlib.zip").read_bytes(),
-                    facts=meta["facts"])
+    return Snapshot(key=folder.name, head=(folder / "head.bin").read_bytes(), modules=modules,
+                    suffix=meta["suffix"], heap_bytes=meta["heap_bytes"],
+                    stdlib=(folder / "python_stdlib.zip").read_bytes(), facts=meta["facts"])
 
 
-def _make(folder, target, code, candidates, keep, parts, full_stdlib, runtime_dir, log) -> None:
+def _make(folder, target, code, candidates, keep, parts, runtime_dir, log) -> None:
+    full_stdlib = (runtime_dir / "python_stdlib.zip").read_bytes()
     log(f"[ttminis] making the memory snapshot the game starts from (once for these imports, ttminis and "
         f"Pyodide; ~30 s) ...")
     stdlib_modules = _stdlib_modules(full_stdlib)
@@ -400,6 +435,7 @@ def _make(folder, target, code, candidates, keep, parts, full_stdlib, runtime_di
             found, _, _ = _run_maker(tmp / "find", dict(request, measureOnly=True), log)
             _refuse_js(found)
             wanted = _expand(set(found["stdlibLoaded"]) | set(ALWAYS_KEPT) | set(keep), stdlib_modules)
+            wanted |= {name for name in stdlib_modules if name.startswith(ALWAYS_KEPT_PREFIX)}
             kept = sorted(_closure(wanted, full_stdlib, stdlib_modules))
             stdlib = trim_stdlib(full_stdlib, kept)
         cut = sorted(set(stdlib_modules) - set(kept))

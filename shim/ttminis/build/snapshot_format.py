@@ -138,6 +138,7 @@ def memory_image(wasm: bytes) -> bytes:
                 if body[j] != 0x41:
                     raise SnapshotFormatError("a data segment's offset is not an i32.const")
                 offset, j = _read_sleb(body, j + 1)
+                offset &= 0xFFFFFFFF                # an i32 offset is unsigned
                 if body[j] != 0x0B:
                     raise SnapshotFormatError("a data segment's offset expression is longer than one i32.const")
                 length, j = _read_leb(body, j + 1)
