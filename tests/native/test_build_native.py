@@ -177,6 +177,7 @@ def test_the_device_probe_builds_and_runs_in_the_simulator(tmp_path, capsys):
     assert not results["WebAssembly global"]["ok"] and not results["fetch"]["ok"]   # the strict realm
     assert results["TTWebAssembly .wasm.br"]["ok"] and results["exported Global"]["ok"]
     assert results["new TTWebAssembly.Instance (synchronous)"]["ok"]
+    assert results["data module into an imported memory (.wasm.br)"]["detail"] == 'wrote "ttminis"'
     assert results["TTWebAssembly.instantiate(.wasm)"]["detail"].startswith("resolves to {module, instance}")
     assert "compiled in" in results["98 small wasm files from one subpackage"]["detail"]
     assert "MB allocated" in results["WebAssembly memory"]["detail"]
