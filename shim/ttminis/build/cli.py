@@ -53,10 +53,10 @@ def main(argv=None) -> int:
                              "(python -m ttminis.server fake-tiktok / demo)")
     parser.add_argument("--no-snapshot", action="store_true",
                         help="start without the build-time memory snapshot: Python initialises at each start "
-                             "(seconds slower), the whole standard library ships")
+                             "(seconds slower); native: the whole standard library ships")
     parser.add_argument("--keep-stdlib", action="append", default=[], metavar="MODULE",
-                        help="keep this standard-library module although the game does not import it "
-                             "(repeatable; 'all' keeps every one); needs the snapshot")
+                        help="native: keep this standard-library module although the game does not import "
+                             "it (repeatable; 'all' keeps every one); needs the snapshot")
     args = parser.parse_args(argv)
     if args.probe and args.target != "native":
         parser.error("--probe needs --target native")
@@ -78,6 +78,10 @@ def main(argv=None) -> int:
     options = {"app_id": args.app_id, "probe": args.probe} if args.target == "native" else {}
     if args.target == "native":
         options.update(snapshot=not args.no_snapshot, keep_stdlib=keep)
+    elif keep:
+        parser.error("--keep-stdlib is for --target native: html bundles keep the whole standard library")
+    elif args.runtime == "pyodide":
+        options["snapshot"] = not args.no_snapshot
     try:
         result = build(game_dir, args.out, target=args.target, runtime=args.runtime, dev=args.dev,
                        client_key=args.client_key, backend_url=args.backend_url,

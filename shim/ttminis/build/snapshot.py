@@ -54,7 +54,7 @@ from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from . import native_pyodide, runtimes, snapshot_format
+from . import native_pyodide, node, runtimes, snapshot_format
 from .package import WEB, BuildError
 
 KEEP_ALL = "all"
@@ -401,7 +401,7 @@ def key(target: str, code, own, keep_stdlib, parts, runtime_dir: Path) -> str:
 def make(target: str, code, own, parts, runtime_dir: Path, keep_stdlib=(), log=print) -> Snapshot:
     """The snapshot for a game: ``code`` is [(path in the game folder, bytes)] as it will be unpacked (the
     game's files, ttminis, the requirements); ``own`` the game's own top-level module names (never imported
-    at build time); ``parts`` from ``native_pyodide.prepare``. Cached by :func:`key`.
+    at build time); ``parts`` from ``native_pyodide.prepare`` (made here if None). Cached by :func:`key`.
 
     Raises BuildError, naming the module, when an import keeps JavaScript objects a snapshot cannot carry.
 
@@ -409,9 +409,15 @@ def make(target: str, code, own, parts, runtime_dir: Path, keep_stdlib=(), log=p
 
         snap = make("native", code, {"main"}, native_pyodide.prepare(runtime_dir), runtime_dir)
     """
-    folder = runtimes.cache_root() / "snapshots" / key(target, code, own, keep_stdlib, parts, runtime_dir)
-    if not (folder / ".complete").exists():
-        _make(folder, target, code, build_imports(code, own), sorted(set(keep_stdlib)), parts, runtime_dir, log)
+    try:
+        parts = parts or native_pyodide.prepare(runtime_dir, log=log)
+        folder = runtimes.cache_root() / "snapshots" / key(target, code, own, keep_stdlib, parts, runtime_dir)
+        if not (folder / ".complete").exists():
+            _make(folder, target, code, build_imports(code, own), sorted(set(keep_stdlib)), parts, runtime_dir,
+                  log)
+    except node.NodeMissing as e:
+        raise node.NodeMissing(f"{e} (the memory snapshot is made with Node; --no-snapshot builds "
+                               "without one)") from None
     meta = json.loads((folder / "meta.json").read_text())
     modules = [(folder / name).read_bytes() for name in meta["modules"]]
     return Snapshot(key=folder.name, head=(folder / "head.bin").read_bytes(), modules=modules,
