@@ -26,8 +26,8 @@ How a snapshot is made (once per key, then cached in ``~/.cache/ttminis/snapshot
    modules, compressed for the target (native: brotli ``.wasm.br``, which TikTok's runtime decompresses
    itself; html: gzip, which the loader decompresses with ``DecompressionStream``).
 
-No game code runs at build time: the game's own modules are imported at its start, so the snapshot holds
-nothing of them. Its key covers everything that goes into it — Pyodide, ttminis's files and JavaScript, the
+No game code runs at build time: the game's own modules are imported at its start (while the build imports,
+they cannot be imported at all, even by a library), so the snapshot holds nothing of them. Its key covers everything that goes into it — Pyodide, ttminis's files and JavaScript, the
 game's requirements, the list of modules it imports, the target, ``--keep-stdlib`` — and a change to any of
 them makes a new one. At each start, what must not come from the build is read live (``START`` and
 ``restore.mjs``): the random generator is reseeded, the time zone recomputed, file-finder caches dropped.
@@ -112,8 +112,27 @@ class CutStdlib:
         pass
 
 
+class GameModules:
+    """First finder while the build imports: the game's own modules never run at build time, even when a
+    library imports one of their names."""
+
+    def __init__(self, names):
+        self.names = frozenset(names)
+
+    def find_spec(self, name, path=None, target=None):
+        if name.partition(".")[0] in self.names:
+            raise ImportError(f"{name} is a module of the game: it is imported at the game's start, "
+                              "not at build time", name=name)
+        return None
+
+
+def block(names):
+    sys.meta_path.insert(0, GameModules(names))
+
+
 def finish(game_dir, cut):
     import linecache
+    sys.meta_path[:] = [finder for finder in sys.meta_path if not isinstance(finder, GameModules)]
     if cut:
         sys.meta_path.append(CutStdlib(cut))
     sys.path_importer_cache.pop(game_dir, None)
@@ -391,7 +410,7 @@ def key(target: str, code, own, keep_stdlib, parts, runtime_dir: Path) -> str:
     libraries = sorted((rel, hashlib.sha256(data).hexdigest()) for rel, data in code
                        if rel.split("/")[0].removesuffix(".py") not in own)
     quality = brotli_quality() if target == "native" else None
-    return _digest(FORMAT, target, quality, build_imports(code, own), libraries, sorted(set(keep_stdlib)),
+    return _digest(FORMAT, target, quality, sorted(own), build_imports(code, own), libraries, sorted(set(keep_stdlib)),
                    parts.bundle.read_bytes(), hashlib.sha256(parts.wasm_br.read_bytes()).digest(),
                    hashlib.sha256((runtime_dir / "python_stdlib.zip").read_bytes()).digest(),
                    MAKER.read_bytes(), BOOT.read_bytes(), Path(__file__).read_bytes(),
@@ -413,8 +432,8 @@ def make(target: str, code, own, parts, runtime_dir: Path, keep_stdlib=(), log=p
         parts = parts or native_pyodide.prepare(runtime_dir, log=log)
         folder = runtimes.cache_root() / "snapshots" / key(target, code, own, keep_stdlib, parts, runtime_dir)
         if not (folder / ".complete").exists():
-            _make(folder, target, code, build_imports(code, own), sorted(set(keep_stdlib)), parts, runtime_dir,
-                  log)
+            _make(folder, target, code, own, build_imports(code, own), sorted(set(keep_stdlib)), parts,
+                  runtime_dir, log)
     except node.NodeMissing as e:
         raise node.NodeMissing(f"{e} (the memory snapshot is made with Node; --no-snapshot builds "
                                "without one)") from None
@@ -425,12 +444,13 @@ def make(target: str, code, own, parts, runtime_dir: Path, keep_stdlib=(), log=p
                     stdlib=(folder / "python_stdlib.zip").read_bytes(), facts=meta["facts"])
 
 
-def _make(folder, target, code, candidates, keep, parts, runtime_dir, log) -> None:
+def _make(folder, target, code, own, candidates, keep, parts, runtime_dir, log) -> None:
     full_stdlib = (runtime_dir / "python_stdlib.zip").read_bytes()
     log(f"[ttminis] making the memory snapshot the game starts from (once for these imports, ttminis and "
         f"Pyodide; ~30 s) ...")
     stdlib_modules = _stdlib_modules(full_stdlib)
-    request = {"target": target, "prepare": PREPARE, "candidates": candidates, "gameDir": GAME_DIR, "cut": []}
+    request = {"target": target, "prepare": PREPARE, "candidates": candidates, "gameDir": GAME_DIR, "cut": [],
+               "own": sorted(own)}
     with tempfile.TemporaryDirectory(prefix="ttminis-snapshot-") as tmp:
         tmp = Path(tmp)
         if KEEP_ALL in keep:

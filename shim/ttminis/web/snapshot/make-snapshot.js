@@ -3,11 +3,11 @@
  * ttminis/build/snapshot.py writes a package without a snapshot, adds this file, and runs it in the
  * simulator's realm — the same JavaScript, shims and file layout as a player's start:
  *
- *   require("ttminis/make-snapshot.js")({target, prepare, candidates, gameDir, cut, measureOnly, out})
+ *   require("ttminis/make-snapshot.js")({target, prepare, candidates, own, gameDir, cut, measureOnly, out})
  *
  * It boots Pyodide as the package would (boot.js's startRuntime, the game's code unpacked) but with Pyodide's
- * `_makeSnapshot`, runs `prepare` (Python helpers, in a namespace of their own), then imports each of
- * `candidates` in turn: an import that fails is recorded and left for the game's start; after one that
+ * `_makeSnapshot`, runs `prepare` (Python helpers, in a namespace of their own), makes the game's `own`
+ * modules unimportable for the while (no game code runs at build time), then imports each of `candidates`: an import that fails is recorded and left for the game's start; after one that
  * succeeds, Pyodide's own serializer is asked whether every JS object Python holds can be carried (only those
  * reached from globals can): the first that cannot stops here, named (`holdsJs`).
  * With `measureOnly` it answers what the standard library loaded and stops. Otherwise it adds the finder for
@@ -35,6 +35,7 @@ module.exports = function makeSnapshot(request) {
     var report = { failed: {}, holdsJs: null, timings: started.timings };
     try {
       run(request.prepare);
+      run("block(" + JSON.stringify(request.own) + ")");
       for (var i = 0; i < request.candidates.length && !report.holdsJs; i++) {
         var name = request.candidates[i];
         var failure = run("try_import(" + JSON.stringify(name) + ")");
