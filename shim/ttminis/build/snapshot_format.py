@@ -81,7 +81,8 @@ def _sleb32(value: int) -> bytes:
         out.append(byte | 0x80)
 
 
-def _read_leb(data: bytes, i: int):
+def _read_leb(data: bytes, i: int, signed: bool = False):
+    """(value, next index) of the LEB128 number at ``data[i]``."""
     result = shift = 0
     while True:
         byte = data[i]
@@ -89,18 +90,7 @@ def _read_leb(data: bytes, i: int):
         result |= (byte & 0x7F) << shift
         shift += 7
         if not byte & 0x80:
-            return result, i
-
-
-def _read_sleb(data: bytes, i: int):
-    result = shift = 0
-    while True:
-        byte = data[i]
-        i += 1
-        result |= (byte & 0x7F) << shift
-        shift += 7
-        if not byte & 0x80:
-            if byte & 0x40:
+            if signed and byte & 0x40:
                 result -= 1 << shift
             return result, i
 
@@ -137,7 +127,7 @@ def memory_image(wasm: bytes) -> bytes:
                     raise SnapshotFormatError(f"unsupported data segment kind {flag}")
                 if body[j] != 0x41:
                     raise SnapshotFormatError("a data segment's offset is not an i32.const")
-                offset, j = _read_sleb(body, j + 1)
+                offset, j = _read_leb(body, j + 1, signed=True)
                 offset &= 0xFFFFFFFF                # an i32 offset is unsigned
                 if body[j] != 0x0B:
                     raise SnapshotFormatError("a data segment's offset expression is longer than one i32.const")
