@@ -3,7 +3,9 @@
 # (the server half included), the pinned runtimes (fetched with npm/pip, hash-checked, cached in
 # ~/.cache/ttminis), and for the tests Debian's chromium, chromium-driver, postgresql and
 # JavaScriptCore's jsc shell (libjavascriptcoregtk-4.0-bin).
-# `make demo` runs the fake TikTok server and the reference backend (SQLite) beside the preview;
+# `make demo` builds examples/shop for TikTok's native runtime and previews it in a desktop browser
+# (`make demo TARGET=html` for the web bundle), with the fake TikTok server and the reference backend
+# (SQLite) beside it;
 # `make test` runs the suites against a throwaway PostgreSQL server it starts and stops
 # (TTMINIS_REQUIRE_POSTGRES=1: a missing server fails the PostgreSQL cases, never skips them).
 PYTHON ?= python3
@@ -11,6 +13,7 @@ VENV := .venv
 PY := $(VENV)/bin/python
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 GAME ?= examples/shop
+TARGET ?= native
 RUNTIME ?= pyodide
 PORT ?= 8000
 BACKEND_PORT ?= 8080
@@ -45,13 +48,20 @@ postgres:
 runtimes: $(VENV)/.installed
 	$(PY) -m ttminis.build
 
+# TARGET=native (the default): the package TikTok accepts, previewed live from the strict simulator;
+# TARGET=html: the web bundle in the browser itself (RUNTIME=pyodide|brython).
 demo: runtimes
 	mkdir -p dist
 	$(PY) -m ttminis.server demo --port $(BACKEND_PORT) --fake-port $(FAKE_TIKTOK_PORT) \
 	  --database sqlite:///dist/demo-orders.db & server=$$!; \
 	trap 'kill $$server 2>/dev/null' EXIT INT TERM; \
-	$(PY) build.py $(GAME) --runtime $(RUNTIME) --dev --zip --serve --port $(PORT) \
-	  --backend-url http://127.0.0.1:$(BACKEND_PORT) --fake-tiktok-url http://127.0.0.1:$(FAKE_TIKTOK_PORT)
+	if [ "$(TARGET)" = html ]; then \
+	  $(PY) build.py $(GAME) --runtime $(RUNTIME) --dev --zip --serve --port $(PORT) \
+	    --backend-url http://127.0.0.1:$(BACKEND_PORT) --fake-tiktok-url http://127.0.0.1:$(FAKE_TIKTOK_PORT); \
+	else \
+	  $(PY) build.py $(GAME) --target native --serve --port $(PORT) \
+	    --backend-url http://127.0.0.1:$(BACKEND_PORT) --fake-tiktok-url http://127.0.0.1:$(FAKE_TIKTOK_PORT); \
+	fi
 
 test: chromium jsc postgres runtimes
 	TTMINIS_REQUIRE_POSTGRES=1 $(PY) -m ttminis.server postgres -- $(PY) -m pytest

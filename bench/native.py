@@ -21,7 +21,6 @@ Not part of CI's pass/fail.
 """
 import argparse
 import json
-import platform
 import statistics
 import sys
 import tempfile
@@ -29,6 +28,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
+from bench.report import emit, machine  # noqa: E402
 from ttminis.build import build, runtimes  # noqa: E402
 from ttminis.build.native_layout import MB, measure  # noqa: E402
 from ttminis.simulator import Session  # noqa: E402
@@ -111,12 +111,8 @@ def main():
         cells += [statistics.median(t["files"] - t["runtime"] for t in timings),
                   statistics.median(r[0] for r in results)]
         lines.append(f"| {place} | {name} | " + " | ".join(f"{c:.0f}" for c in cells) + " |")
-    lines += ["", f"Machine: {platform.platform()}, Python {platform.python_version()}, "
-              f"{__import__('os').cpu_count()} cores; Node's vm realm, Debian's jsc."]
-    text = "\n".join(lines)
-    print(text)
-    if args.markdown:
-        Path(args.markdown).write_text(text + "\n", encoding="utf-8")
+    lines += ["", machine("Node's vm realm, Debian's jsc")]
+    emit(lines, args.markdown)
 
 
 if __name__ == "__main__":

@@ -22,7 +22,6 @@ import argparse
 import ast
 import contextlib
 import gzip
-import platform
 import shutil
 import statistics
 import sys
@@ -31,6 +30,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
+from bench.report import emit, machine  # noqa: E402
 from ttminis.build import build, runtimes  # noqa: E402
 from ttminis.build.serve import CSP_BY_RUNTIME, BundleServer  # noqa: E402
 from ttminis.build.targets.html import FAKE  # noqa: E402
@@ -293,12 +293,8 @@ def main():
     for runtime, (raw, zipped), (bare_raw, bare_zipped) in size_rows:
         lines.append(f"| {runtime} | {raw / 1e6:.2f} MB | {zipped / 1e6:.2f} MB | {bare_raw / 1e6:.2f} MB | "
                      f"{bare_zipped / 1e6:.2f} MB | {raw / bare_raw:.3f} |")
-    lines += ["", f"Machine: {platform.platform()}, Python {platform.python_version()}, "
-              f"{__import__('os').cpu_count()} cores; Chromium at /usr/bin/chromium."]
-    text = "\n".join(lines)
-    print(text)
-    if args.markdown:
-        Path(args.markdown).write_text(text + "\n", encoding="utf-8")
+    lines += ["", machine("Chromium at /usr/bin/chromium")]
+    emit(lines, args.markdown)
 
 
 if __name__ == "__main__":

@@ -53,11 +53,11 @@ class PreviewCheckout:
 
 
 def _fake_sdk_order(price):
-    from glue import window        # a browser page: the fake SDK's stand-in backend
-    fake = getattr(window, "TTMinisFake", None)
+    from ttminis.backend import ffi      # the fake SDK's stand-in backend, where a page has one
+    fake = ffi.global_value("TTMinisFake")
     if fake is None:
         raise RuntimeError("no backend configured: build with --backend-url URL (see examples/shop/backend.py)")
-    return fake.backend.createOrder(price)
+    return ffi.invoke(ffi.get(fake, "backend"), "createOrder", [price])
 
 
 def connect():

@@ -3,11 +3,15 @@
 Exports:
     game                 every TTMinis.game method; callback style (success/fail/complete)
                          or awaitable, under its JS name and a snake_case alias
+    spawn(coroutine)     run a coroutine in the background, on Pyodide and Brython alike
     TTMinisError         an SDK call failed: .error_code, .error_msg, .error_extra
     TTMinisUnavailable   no TikTok SDK here, or this client lacks the method
     TTMinisTimeout       an awaited call got no answer within its timeout=
     ERROR_IN_FLIGHT, ERROR_TIMEOUT, ERROR_SDK_THREW, ERROR_UNKNOWN, ERROR_UNAVAILABLE
                          ttminis's own error codes (negative; TikTok's are positive)
+
+The game surface (both targets), imported only by games that use it: ttminis.screen, touch,
+frames, images, sound, files.
 
 Example::
 
@@ -19,10 +23,28 @@ Example::
         except TTMinisError as e:
             print("not paid:", e)
 """
+from .backend import ffi as _ffi
 from .errors import (ERROR_IN_FLIGHT, ERROR_SDK_THREW, ERROR_TIMEOUT, ERROR_UNAVAILABLE,
                      ERROR_UNKNOWN, TTMinisError, TTMinisTimeout, TTMinisUnavailable)
 from .sdk import game
 
 __version__ = "0.1.0"
-__all__ = ["game", "TTMinisError", "TTMinisUnavailable", "TTMinisTimeout", "ERROR_IN_FLIGHT",
+__all__ = ["game", "spawn", "TTMinisError", "TTMinisUnavailable", "TTMinisTimeout", "ERROR_IN_FLIGHT",
            "ERROR_TIMEOUT", "ERROR_SDK_THREW", "ERROR_UNKNOWN", "ERROR_UNAVAILABLE"]
+
+
+def spawn(coroutine):
+    """Run ``coroutine`` in the background (from a tap or a frame); its exception is shown as any other.
+
+    Example::
+
+        touch.on_end(lambda event: spawn(shop.buy(SWORD)))
+    """
+    _ffi.spawn(_reported(coroutine))
+
+
+async def _reported(coroutine):
+    try:
+        await coroutine
+    except Exception as e:
+        _ffi.report("ttminis: exception in a spawned task:\n" + _ffi.format_exception(e))

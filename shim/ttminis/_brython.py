@@ -22,6 +22,7 @@ NULL = javascript.NULL
 UNDEFINED = javascript.UNDEFINED
 _SCALARS = (bool, int, float, str)
 _is_array = window.Array.isArray
+_array_from = getattr(window.Array, "from")
 _object_keys = window.Object.keys
 _reflect_get = window.Reflect.get
 _json_text = window.JSON.stringify
@@ -142,6 +143,20 @@ def future():
 def call_later(seconds, function):
     timer_id = window.setTimeout(function, int(seconds * 1000))
     return lambda: window.clearTimeout(timer_id)
+
+
+def spawn(coroutine):
+    aio.run(coroutine)
+
+
+def bytes_to_js(data):
+    return window.Uint8Array.new(list(data))
+
+
+def bytes_to_py(value):
+    if _nullish(value):
+        return None
+    return bytes(_array_from(value))
 
 
 def report(text):

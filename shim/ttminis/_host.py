@@ -110,6 +110,18 @@ def call_later(seconds, function):
     return asyncio.get_running_loop().call_later(seconds, function).cancel
 
 
+def spawn(coroutine):
+    asyncio.ensure_future(coroutine)
+
+
+def bytes_to_js(data):
+    return bytes(data)
+
+
+def bytes_to_py(value):
+    return None if value is None else bytes(value)
+
+
 def report(text):
     reported.append(text)
     sys.stderr.write(text + "\n")

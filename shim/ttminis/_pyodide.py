@@ -132,6 +132,21 @@ def call_later(seconds, function):
     return asyncio.get_event_loop().call_later(seconds, function).cancel
 
 
+def spawn(coroutine):
+    asyncio.ensure_future(coroutine)
+
+
+def bytes_to_js(data):
+    """``bytes`` -> a new Uint8Array (never a PyProxy: a bytes argument would otherwise become one)."""
+    return _to_js(bytes(data))
+
+
+def bytes_to_py(value):
+    if value is None or value is jsnull:
+        return None
+    return value.to_bytes()
+
+
 def report(text):
     js.console.error(text)
     loader = getattr(js, "ttminisLoader", None)

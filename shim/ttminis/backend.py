@@ -16,6 +16,8 @@
     listener(fn) / release(handle)         a lasting JS function for on/off pairs, and its release
     future() / call_later(seconds, fn)     the runtime's awaitable and timer (returns a cancel fn)
     report(text) / format_exception(exc)   console and on-screen error display
+    spawn(coroutine)                       run a coroutine in the background (asyncio, or browser.aio)
+    bytes_to_js(data) / bytes_to_py(value) bytes <-> a Uint8Array (a copy; null/undefined -> None)
 
 Example::
 

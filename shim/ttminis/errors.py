@@ -65,8 +65,8 @@ class TTMinisUnavailable(TTMinisError):
             print(e)   # says what is missing and how to get the fake SDK
     """
 
-    def __init__(self, what):
-        super().__init__(ERROR_UNAVAILABLE, f"{what} is not available here. {_UNAVAILABLE_HINT}")
+    def __init__(self, what, hint=_UNAVAILABLE_HINT):
+        super().__init__(ERROR_UNAVAILABLE, f"{what} is not available here. {hint}")
 
 
 class TTMinisTimeout(TTMinisError):

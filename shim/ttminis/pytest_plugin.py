@@ -5,6 +5,9 @@ Fixtures:
     ttminis_page      Playwright: the game loaded in headless Chromium with the fake SDK injected
                       before any page script; a ``GamePage``
     ttminis_driver    Selenium + chromedriver: the same; a ``GameDriver``
+    ttminis_native    the game built for TikTok's native runtime (once per session) and run in the
+                      strict simulator (Node, no DOM); a ``NativeGame``
+    ttminis_native_setup  JS run in the simulator before the game starts (override it: "" by default)
     ttminis_browser   the session's one Playwright Chromium (launched on first use)
     ttminis_game_dir  the game under test: a source folder (built once per session) or a bundle
                       made by ``build.py``; override this fixture to test another game
@@ -19,9 +22,10 @@ Options: ``--ttminis-game DIR`` (else the ``ttminis_game`` ini value, else the c
 ``--ttminis-runtime``, ``--ttminis-chromium PATH``, ``--ttminis-chromedriver PATH``,
 ``--ttminis-artifacts DIR`` (where failed browser tests leave a screenshot).
 
-A browser test fails on a console error, an uncaught page error or a CSP violation. Nothing here
-imports Playwright, Selenium or the builder until a browser fixture is used, so sessions that
-don't use them are neither slowed down nor changed. Only one browser runs at a time: tests using
+A browser test fails on a console error, an uncaught page error or a CSP violation; a native test
+on any use of what TikTok's native runtime lacks (a violation), an uncaught error or a console
+error. Nothing here imports Playwright, Selenium, the builder or the simulator until a fixture that
+needs it is used, so sessions that don't use them are neither slowed down nor changed. Only one browser runs at a time: tests using
 ``ttminis_driver`` run after the others, and the Playwright browser is closed before the first.
 
 Example::
@@ -282,6 +286,23 @@ class _FakeControl:
         violations = self._run("return window.__cspViolations || [];")
         return self._console_problems() + [f"CSP violation: {v}" for v in violations]
 
+    def description(self):
+        """What the game said its screen shows (``ttminis.screen.describe``): ``{text, buttons, values}``."""
+        return self._run("return ttminisLoader.surface ? ttminisLoader.surface.description : null;")
+
+    def button(self, label):
+        """The centre ``(x, y)`` of the button the game described as ``label``, for ``tap``.
+
+        Example::
+
+            game.tap(*game.button("Buy Sword"))
+        """
+        buttons = (self.description() or {}).get("buttons", [])
+        for button in buttons:
+            if button["label"] == label:
+                return button["x"] + button["width"] / 2, button["y"] + button["height"] / 2
+        raise AssertionError(f"no button {label!r} on screen; the game described {[b['label'] for b in buttons]}")
+
 
 class GamePage(_FakeControl):
     """The game loaded in Playwright (``.page``), with the fake SDK scriptable.
@@ -290,7 +311,7 @@ class GamePage(_FakeControl):
 
         ttminis_page.script("pay", outcome="fail")
         ttminis_page.trigger("Hide")
-        ttminis_page.wait_for("document.getElementById('status').textContent === 'Paused'")
+        ttminis_page.wait_for("ttminisLoader.surface.description.text === 'Paused'")
     """
 
     def __init__(self, context, url):
@@ -323,6 +344,10 @@ class GamePage(_FakeControl):
     def wait_for(self, condition, timeout=30):
         """Wait until the JS ``condition`` holds (seconds)."""
         self.page.wait_for_function(f"() => ({condition})", timeout=timeout * 1000)
+
+    def tap(self, x, y):
+        """A click at (x, y) in CSS pixels: a tap for the game (pointer events become touches)."""
+        self.page.mouse.click(x, y)
 
 
 @pytest.fixture
@@ -416,4 +441,165 @@ def ttminis_driver(request, _ttminis_lazy_browser, _ttminis_games, ttminis_game_
         found = _finish(request, game_driver)
     finally:
         driver.quit()
+    assert not found, "\n".join(found)
+
+
+# -- TikTok's native runtime: the strict simulator ------------------------------------------------
+
+class _NativePackages:
+    """Builds each game folder for the native target once per session (a built package is used as is)."""
+
+    def __init__(self, tmp_root):
+        self._tmp_root = tmp_root
+        self._packages = {}
+
+    def package(self, game_dir):
+        from .build import BuildError, build
+        key = str(game_dir)
+        if key not in self._packages:
+            if (game_dir / "game.json").is_file() and (game_dir / "game.js").is_file():
+                self._packages[key] = game_dir
+            elif (game_dir / "main.py").is_file():
+                out = self._tmp_root / f"{len(self._packages)}-{game_dir.name}-native"
+                self._packages[key] = build(game_dir, out, target="native", log=lambda *_: None).out
+            else:
+                raise BuildError(f"{game_dir} holds neither main.py nor a native package: "
+                                 "pass --ttminis-game DIR or set ttminis_game in your pytest ini")
+        return self._packages[key]
+
+
+@pytest.fixture(scope="session")
+def _ttminis_native_packages(tmp_path_factory):
+    return _NativePackages(tmp_path_factory.mktemp("ttminis-native"))
+
+
+@pytest.fixture
+def ttminis_native_setup():
+    """JS run in the simulator after the fake SDK is installed and before the game's ``game.js``
+    (``TTMinisFake`` in scope). Override it, e.g. to give the game a backend::
+
+        @pytest.fixture
+        def ttminis_native_setup(ttminis_backend, ttminis_fake_tiktok):
+            return (f"globalThis.ttminisBackendUrl = {ttminis_backend.url!r};"
+                    f"TTMinisFake.useOrderBook({ttminis_fake_tiktok.url!r});"
+                    f"TTMinisFake.allowRequests({ttminis_backend.url!r});")
+    """
+    return ""
+
+
+class NativeGame(_FakeControl):
+    """The game's native package running in the strict simulator, with the fake SDK scriptable.
+
+    The same helpers as ``GamePage`` where they make sense (``fake``, ``script``, ``trigger``,
+    ``calls``, ``wallet``, ``wait_for``, ``loader``, ``description``, ``button``, ``tap``), plus
+    ``touch``, ``hide``/``show``, ``run_frames``, ``frame_png``, ``restart`` and ``session`` (the
+    ``ttminis.simulator.Session``).
+
+    Example::
+
+        ttminis_native.wait_for("TTMinisFake.logins === 1")
+        ttminis_native.tap(*ttminis_native.button("Buy Sword"))
+        ttminis_native.wait_for("TTMinisFake.callsOf('pay').length === 1")
+    """
+
+    def __init__(self, package, setup=""):
+        import tempfile
+        self.package = package
+        self.session = None
+        self.user_data = Path(tempfile.mkdtemp(prefix="ttminis-native-user-data-"))
+        self._setup = setup
+        self.restart()
+
+    def restart(self, setup=None):
+        """Start the game again in a fresh simulator; ``setup`` (JS, ``TTMinisFake`` in scope) runs
+        before game.js, after ``ttminis_native_setup``. The writable folder (``user_data``) is kept,
+        as a phone keeps it when a game restarts."""
+        from .simulator import READY, Session
+        if self.session is not None:
+            self.session.close()
+        self.session = Session(self.package, start=False, user_data=self.user_data)
+        for script in (self._setup, setup):
+            if script:
+                self.session.eval(f"(function () {{ {script}\n}})()")
+        self.session.start()
+        self.session.wait_for(READY, timeout=_BOOT_SECONDS)
+        return self
+
+    reload = restart
+
+    def _run(self, body, *args):
+        import json
+        return self.session.eval(f"(function (args) {{ {body}\n}})({json.dumps(list(args))})")
+
+    def wait_for(self, condition, timeout=30):
+        """Wait until the JS ``condition`` holds in the game's realm (seconds; polled inside Node)."""
+        return self.session.wait_for(condition, timeout=timeout)
+
+    def tap(self, x, y):
+        """A one-finger tap at (x, y) in CSS pixels: onTouchStart, then onTouchEnd."""
+        self.session.tap(x, y)
+
+    def touch(self, kind, points):
+        """Deliver ``kind`` (start/move/end/cancel) for ``points`` [(x, y) or (x, y, id)]."""
+        return self.session.touch(kind, points)
+
+    def hide(self):
+        """TikTok hides the game (onHide)."""
+        self.session.hide()
+
+    def show(self, query=None):
+        """TikTok shows the game again (onShow)."""
+        self.session.show(query)
+
+    def run_frames(self, count):
+        """Run ``count`` animation frames now (no 1/60 s waits)."""
+        return self.session.run_frames(count)
+
+    def frame_png(self):
+        """The on-screen canvas as PNG bytes (device pixels)."""
+        return self.session.frame_png()
+
+    def screenshot(self, path):
+        self.session.save_frame(path)
+
+    def page_problems(self):
+        """Violations (what the native runtime lacks), uncaught errors and console errors so far."""
+        report = self.session.report()
+        return ([f"violation: {v['kind']}: {v['detail']}" for v in report["violations"]]
+                + [f"uncaught error ({e['where']}): {e['error']}" for e in report["errors"]]
+                + [f"console error: {c['text']}" for c in report["console"] if c["level"] == "error"])
+
+    problems = page_problems
+
+    def close(self):
+        import shutil
+        if self.session is not None:
+            self.session.close()
+        shutil.rmtree(self.user_data, ignore_errors=True)
+
+
+@pytest.fixture
+def ttminis_native(request, _ttminis_native_packages, ttminis_game_dir, ttminis_native_setup):
+    """The game built for TikTok's native runtime (once per session) and started in the strict
+    simulator, fresh for each test; the test fails on any violation, uncaught error or console
+    error, and the last frame is saved in ``--ttminis-artifacts`` when it fails.
+
+    Example::
+
+        def test_login_at_start(ttminis_native):
+            ttminis_native.wait_for("TTMinisFake.logins === 1")
+    """
+    game = NativeGame(_ttminis_native_packages.package(ttminis_game_dir), ttminis_native_setup)
+    try:
+        yield game
+        found = game.problems()
+        if found or getattr(request.node, "_ttminis_call_failed", False):
+            folder = Path(request.config.getoption("--ttminis-artifacts"))
+            folder.mkdir(parents=True, exist_ok=True)
+            try:
+                game.screenshot(str(folder / (re.sub(r"[^\w.-]+", "_", request.node.name) + "-native.png")))
+            except Exception:      # no frame to save (nothing drawn yet): the failure says enough
+                pass
+    finally:
+        game.close()
     assert not found, "\n".join(found)

@@ -1,12 +1,16 @@
-"""Soak: 100,000 mixed callback-style and await-style calls in one Pyodide page.
+"""Soak: 100,000 mixed callback-style and await-style calls in one Pyodide page; and 10,000 frames
+with 3,000 touches through the game surface.
 
 The live-PyProxy count must come back to where it started; the WASM heap growth is reported
-(printed, and written to test-artifacts/soak.json) rather than asserted: it is a measurement.
+(printed, and written to test-artifacts/soak.json and surface-soak.json) rather than asserted: it
+is a measurement.
 """
 import json
 from pathlib import Path
 
 import pytest
+
+from tests.shared import surface_soak
 
 pytestmark = pytest.mark.browser
 
@@ -75,3 +79,25 @@ def test_hundred_thousand_calls_leave_no_proxy_and_report_heap_growth(pyodide_ha
     assert result["proxies_after"] == result["proxies_before"], "PyProxies left alive"
     assert result["pending_calls"] == 0
     assert pyodide_harness.js("() => TTMinisFake.calls.length") == CALLS
+
+
+# One frame is what the loop runs at each animation frame (ttminisLoader.surface.frame); touches are
+# real pointer events on the canvas, mapped to TikTok's shape by the loader: press, move, release.
+DRIVE = """([frames, touches]) => {
+  const surface = ttminisLoader.surface, canvas = document.getElementById('game');
+  const kinds = ['pointerdown', 'pointermove', 'pointerup'];
+  for (let i = 0; i < frames; i++) {
+    surface.frame(performance.now());
+    if (i % Math.ceil(frames / touches * 3) === 0) {
+      for (let k = 0; k < 3; k++) {
+        canvas.dispatchEvent(new PointerEvent(kinds[k], {pointerId: 5, clientX: 10 + k + i % 50, clientY: 20, bubbles: true}));
+      }
+    }
+  }
+}"""
+
+
+def test_ten_thousand_frames_and_touches_leave_no_proxy(pyodide_harness):
+    pyodide_harness.py(surface_soak.SETUP)
+    pyodide_harness.js(DRIVE, [surface_soak.FRAMES, surface_soak.TOUCHES])
+    surface_soak.check(pyodide_harness.py(surface_soak.MEASURE), "html")

@@ -13,7 +13,7 @@ REPO = Path(__file__).resolve().parents[2]
 pytestmark = pytest.mark.browser
 RUNTIMES = ["pyodide", "brython"]
 ARTIFACTS = REPO / "test-artifacts"
-BUY_SWORD = 1   # window.shopButtons: [coin, buy sword, buy shield, buy crown, recharge, balance, ad]
+STATUS = "() => ttminisLoader.surface.description.text"
 
 
 @pytest.fixture(scope="module")
@@ -55,9 +55,10 @@ def _load(server, context, route_sdk):
     return server, page, requests, errors
 
 
-def tap(page, index):
-    x, y, w, h = page.evaluate("(i) => window.shopButtons[i]", index)
-    page.mouse.click(x + w / 2, y + h / 2)
+def tap(page, label):
+    """Click the button the game described as ``label`` (``ttminis.screen.describe``)."""
+    b = page.evaluate("(label) => ttminisLoader.surface.description.buttons.find((b) => b.label === label)", label)
+    page.mouse.click(b["x"] + b["width"] / 2, b["y"] + b["height"] / 2)
 
 
 @pytest.mark.parametrize("runtime", RUNTIMES)
@@ -67,11 +68,11 @@ def test_dev_build_plays_a_purchase_through_the_canvas(browser, bundles, runtime
         assert page.evaluate("() => TTMinisFake.progress.at(-1)") == 1
         assert page.evaluate("() => window.ttminisLoader.progress") == 1
         assert page.evaluate("() => TTMinisFake.initOptions") == {"clientKey": "ck-test"}
-        page.wait_for_function("() => document.getElementById('status').textContent.includes('Signed in')")
+        page.wait_for_function("() => ttminisLoader.surface.description.text.includes('Signed in')")
         assert page.evaluate("() => TTMinisFake.logins") == 1
         page.wait_for_function("() => TTMinisFake.callsOf('checkBalance').length >= 3")
-        tap(page, BUY_SWORD)
-        page.wait_for_function("() => document.getElementById('status').textContent.includes('Bought Sword')")
+        tap(page, "Buy Sword")
+        page.wait_for_function("() => ttminisLoader.surface.description.text.includes('Bought Sword')")
         assert page.evaluate("() => TTMinisFake.wallet.balance") == 70
         assert len(page.evaluate("() => TTMinisFake.callsOf('pay')")) == 1
         ARTIFACTS.mkdir(exist_ok=True)
@@ -92,7 +93,7 @@ def test_dev_build_plays_a_purchase_through_the_canvas(browser, bundles, runtime
 def test_production_build_uses_the_sdk_at_tiktoks_address(browser, bundles, runtime):
     with open_game(browser, bundles[runtime, False], runtime, route_sdk="fake") as (server, page, requests, errors):
         assert not (bundles[runtime, False] / "fake-ttminis.js").exists()
-        page.wait_for_function("() => document.getElementById('status').textContent.includes('Signed in')")
+        page.wait_for_function("() => ttminisLoader.surface.description.text.includes('Signed in')")
         assert page.evaluate("() => TTMinisFake.progress.at(-1)") == 1
         outside = [u for u in requests if not u.startswith(server.url) and not u.startswith("data:")]
         assert outside == [TIKTOK_SDK_URL]
@@ -106,6 +107,6 @@ def test_production_build_without_sdk_shows_the_unavailable_error(browser, bundl
         screen = page.inner_text("#ttminis-error")
         assert "TTMinisUnavailable" in screen and "TTMinis.game is not available" in screen
         assert page.evaluate("() => window.ttminisLoader.state") == "error"
-        assert "Signed in" not in page.evaluate("() => document.getElementById('status').textContent")
+        assert "Signed in" not in page.evaluate(STATUS)
         assert page.evaluate("() => typeof window.TTMinis") == "undefined"
         assert errors == []

@@ -198,5 +198,5 @@ def test_the_backend_url_reaches_the_boot_and_the_fake_server_url_is_refused(tmp
     with Session(out) as session:       # game.js sets it before Python starts, for ttminis.game_server
         assert session.wait_for("typeof ttminisBackendUrl === 'string' && ttminisBackendUrl") == \
             "https://api.example.com"
-    with pytest.raises(BuildError, match="--fake-tiktok-url is for --dev html builds"):
+    with pytest.raises(BuildError, match="--fake-tiktok-url is for --dev html builds and the native preview"):
         build(HERE / "game", tmp_path / "out2", target="native", fake_tiktok_url="http://127.0.0.1:1", **QUIET)

@@ -16,8 +16,7 @@ from ttminis.server.testing import running_backend
 from test_backend import granted_items, inventory_hook
 
 pytestmark = pytest.mark.browser
-BUY_SWORD = 1     # window.shopButtons: [coin, buy sword, buy shield, buy crown, recharge, balance, ad]
-STATUS = "() => (document.getElementById('status') || {}).textContent"
+STATUS = "() => ttminisLoader.surface && ttminisLoader.surface.description.text"
 REPO = Path(__file__).resolve().parents[2]
 REPO_SHOP = REPO / "examples" / "shop"
 ARTIFACTS = REPO / "test-artifacts"
@@ -42,8 +41,8 @@ def test_the_shop_buys_a_sword_through_the_backend_and_shows_it(browser, tiktok,
                 page.goto(site.url)
                 page.wait_for_function(f"() => ({STATUS})() === 'Signed in. Tap the coin!'", timeout=60000)
                 page.wait_for_function("() => TTMinisFake.callsOf('checkBalance').length >= 3")
-                x, y, w, h = page.evaluate(f"() => window.shopButtons[{BUY_SWORD}]")
-                page.mouse.click(x + w / 2, y + h / 2)
+                b = page.evaluate("() => ttminisLoader.surface.description.buttons.find((b) => b.label === 'Buy Sword')")
+                page.mouse.click(b["x"] + b["width"] / 2, b["y"] + b["height"] / 2)
                 page.wait_for_function(f"() => ({STATUS})() === 'Bought Sword!'", timeout=30000)
                 (trade_order_id,) = tiktok.orders
                 assert tiktok.orders[trade_order_id]["status"] == "SUCCESS"          # paid at the fake TikTok
@@ -53,8 +52,9 @@ def test_the_shop_buys_a_sword_through_the_backend_and_shows_it(browser, tiktok,
                 assert page.evaluate("() => TTMinisFake.wallet.balance") == 70
                 assert page.evaluate("() => window.__csp") == [] and errors == []
                 # the "Owned: Sword" line (baseline y=84; the bouncing coin never rises above y=86)
-                owned = page.evaluate("""() => { const c = document.getElementById('game');
-                    return c.getContext('2d').getImageData(16, 72, 150, 12).data.some((v, i) => i % 4 !== 3 && v > 200); }""")
+                owned = page.evaluate("""() => { const c = document.getElementById('game'), r = devicePixelRatio;
+                    return c.getContext('2d').getImageData(16 * r, 72 * r, 150 * r, 12 * r).data
+                        .some((v, i) => i % 4 !== 3 && v > 200); }""")
                 assert owned, "the canvas does not show the owned item's line"
                 ARTIFACTS.mkdir(exist_ok=True)
                 page.screenshot(path=str(ARTIFACTS / f"shop-bought-through-backend-{runtime}.png"))

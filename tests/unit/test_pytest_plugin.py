@@ -18,7 +18,7 @@ def test_a_session_without_browser_fixtures_imports_no_browser_tooling(tmp_path)
             assert 1 + 1 == 2
 
         def test_nothing_heavy_was_imported():
-            heavy = [m for m in ("playwright", "selenium", "ttminis.build") if m in sys.modules]
+            heavy = [m for m in ("playwright", "selenium", "ttminis.build", "ttminis.simulator") if m in sys.modules]
             assert heavy == []
     """)
     assert result.returncode == 0, result.stdout + result.stderr
@@ -28,7 +28,8 @@ def test_a_session_without_browser_fixtures_imports_no_browser_tooling(tmp_path)
 def test_the_plugin_is_registered_and_its_fixtures_are_listed(tmp_path):
     result = run_pytest(tmp_path, "def test_x():\n    pass\n", "--fixtures")
     assert result.returncode == 0, result.stderr
-    for fixture in ("ttminis_wallet", "ttminis_page", "ttminis_driver", "ttminis_game_dir", "ttminis_runtime"):
+    for fixture in ("ttminis_wallet", "ttminis_page", "ttminis_driver", "ttminis_native", "ttminis_native_setup",
+                    "ttminis_game_dir", "ttminis_runtime"):
         assert fixture in result.stdout
 
 

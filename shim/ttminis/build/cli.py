@@ -39,7 +39,8 @@ def main(argv=None) -> int:
                              "and an on-page dev panel")
     parser.add_argument("--zip", action="store_true", help="also write <game>.zip for upload")
     parser.add_argument("--serve", action="store_true",
-                        help="serve the bundle on 127.0.0.1 with TikTok's strict CSP")
+                        help="html: serve the bundle on 127.0.0.1 with TikTok's strict CSP; native: preview the "
+                             "package live in a desktop browser, running in the strict simulator")
     parser.add_argument("--port", type=int, default=8000, help="port for --serve (default 8000)")
     parser.add_argument("--client-key", default="", help="your app's clientKey for TTMinis.game.init (html)")
     parser.add_argument("--app-id", default="", help="your app's appid for project.config.json (native)")
@@ -49,8 +50,8 @@ def main(argv=None) -> int:
                         help="your game server's URL, for ttminis.game_server (its origin must be a "
                              "trusted https domain in your app's configuration; --serve allows it in the CSP)")
     parser.add_argument("--fake-tiktok-url", default="",
-                        help="--dev: the fake SDK keeps its orders at this fake TikTok server "
-                             "(python -m ttminis.server fake-tiktok / demo)")
+                        help="--dev (html) or --serve (native): the fake SDK keeps its orders at this fake TikTok "
+                             "server (python -m ttminis.server fake-tiktok / demo)")
     parser.add_argument("--no-snapshot", action="store_true",
                         help="start without the build-time memory snapshot: Python initialises at each start "
                              "(seconds slower); native: the whole standard library ships")
@@ -82,10 +83,12 @@ def main(argv=None) -> int:
         parser.error("--keep-stdlib is for --target native: html bundles keep the whole standard library")
     elif args.runtime == "pyodide":
         options["snapshot"] = not args.no_snapshot
+    # A native package holds no fake SDK: with --serve, the preview's simulator keeps the fake's orders there.
+    package_fake_tiktok_url = "" if args.target == "native" and args.serve else args.fake_tiktok_url
     try:
         result = build(game_dir, args.out, target=args.target, runtime=args.runtime, dev=args.dev,
                        client_key=args.client_key, backend_url=args.backend_url,
-                       fake_tiktok_url=args.fake_tiktok_url, **options)
+                       fake_tiktok_url=package_fake_tiktok_url, **options)
     except (BuildError, runtimes.FetchError) as e:
         print(f"error: {e}", file=sys.stderr)
         return 2
@@ -132,8 +135,8 @@ def _finish(args, result) -> int:
         if size > compliance.MAX_ZIP_BYTES:
             print("  warn  over TikTok's 200 MB upload limit")
     if args.serve and result.target == "native":
-        print("\n  note  --serve serves html bundles; run a native package with ttminis's simulator")
-    elif args.serve:
+        return _preview(args, result)
+    if args.serve:
         server = BundleServer(result.out, csp_for(result.runtime, [args.backend_url, args.fake_tiktok_url]),
                               args.port)
         print(f"\nServing {result.out} at {server.url}  (Ctrl+C to stop)", flush=True)
@@ -141,4 +144,23 @@ def _finish(args, result) -> int:
             server.serve_forever()
         except KeyboardInterrupt:
             pass
+    return 0
+
+
+def _preview(args, result) -> int:
+    from ..simulator import SimulatorError
+    from ..simulator.preview import Preview
+    from .node import NodeMissing
+    try:
+        preview = Preview(result.out, args.port, order_book=args.fake_tiktok_url or None, allow=[args.backend_url])
+    except (SimulatorError, NodeMissing, OSError) as e:
+        print(f"error: the preview could not start: {e}", file=sys.stderr)
+        return 2
+    print(f"\nPreviewing {result.out} at {preview.url}  (Ctrl+C to stop)\n"
+          "  the package runs in the strict simulator (TikTok's globals only); clicks and drags are touches",
+          flush=True)
+    try:
+        preview.serve_forever()
+    except KeyboardInterrupt:
+        pass
     return 0

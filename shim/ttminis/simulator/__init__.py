@@ -1,7 +1,8 @@
 """ttminis's stand-in for TikTok's native runtime, from Python: run a native package headless and drive it.
 
 Exports:
-    Session(package, strict=True, user_data=None, start=True)   a running package you can drive
+    Session(package, strict=True, user_data=None, start=True, pixel_ratio=2, user_data_quota=None)
+                          a running package you can drive
     run_once(package, strict=True, png=None, timeout=60) -> Outcome   run until main.py is done, then stop
     simulate(package, png=None, strict=True, out=print) -> int   ``run_once`` printed (the CLI's core)
     SimulatorError        the simulator could not do what was asked (timeout, JS error, no Node ...)
@@ -15,7 +16,9 @@ with code generation from strings and WebAssembly from bytes switched off (``web
 ``TTMinis.game`` is ttminis's one fake SDK (``web/fake/fake-ttminis.js``: wallet, orders, scripted
 outcomes, the ``TTMinisFake`` control object) plus the native-only APIs (``createCanvas`` on a real 2D
 canvas, touch listeners, ``getFileSystemManager``, ``loadSubpackage`` with progress,
-``env.USER_DATA_PATH``, ``createImage``, a silent ``createInnerAudioContext``).
+``env.USER_DATA_PATH`` (with an optional storage limit), ``createImage``, a silent
+``createInnerAudioContext`` whose play/pause/stop are recorded, and ``getSystemInfoSync`` for a
+390x844 phone, or 844x390 for a landscape ``game.json``, at ``pixel_ratio``).
 
 Nothing here sleeps to synchronise: ``wait_for`` polls the condition inside Node, every few milliseconds.
 
@@ -69,7 +72,8 @@ class Session:
             print(game.eval("TTMinisFake.wallet.balance"))
     """
 
-    def __init__(self, package, *, strict: bool = True, user_data=None, start: bool = True, env=None):
+    def __init__(self, package, *, strict: bool = True, user_data=None, start: bool = True,
+                 pixel_ratio: float = 2, user_data_quota=None, env=None):
         self.package = Path(package).resolve()
         if not (self.package / "game.json").is_file() or not (self.package / "game.js").is_file():
             raise SimulatorError(f"{package}: not a native package (no game.js and game.json); build one with "
@@ -79,7 +83,8 @@ class Session:
         self.user_data = Path(tempfile.mkdtemp(prefix="ttminis-user-data-")) if user_data is None else Path(user_data)
         self.user_data.mkdir(parents=True, exist_ok=True)
         config = {"package": str(self.package), "mode": "strict" if strict else "lenient",
-                  "userData": str(self.user_data), "fake": str(FAKE), "realm": str(REALM)}
+                  "userData": str(self.user_data), "fake": str(FAKE), "realm": str(REALM),
+                  "pixelRatio": pixel_ratio, "userDataQuota": user_data_quota}
         env = {**os.environ, **(env or {}), "NODE_PATH": str(node.tools())}
         self._process = subprocess.Popen(
             [node.node_binary(), "--experimental-vm-modules", str(HOST), json.dumps(config)],
@@ -193,9 +198,28 @@ class Session:
         """Wait for the next animation frame to run; returns the frame count."""
         return self._call("nextFrame")
 
+    def run_frames(self, count: int) -> int:
+        """Run ``count`` animation frames now, back to back (the event loop turns between them, but
+        nobody waits 1/60 s); returns the frame count. For soaks and for tests that need many frames.
+
+        Example::
+
+            session.run_frames(600)      # ten seconds of game time
+        """
+        return self._call("frames", timeout=_ANSWER_MARGIN_S + count / 100, count=int(count))
+
     def frame_png(self) -> bytes | None:
         """The on-screen canvas as PNG bytes (None before the first createCanvas())."""
-        data = self._call("frame")
+        return self.frame_image("png")
+
+    def frame_image(self, format: str = "png", quality: int = 80) -> bytes | None:
+        """The on-screen canvas as ``"png"`` or ``"jpeg"`` bytes (None before the first createCanvas()).
+
+        Example::
+
+            session.frame_image("jpeg", quality=70)
+        """
+        data = self._call("frame", format=format, quality=quality)
         return None if data is None else base64.b64decode(data)
 
     def save_frame(self, path) -> Path:

@@ -1,13 +1,16 @@
 """The browser test harness, shipped as a game: tests send Python source, get back its repr'd result.
 
 ``window.ttminisHarness.run(source, resolve)`` runs ``source`` as the body of an async function
-(``await`` allowed) with ``game``, ``ttminis``, ``js``, ``Recorder``, ``new_future`` and ``tick``
-in scope, and calls ``resolve(repr({"ok": ..., ...}))``. The same file runs on Pyodide and Brython.
+(``await`` allowed) with ``game``, ``ttminis``, ``js``, ``Recorder``, ``new_future``, ``tick``,
+``until`` and ``state`` (a dict kept between runs) in scope, and calls
+``resolve(repr({"ok": ..., ...}))``. The same file runs on Pyodide and Brython, and is also built
+for the native target (``tests/native/test_surface_native.py``). Its ``assets/`` and ``data/`` files are
+read by the game surface's tests.
 """
 import sys
 
 import ttminis
-from ttminis import game
+from ttminis import files, frames, game, images, screen, sound, touch  # noqa: F401  (Brython bundles only what is imported)
 
 if sys.platform == "brython":
     from browser import aio, window as js
@@ -76,9 +79,12 @@ def _error_info(exc):
     return info
 
 
+_STATE = {}
+
+
 async def _job(source, resolve):
     namespace = {"game": game, "ttminis": ttminis, "js": js, "Recorder": Recorder,
-                 "new_future": new_future, "tick": tick, "until": until}
+                 "new_future": new_future, "tick": tick, "until": until, "state": _STATE}
     body = "\n".join("    " + line for line in source.splitlines()) or "    pass"
     try:
         exec("async def __harness_test__():\n" + body + "\n", namespace)

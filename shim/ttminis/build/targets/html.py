@@ -5,11 +5,14 @@ Exports:
     build(game_dir, out, runtime, dev, client_key, log, backend_url, fake_tiktok_url) -> BuildResult
 
 A bundle holds index.html, the loader, the runtime's files and the game:
-  pyodide: pyodide/ (the 5 core files), app.zip (the game, ttminis and the game's requirements), and the
-           memory snapshot the game starts from once the browser has it cached: snapshot/head.bin,
+  pyodide: pyodide/ (the 5 core files), app.zip (the game, ttminis and the game's requirements),
+           ttminis-assets.json (the files under assets/, which the loader copies next to the game for open()),
+           and the memory snapshot the game starts from once the browser has it cached: snapshot/head.bin,
            snapshot/heap-N.wasm.gz, ttminis-snapshot.mjs (build/snapshot.py; ``snapshot=False`` leaves it out)
-  brython: brython/brython.js, brython/brython_modules.js (only what the game imports), main.py
-plus assets/ and minigame.config.json. --dev builds add the fake SDK and a dev panel.
+  brython: brython/brython.js, brython/brython_modules.js (only what the game imports), main.py and
+           the game's other data files (Brython's open() reads them from the bundle)
+plus ttminis-surface.js (the game surface), assets/ and minigame.config.json. --dev builds add the
+fake SDK and a dev panel.
 
 A first visit boots Python from the core files, as bare Pyodide does (downloading the snapshot as well would
 cost more time than it saves at phone speeds), then fetches the snapshot for the next start; a start that
@@ -20,6 +23,7 @@ on html: the first visit boots from the same whole zip the snapshot was made wit
 """
 from __future__ import annotations
 
+import ast
 import html
 import io
 import json
@@ -37,8 +41,10 @@ from . import BuildResult
 HTML = WEB / "html"
 SNAPSHOT_HEAD = "snapshot/head.bin"
 FAKE = WEB / "fake" / "fake-ttminis.js"
+SURFACE = WEB / "surface" / "ttminis-surface.js"
+ASSET_LIST = "ttminis-assets.json"
 # Our own JavaScript in a bundle (bundle-relative), held to TikTok's rules by the compliance scan.
-OWN_JS = ["ttminis-loader.js", "fake-ttminis.js", "ttminis-dev-panel.js"]
+OWN_JS = ["ttminis-loader.js", "ttminis-surface.js", "fake-ttminis.js", "ttminis-dev-panel.js"]
 
 STARTER_CONFIG = {
     "deviceOrientation": "portrait",
@@ -87,6 +93,7 @@ def _write_page(out: Path, game_dir: Path, runtime: str, dev: bool, client_key: 
     dev_scripts = ""
     for name in ("ttminis-loader.js", "ttminis-loader.css"):
         shutil.copy2(HTML / name, out / name)
+    shutil.copy2(SURFACE, out / SURFACE.name)
     if dev:
         shutil.copy2(FAKE, out / "fake-ttminis.js")
         shutil.copy2(HTML / "ttminis-dev-panel.js", out / "ttminis-dev-panel.js")
@@ -96,8 +103,8 @@ def _write_page(out: Path, game_dir: Path, runtime: str, dev: bool, client_key: 
     template = (HTML / "index.html").read_text(encoding="utf-8")
     (out / "index.html").write_text(template.format(
         title=html.escape(game_dir.name), dev_scripts=dev_scripts, runtime=runtime,
-        client_key=html.escape(client_key, quote=True), backend_url=html.escape(backend_url, quote=True)),
-        encoding="utf-8")
+        client_key=html.escape(client_key, quote=True), backend_url=html.escape(backend_url, quote=True),
+        game=html.escape(game_dir.name, quote=True)), encoding="utf-8")
     config = game_dir / "minigame.config.json"
     if config.exists():
         try:
@@ -107,9 +114,12 @@ def _write_page(out: Path, game_dir: Path, runtime: str, dev: bool, client_key: 
         shutil.copy2(config, out / "minigame.config.json")
     else:
         (out / "minigame.config.json").write_text(json.dumps(STARTER_CONFIG, indent=2) + "\n")
+    assets = []
     if (game_dir / "assets").is_dir():
         shutil.copytree(game_dir / "assets", out / "assets",
                         ignore=shutil.ignore_patterns(".*", "__pycache__"))
+        assets = sorted(p.relative_to(out).as_posix() for p in (out / "assets").rglob("*") if p.is_file())
+    (out / ASSET_LIST).write_text(json.dumps(assets) + "\n", encoding="utf-8")
 
 
 def _pack_pyodide(out, runtime_dir, sources, requirements, snap):
@@ -137,10 +147,17 @@ def _pack_brython(out, runtime_dir, sources, requirements, game_dir):
     target.mkdir()
     shutil.copy2(runtime_dir / "brython.js", target / "brython.js")
     shutil.copy2(game_dir / "main.py", out / "main.py")
+    for rel, path in sources:          # the game's data files, for Brython's open() (it reads over HTTP)
+        if path.suffix != ".py" and rel.parts[0] != "ttminis":
+            (out / rel).parent.mkdir(parents=True, exist_ok=True)
+            shutil.copy2(path, out / rel)
     with tempfile.TemporaryDirectory() as tmp:
         staging = Path(tmp)
         shutil.copy2(runtime_dir / "brython_stdlib.js", staging / "brython_stdlib.js")
+        reachable = _reachable_shim(sources, requirements)
         for rel, path in sources:
+            if rel.parts[0] == "ttminis" and rel.stem not in reachable:
+                continue
             (staging / rel).parent.mkdir(parents=True, exist_ok=True)
             shutil.copy2(path, staging / rel)
         for rel, data in requirements:
@@ -152,6 +169,58 @@ def _pack_brython(out, runtime_dir, sources, requirements, game_dir):
                               env={"PYTHONPATH": str(runtime_dir / "tool"), "PATH": "/usr/bin:/bin"})
         if proc.returncode != 0:
             raise BuildError("Brython's make_modules failed:\n" + (proc.stderr or proc.stdout)[-2000:])
+
+
+def _reachable_shim(sources, requirements):
+    """The names of the ttminis modules the game's code can import, directly or through ttminis.
+
+    make_modules bundles every module that ANY staged file imports, used or not; staging only these
+    keeps what a game does not use (the game surface, game_server) out of its brython_modules.js.
+    """
+    shim = {rel.stem: path for rel, path in sources if rel.parts[0] == "ttminis" and rel.suffix == ".py"}
+    texts = [path.read_text(encoding="utf-8") for rel, path in sources
+             if rel.suffix == ".py" and rel.parts[0] != "ttminis"]
+    texts += [data.decode("utf-8", "replace") for rel, data in requirements if rel.suffix == ".py"]
+    wanted = set()
+    for text in texts:
+        wanted |= _ttminis_imports(text, inside_ttminis=False)
+    if wanted:
+        wanted |= {"__init__"}
+    todo = list(wanted)
+    while todo:
+        name = todo.pop()
+        if name in shim:
+            for found in _ttminis_imports(shim[name].read_text(encoding="utf-8"), inside_ttminis=True) - wanted:
+                wanted.add(found)
+                todo.append(found)
+    return wanted & set(shim)
+
+
+def _ttminis_imports(text, inside_ttminis):
+    """ttminis module names (``"screen"``, ``"__init__"`` ...) imported by the Python source ``text``."""
+    try:
+        tree = ast.parse(text)
+    except SyntaxError:
+        return set()
+    found = set()
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Import):
+            for alias in node.names:
+                parts = alias.name.split(".")
+                if parts[0] == "ttminis":
+                    found.add(parts[1] if len(parts) > 1 else "__init__")
+        elif isinstance(node, ast.ImportFrom):
+            module = node.module or ""
+            if node.level == 1 and inside_ttminis:
+                base = module.split(".") if module else []
+            elif node.level == 0 and module.split(".")[0] == "ttminis":
+                base = module.split(".")[1:]
+            else:
+                continue
+            found.add(base[0] if base else "__init__")
+            if not base:                 # from ttminis import screen: screen may be a module
+                found |= {alias.name for alias in node.names}
+    return found
 
 
 def _heap_paths(snap) -> list:

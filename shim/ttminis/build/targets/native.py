@@ -10,6 +10,7 @@ The package (default ``dist/<game>-native/``)::
     game.json                    deviceOrientation, subpackages [{name, root}]
     project.config.json          appid (--app-id; a placeholder and a warning without it)
     ttminis/boot.js, config.js   the boot (web/native/boot.js) and what this build decided
+    ttminis/surface.js           the game surface (web/surface/ttminis-surface.js, shared with html)
     ttminis/pyodide-native.js    Pyodide bundled as CommonJS (build/native_pyodide.py)
     ttminis/game-code.zip        the game's code, ttminis and the requirements (unpacked at boot)
     ttminis/snapshot-head.bin    the memory snapshot's header and JS state (build/snapshot.py)
@@ -39,6 +40,7 @@ from ..native_layout import MAIN_LIMIT, SLACK, Part
 from . import BuildResult
 
 NATIVE = WEB / "native"
+SURFACE = WEB / "surface" / "ttminis-surface.js"
 PROBE_GAME = NATIVE / "ttminis-probe"
 BRYTHON_REFUSED = ("--target native needs --runtime pyodide: Brython compiles Python to JavaScript at run "
                    "time and runs it with new Function, which TikTok's native runtime forbids")
@@ -69,8 +71,8 @@ def build(game_dir: Path, out=None, runtime="pyodide", dev=False, client_key="",
     if runtime != "pyodide":
         raise BuildError(BRYTHON_REFUSED)
     if fake_tiktok_url:
-        raise BuildError("--fake-tiktok-url is for --dev html builds: a native package holds no fake SDK "
-                         "(in the simulator, call TTMinisFake.useOrderBook(url))")
+        raise BuildError("--fake-tiktok-url is for --dev html builds and the native preview (--serve): a native "
+                         "package holds no fake SDK (in the simulator, call TTMinisFake.useOrderBook(url))")
     out = Path(out) if out else default_out(game_dir, "-native")
     orientation = _orientation(game_dir)
     folder = OutputFolder(out, game_dir, {"target": "native", "runtime": runtime, "probe": probe})
@@ -138,6 +140,7 @@ def _plan(parts, code, assets, probe, backend_url, snap, log):
     """What goes where: (main package files {path: bytes}, assets kept in it, [Part] subpackages)."""
     main_files = {"game.js": GAME_JS.encode(),
                   "ttminis/boot.js": (NATIVE / "boot.js").read_bytes(),
+                  "ttminis/surface.js": SURFACE.read_bytes(),
                   RUNTIME_JS: parts.bundle.read_bytes()}
     runtime = Part("ttminis-runtime", RUNTIME_ROOT, native_pyodide.runtime_files(parts, RUNTIME_ROOT))
     if probe:
@@ -176,7 +179,7 @@ def _plan(parts, code, assets, probe, backend_url, snap, log):
         subpackages.append(part)
     snapshot_config = snap.config(SNAPSHOT_HEAD, sorted(snapshot_paths, key=_heap_index)) if snap else None
     main_files["ttminis/config.js"] = _config(parts, subpackages, code_paths, asset_paths, backend_url,
-                                              snapshot_config).encode()
+                                              [rel for rel, _path in assets], snapshot_config).encode()
     return main_files, kept, subpackages
 
 
@@ -197,7 +200,7 @@ def _heap_index(path: str) -> int:
     return int(path.rpartition("heap-")[2].split(".")[0])
 
 
-def _config(parts, subpackages, code_paths, asset_paths, backend_url, snapshot_config) -> str:
+def _config(parts, subpackages, code_paths, asset_paths, backend_url, asset_files, snapshot_config) -> str:
     runtime = native_pyodide.runtime_config(parts, RUNTIME_ROOT, STDLIB_ROOT + "python_stdlib.zip")
     runtime["snapshot"] = snapshot_config
     config = {
@@ -206,6 +209,7 @@ def _config(parts, subpackages, code_paths, asset_paths, backend_url, snapshot_c
         "runtime": runtime,
         "code": code_paths,
         "assets": asset_paths,
+        "assetFiles": asset_files,
         "backendUrl": backend_url,
     }
     return ("// Made by ttminis (build.py --target native): what this package holds and where.\n"

@@ -2,7 +2,7 @@
  * ttminis loader: boots a Python game from the bundle's own files. No eval, no string timers.
  *
  * Configured by data attributes on its <script> tag (inline scripts are forbidden by the CSP):
- *   data-runtime="pyodide|brython"  data-client-key="..."  data-boot-timeout="30"
+ *   data-runtime="pyodide|brython"  data-client-key="..."  data-boot-timeout="30"  data-game="name"
  *   data-backend-url="https://..."  (build.py --backend-url: globalThis.ttminisBackendUrl, read by
  *                                    ttminis.game_server; the page's CSP must allow it in connect-src)
  *
@@ -12,17 +12,25 @@
  *    TTMinis.game.setLoadingProgress({progress}) and an on-page bar; 1 only when main.py has run.
  * 3. Any failure (runtime that never starts, Python exception, SDK script missing) shows a readable
  *    error screen with the traceback and logs it to the console. Never a blank screen.
+ * 4. The game surface (ttminis-surface.js, the same contract as on native): the full-window
+ *    <canvas id="game">, sharp on high-DPI screens; pointer events (mouse included) as TikTok's touch
+ *    events; the page's audio; the writable folder kept in localStorage. On Pyodide, before main.py runs,
+ *    the current folder is the game's, the files listed in ttminis-assets.json (assets/) are copied
+ *    into it so open() reads them, and the writable folder is filled from localStorage.
  *
  * `window.ttminisLoader` = { runtime, state, progress, ready (Promise), reportError(text), pyodide,
- *                           request(options) }   (the game's HTTP on html: see below)
+ *                           request(options), surface }   (the game's HTTP on html: see below)
  */
 (function () {
   "use strict";
   var SDK_URL = "https://developers.tiktok.com/js/minis.js";
   var script = document.currentScript;
+  var GAME_DIR = "/home/pyodide/game";
+  var DATA_DIR = "/data";
   var config = {
     runtime: script.dataset.runtime || "pyodide",
     clientKey: script.dataset.clientKey || "",
+    game: script.dataset.game || "game",
     bootTimeout: Number(script.dataset.bootTimeout || 30) * 1000
   };
   var loader = {
@@ -59,6 +67,168 @@
       })
       .finally(function () { if (timer) clearTimeout(timer); });
   };
+
+  // ---- the game surface's html platform (see ttminis-surface.js for the contract) ----------------------
+  function bytesToBinary(bytes) {
+    var parts = [];
+    for (var i = 0; i < bytes.length; i += 8192) parts.push(String.fromCharCode.apply(null, bytes.subarray(i, i + 8192)));
+    return parts.join("");
+  }
+  function binaryToBytes(text) {
+    var bytes = new Uint8Array(text.length);
+    for (var i = 0; i < text.length; i++) bytes[i] = text.charCodeAt(i);
+    return bytes;
+  }
+  // The writable folder: one localStorage entry per file, under a prefix per game (several games may share
+  // an origin). Where localStorage is unavailable (a sandboxed frame), files live until the page closes.
+  function localStore(prefix) {
+    var storage = null;
+    try { storage = window.localStorage; storage.getItem(prefix); } catch (e) { storage = null; }
+    if (!storage) {
+      console.warn("[ttminis] localStorage is unavailable here: the writable folder lasts only as long as the page");
+      var memory = {};
+      storage = {
+        get length() { return Object.keys(memory).length; },
+        key: function (i) { return Object.keys(memory)[i]; },
+        getItem: function (k) { return k in memory ? memory[k] : null; },
+        setItem: function (k, v) { memory[k] = String(v); },
+        removeItem: function (k) { delete memory[k]; }
+      };
+    }
+    return {
+      names: function () {
+        var out = [];
+        for (var i = 0; i < storage.length; i++) {
+          var key = storage.key(i);
+          if (key && key.indexOf(prefix) === 0) out.push(key.slice(prefix.length));
+        }
+        return out.sort();
+      },
+      read: function (name) {
+        var text = storage.getItem(prefix + name);
+        return text === null ? null : binaryToBytes(text);
+      },
+      write: function (name, bytes) {
+        try {
+          storage.setItem(prefix + name, bytesToBinary(bytes));
+        } catch (e) {
+          var full = e && (e.name === "QuotaExceededError" || e.code === 22);
+          throw new Error((full ? "ENOSPC: the browser's storage for this site is full" : "EIO: could not save")
+                          + " (" + name + ", " + bytes.length + " bytes): " + (e && e.message || e));
+        }
+      },
+      remove: function (name) { storage.removeItem(prefix + name); }
+    };
+  }
+
+  function htmlPlatform() {
+    var canvas = null;
+    var description = null;
+    var locked = [];      // sounds the browser refused to start before the first user gesture
+    function screenCanvas() {
+      if (!canvas) {
+        canvas = document.getElementById("game");
+        if (!canvas) {
+          canvas = document.createElement("canvas");
+          canvas.id = "game";
+          document.body.appendChild(canvas);
+        }
+      }
+      return canvas;
+    }
+    function unlockSounds() {
+      locked.splice(0).forEach(function (audio) { audio.play().catch(function () {}); });
+    }
+    return {
+      target: "html",
+      canvas: screenCanvas,
+      viewport: function () {
+        return { width: window.innerWidth, height: window.innerHeight, pixelRatio: window.devicePixelRatio || 1 };
+      },
+      onResize: function (fn) { window.addEventListener("resize", fn); },
+      // Pointer events (mouse, pen and touch alike) in TikTok's touch shape; a desktop click is a tap.
+      listenTouches: function (emit) {
+        var target = screenCanvas();
+        var down = {};
+        function point(e) { return { identifier: e.pointerId, clientX: e.clientX, clientY: e.clientY }; }
+        function active() { return Object.keys(down).map(function (id) { return down[id]; }); }
+        function send(kind, e) {
+          var changed = point(e);
+          if (kind === "Start" || kind === "Move") down[e.pointerId] = changed;
+          else delete down[e.pointerId];
+          emit(kind, { touches: active(), changedTouches: [changed], timeStamp: e.timeStamp });
+        }
+        target.addEventListener("pointerdown", function (e) {
+          if (e.button > 0) return;
+          try { target.setPointerCapture(e.pointerId); } catch (_) { /* a synthetic pointer */ }
+          e.preventDefault();
+          send("Start", e);
+        });
+        target.addEventListener("pointermove", function (e) {
+          var last = down[e.pointerId];
+          if (last && (last.clientX !== e.clientX || last.clientY !== e.clientY)) send("Move", e);
+        });
+        target.addEventListener("pointerup", function (e) { if (down[e.pointerId]) send("End", e); });
+        target.addEventListener("pointercancel", function (e) { if (down[e.pointerId]) send("Cancel", e); });
+      },
+      listenVisibility: function (onHide, onShow) {
+        document.addEventListener("visibilitychange", function () {
+          if (document.visibilityState === "hidden") onHide(); else onShow();
+        });
+        var game = sdkGame();
+        if (game && typeof game.onHide === "function" && typeof game.onShow === "function") {
+          game.onHide(function () { onHide(); });
+          game.onShow(function () { onShow(); });
+        }
+      },
+      requestFrame: function (fn) { return window.requestAnimationFrame(fn); },
+      cancelFrame: function (id) { window.cancelAnimationFrame(id); },
+      createImage: function (path, onLoad, onError) {
+        var image = new Image();
+        image.onload = function () { onLoad(); };
+        image.onerror = function () { onError("no such image in the bundle, or not an image"); };
+        image.src = path;
+        return image;
+      },
+      createSound: function (path) {
+        if (!locked.wired) {
+          locked.wired = true;
+          document.addEventListener("pointerdown", unlockSounds);
+        }
+        var audio = new Audio(path);
+        audio.preload = "auto";
+        return {
+          play: function () {
+            var started = audio.play();
+            if (started && typeof started.catch === "function") {
+              started.catch(function () {
+                if (locked.indexOf(audio) < 0) locked.push(audio);     // autoplay policy: after a gesture
+              });
+            }
+          },
+          pause: function () { audio.pause(); },
+          stop: function () { audio.pause(); audio.currentTime = 0; },
+          setLoop: function (value) { audio.loop = value; },
+          setVolume: function (value) { audio.volume = Math.max(0, Math.min(1, value)); },
+          onEnded: function (fn) { audio.addEventListener("ended", fn); },
+          destroy: function () { audio.pause(); audio.removeAttribute("src"); }
+        };
+      },
+      store: localStore("ttminis-files/" + config.game + "/"),
+      announce: function (text) {
+        if (!description) {
+          description = document.createElement("p");
+          description.id = "ttminis-description";
+          description.className = "visually-hidden";
+          description.setAttribute("aria-live", "polite");
+          document.body.appendChild(description);
+        }
+        if (description.textContent !== text) description.textContent = text;
+      },
+      reportError: function (text) { loader.reportError(text); }
+    };
+  }
+  loader.surface = globalThis.ttminisSurface ? globalThis.ttminisSurface.makeSurface(htmlPlatform()) : null;
 
   var overlay, bar, label, errorBox;
   function buildOverlay() {
@@ -150,6 +320,19 @@
     });
   }
 
+  // Files under assets/ listed by the build (ttminis-assets.json), copied into the game's folder for open().
+  function copyAssets(pyodide) {
+    return fetch("ttminis-assets.json").then(function (r) { return r.ok ? r.json() : []; }).then(function (names) {
+      return Promise.all(names.map(function (name) {
+        return fetchBytes(name).then(function (bytes) {
+          var path = GAME_DIR + "/" + name;
+          pyodide.FS.mkdirTree(path.slice(0, path.lastIndexOf("/")));
+          pyodide.FS.writeFile(path, new Uint8Array(bytes));
+        });
+      }));
+    });
+  }
+
   function bootPyodide() {
     var app = fetchBytes("app.zip");
     return addScript("pyodide/pyodide.js").then(function () {
@@ -161,12 +344,16 @@
       loader.pyodide = pyodide;
       progress(0.8, "Loading the game…");
       return app.then(function (bytes) {
-        pyodide.unpackArchive(bytes, "zip", { extractDir: "/home/pyodide/game" });
+        pyodide.unpackArchive(bytes, "zip", { extractDir: GAME_DIR });
+        return copyAssets(pyodide);
+      }).then(function () {
         pyodide.runPython("import sys\nsys.path.insert(0, '/home/pyodide/game')");
+        pyodide.FS.chdir(GAME_DIR);
+        if (loader.surface) loader.surface.attachFileSystem(pyodide.FS, DATA_DIR);
         progress(0.9, "Starting the game…");
         loader.timings.runtimeReady = performance.now();
-        var source = pyodide.FS.readFile("/home/pyodide/game/main.py", { encoding: "utf8" });
-        var globals = pyodide.toPy({ __name__: "__main__", __file__: "/home/pyodide/game/main.py" });
+        var source = pyodide.FS.readFile(GAME_DIR + "/main.py", { encoding: "utf8" });
+        var globals = pyodide.toPy({ __name__: "__main__", __file__: GAME_DIR + "/main.py" });
         return pyodide.runPythonAsync(source, { globals: globals, filename: "main.py" })
           .finally(function () { globals.destroy(); });
       });

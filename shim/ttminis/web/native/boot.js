@@ -14,6 +14,11 @@
  *      canvas: the one the first TTMinis.game.createCanvas() call returns. The game's own first call still
  *      gets that canvas, even if the error screen took it first; nothing else is taken from the game.
  *      A failed boot also sets progress to 1, since TikTok's loading screen hides the canvas until then.
+ *   5. The game surface (ttminis/surface.js, the same contract as on html): that on-screen canvas, sized to
+ *      the window at the device pixel ratio; TTMinis.game.onTouch*; createImage and createInnerAudioContext
+ *      on package paths; the writable folder kept under TTMinis.game.env.USER_DATA_PATH. Before main.py
+ *      runs, the current folder is the game's, the files under assets/ are copied into it so open() reads
+ *      them, and the writable folder (/data) is filled from USER_DATA_PATH.
  *   Assets the build moved into a subpackage: ttminisLoader.assetPath("assets/x.png") is their package path.
  *
  * Example (game.js):
@@ -22,6 +27,7 @@
 "use strict";
 
 var GAME_DIR = "/home/pyodide/game";
+var DATA_DIR = "/data";
 
 function now() {
   return globalThis.performance && typeof globalThis.performance.now === "function"
@@ -80,6 +86,8 @@ function drawError(canvas, title, detail) {
   if (!canvas || typeof canvas.getContext !== "function") return false;
   var ctx = canvas.getContext("2d");
   if (!ctx) return false;
+  ctx.save();
+  ctx.setTransform(1, 0, 0, 1, 0, 0);     // the game may have scaled it for the device pixel ratio
   var width = canvas.width || 390;
   var height = canvas.height || 844;
   var scale = Math.max(1, width / 390);
@@ -100,6 +108,7 @@ function drawError(canvas, title, detail) {
     ctx.fillText(line, margin, y);
     y += lineHeight;
   });
+  ctx.restore();
   return true;
 }
 
@@ -151,8 +160,8 @@ function unpackCode(pyodide, archives) {
 }
 
 /**
- * Load the subpackages, start Pyodide (from the build's memory snapshot when the package has one) and unpack
- * the game's code: resolves {pyodide, timings}. `progress(fraction)` is told how far it got (0..0.85);
+ * Load the subpackages, start Pyodide (from the build's memory snapshot when the package has one), unpack
+ * the game's code and copy its assets into its folder (the working directory): resolves {pyodide, timings}. `progress(fraction)` is told how far it got (0..0.85);
  * `mark(name)` when each part is done; `extra` goes to startPyodide (the build's snapshot maker uses it).
  */
 function startRuntime(config, progress, mark, extra) {
@@ -172,9 +181,137 @@ function startRuntime(config, progress, mark, extra) {
     mark("runtime");
     progress(0.85);
     unpackCode(started.pyodide, config.code);
+    copyAssets(started.pyodide, config.assetFiles || [], function (path) { return config.assets[path] || path; });
+    started.pyodide.FS.chdir(GAME_DIR);
     mark("files");
     return started;
   });
+}
+
+// The game's assets/ into its folder of Python's file system, so open("assets/...") reads them.
+function copyAssets(pyodide, names, assetPath) {
+  names.forEach(function (name) {
+    var path = GAME_DIR + "/" + name;
+    pyodide.FS.mkdirTree(path.slice(0, path.lastIndexOf("/")));
+    pyodide.FS.writeFile(path, new Uint8Array(readPackageFile(assetPath(name))));
+  });
+}
+
+// ---- the game surface's native platform (see surface.js for the contract) ----------------------------
+// The writable folder: files under TTMinis.game.env.USER_DATA_PATH, written to a temporary name and renamed,
+// so a save cut short never leaves half a file under the real name.
+var TEMP_SUFFIX = ".ttminis-partial";
+function userDataStore(game) {
+  var fs = null;
+  var root = null;
+  function full(name) {
+    if (!fs) {
+      fs = game.getFileSystemManager();
+      root = game.env.USER_DATA_PATH;
+    }
+    return name ? root + "/" + name : root;
+  }
+  function walk(dir, prefix, out) {
+    fs.readdirSync(dir).forEach(function (entry) {
+      var path = dir + "/" + entry;
+      if (fs.statSync(path).isDirectory()) walk(path, prefix + entry + "/", out);
+      else if (entry.slice(-TEMP_SUFFIX.length) !== TEMP_SUFFIX) out.push(prefix + entry);
+    });
+    return out;
+  }
+  function storeError(error, name, size) {
+    var text = String(error && (error.errMsg || error.message) || error);
+    var full = /exceed|limit|quota|full|space/i.test(text);
+    return new Error((full ? "ENOSPC: the game's storage (USER_DATA_PATH) is full" : "EIO: could not save")
+                     + " (" + name + ", " + size + " bytes): " + text);
+  }
+  return {
+    names: function () { return walk(full(""), "", []).sort(); },
+    read: function (name) {
+      try {
+        return new Uint8Array(fs.readFileSync(full(name)));
+      } catch (e) {
+        return null;
+      }
+    },
+    write: function (name, bytes) {
+      var path = full(name);
+      var temp = path + TEMP_SUFFIX;
+      var data = bytes.slice().buffer;
+      try {
+        var dir = path.slice(0, path.lastIndexOf("/"));
+        if (dir !== root) fs.mkdirSync(dir, true);
+      } catch (e) { /* it exists */ }
+      try {
+        fs.writeFileSync(temp, data);
+      } catch (e) {
+        try { fs.unlinkSync(temp); } catch (_) { /* nothing was written */ }
+        throw storeError(e, name, bytes.length);
+      }
+      try {
+        fs.renameSync(temp, path);
+      } catch (e) {              // a file system that will not rename over an existing file
+        try { fs.unlinkSync(path); } catch (_) { /* there was none */ }
+        fs.renameSync(temp, path);
+      }
+    },
+    remove: function (name) {
+      try { fs.unlinkSync(full(name)); } catch (e) { /* already gone */ }
+    }
+  };
+}
+
+function nativePlatform(loader) {
+  var game = sdk();
+  var view = null;
+  function viewport() {
+    if (view) return view;
+    var info = {};
+    try { info = game.getSystemInfoSync() || {}; } catch (e) { info = {}; }
+    var canvas = screenCanvas();
+    view = { width: info.windowWidth || info.screenWidth || canvas.width,
+             height: info.windowHeight || info.screenHeight || canvas.height,
+             pixelRatio: info.pixelRatio || 1 };
+    return view;
+  }
+  return {
+    target: "native",
+    canvas: screenCanvas,
+    viewport: viewport,
+    listenTouches: function (emit) {
+      ["Start", "Move", "End", "Cancel"].forEach(function (kind) {
+        game["onTouch" + kind](function (event) { emit(kind, event); });
+      });
+    },
+    listenVisibility: function (onHide, onShow) {
+      game.onHide(function () { onHide(); });
+      game.onShow(function () { onShow(); });
+    },
+    requestFrame: function (fn) { return requestAnimationFrame(fn); },
+    cancelFrame: function (id) { cancelAnimationFrame(id); },
+    createImage: function (path, onLoad, onError) {
+      var image = game.createImage();
+      image.onload = function () { onLoad(); };
+      image.onerror = function (e) { onError((e && (e.errMsg || e.message)) || "no such image in the package"); };
+      image.src = loader.assetPath(path);
+      return image;
+    },
+    createSound: function (path) {
+      var audio = game.createInnerAudioContext();
+      audio.src = loader.assetPath(path);
+      return {
+        play: function () { audio.play(); },
+        pause: function () { audio.pause(); },
+        stop: function () { audio.stop(); },
+        setLoop: function (value) { audio.loop = value; },
+        setVolume: function (value) { audio.volume = Math.max(0, Math.min(1, value)); },
+        onEnded: function (fn) { audio.onEnded(fn); },
+        destroy: function () { audio.destroy(); }
+      };
+    },
+    store: userDataStore(game),
+    reportError: function (text) { loader.reportError(text); }
+  };
 }
 
 function runMain(pyodide) {
@@ -217,6 +354,7 @@ function boot(config) {
   }
   loader.reportError = function (text) { showError("Python error", trimTraceback(text)); };
   loader.assetPath = function (path) { return config.assets[path] || path; };
+  loader.surface = sdk() ? require("./surface.js").makeSurface(nativePlatform(loader)) : null;
   function mark(name) {
     loader.timings[name] = Math.round(now() - started);
   }
@@ -231,6 +369,7 @@ function boot(config) {
   loader.ready = startRuntime(config, progress, mark).then(function (started) {
     loader.pyodide = started.pyodide;
     loader.timings.pyodide = started.timings;
+    if (loader.surface) loader.surface.attachFileSystem(started.pyodide.FS, DATA_DIR);
     progress(0.9);
     return runMain(started.pyodide);
   }).then(function () {

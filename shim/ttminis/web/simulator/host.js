@@ -3,7 +3,8 @@
  * over JSON lines on stdin/stdout (one request per line, one answer per line, same `id`).
  *
  *   node --experimental-vm-modules host.js '{"package": DIR, "mode": "strict"|"lenient", "userData": DIR,
- *                                           "fake": FILE, "realm": FILE}'
+ *                                           "fake": FILE, "realm": FILE, "pixelRatio": 2,
+ *                                           "userDataQuota": BYTES | null}'
  *
  * The realm holds exactly the documented globals (realm.js) and runs with code generation from strings
  * and WebAssembly from bytes switched off. `TTMinis` is ttminis's one fake SDK (web/fake/fake-ttminis.js,
@@ -20,7 +21,9 @@
  *                                  touches the changed {id, x, y} points (the host tracks which are down)
  *   trigger {event, payload}       fire the fake's listeners (Show, Hide, ...)
  *   nextFrame                      resolves after the next animation frame ran (the frame count)
- *   frame                          the on-screen canvas as PNG (base64), or null before it exists
+ *   frames {count}                 run `count` animation frames back to back, the event loop turning
+ *                                  between them (fast-forward: no 1/60 s wait); resolves to the frame count
+ *   frame {format, quality}        the on-screen canvas as PNG (or "jpeg"), base64; null before it exists
  *   report                         {violations, console, errors, canvases, subpackages, ...}
  *   close                          end the process
  * Answers: {"id": n, "ok": true, "value": ...} or {"id": n, "ok": false, "error": "..."}.
@@ -43,8 +46,10 @@ const FORBIDDEN_GLOBALS = ["document", "window", "fetch", "XMLHttpRequest", "Wor
 const started = process.hrtime.bigint();
 const now = () => Number(process.hrtime.bigint() - started) / 1e6;
 
+const PIXEL_RATIO = config.pixelRatio || 2;
+const QUOTA = config.userDataQuota || null;
 const report = { violations: [], console: [], errors: [], canvases: 0, subpackages: [], files: 0,
-                 wasm: [], audio: 0, framesPerSecond: 60, frames: 0, mode: config.mode };
+                 wasm: [], audio: 0, sounds: [], framesPerSecond: 60, frames: 0, mode: config.mode };
 
 function violation(kind, detail) {
   report.violations.push({ kind, detail, at: Math.round(now()) });
@@ -202,11 +207,25 @@ function readFile(request) {
   report.files += 1;
   return fs.readFileSync(file);
 }
+function folderSize(dir) {
+  let total = 0;
+  for (const entry of fs.readdirSync(dir, { withFileTypes: true })) {
+    const full = path.join(dir, entry.name);
+    total += entry.isDirectory() ? folderSize(full) : fs.statSync(full).size;
+  }
+  return total;
+}
 const fileHost = {
   readFile,
   writeFile(request, bytes, append) {
     const file = locate(request, true);
     if (!fs.existsSync(path.dirname(file))) throw new Error(`no such file or directory ${request}`);
+    if (QUOTA !== null) {      // a device's storage limit, in WeChat's words
+      const replaced = !append && fs.existsSync(file) ? fs.statSync(file).size : 0;
+      if (folderSize(USER_DIR) - replaced + bytes.byteLength > QUOTA) {
+        throw new Error("the maximum size of the file storage limit is exceeded");
+      }
+    }
     (append ? fs.appendFileSync : fs.writeFileSync)(file, Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength));
   },
   stat(request) {
@@ -312,7 +331,12 @@ const realmApi = vm.runInContext(realmSource, context, { filename: "ttminis-simu
   loadSubpackage,
   createCanvas: makeCanvas,
   createImage: makeImage,
-  noteAudio() { report.audio += 1; },
+  screen: { ...SCREEN, pixelRatio: PIXEL_RATIO },
+  noteAudio(event, src) {
+    if (event === "create") report.audio += 1;
+    else report.sounds.push({ event, src, at: Math.round(now()) });
+    if (report.sounds.length > 500) report.sounds.splice(0, report.sounds.length - 500);
+  },
 });
 
 // The one fake SDK, loaded into the realm; its control object is kept out of the realm's globals. The fake
@@ -403,7 +427,19 @@ const ops = {
     frameWaiters.push(() => resolve(report.frames));
     if (!frameTimer) frameTimer = setTimeout(runFrame, Math.round(1000 / report.framesPerSecond));
   }),
-  frame: () => (screen ? screen.toBuffer("image/png").toString("base64") : null),
+  frames: async ({ count = 1 }) => {
+    for (let i = 0; i < count; i++) {
+      if (frameTimer) clearTimeout(frameTimer);
+      runFrame();
+      await new Promise((resolve) => setImmediate(resolve));
+    }
+    return report.frames;
+  },
+  frame: ({ format = "png", quality = 80 }) => {
+    if (!screen) return null;
+    const image = format === "jpeg" ? screen.toBuffer("image/jpeg", quality) : screen.toBuffer("image/png");
+    return image.toString("base64");
+  },
   report: () => ({ ...report, elapsed: Math.round(now()),
                    loaded: subpackages.filter((s) => s.loaded).map((s) => s.name),
                    pendingFrames: frameCallbacks.size }),

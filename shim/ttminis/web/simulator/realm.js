@@ -349,12 +349,16 @@
         listeners[event] = fn === undefined ? [] : (listeners[event] || []).filter(function (f) { return f !== fn; });
       };
     });
-    audio.play = function () { audio.paused = false; queueMicrotask(function () { emit("Play"); }); };
-    audio.pause = function () { audio.paused = true; queueMicrotask(function () { emit("Pause"); }); };
-    audio.stop = function () { audio.paused = true; queueMicrotask(function () { emit("Stop"); }); };
+    function played(event) {
+      host.noteAudio(event, audio.src);
+      queueMicrotask(function () { emit(event.charAt(0).toUpperCase() + event.slice(1)); });
+    }
+    audio.play = function () { audio.paused = false; played("play"); };
+    audio.pause = function () { audio.paused = true; played("pause"); };
+    audio.stop = function () { audio.paused = true; played("stop"); };
     audio.seek = function (position) { audio.currentTime = Number(position) || 0; };
-    audio.destroy = function () { listeners = {}; };
-    host.noteAudio();
+    audio.destroy = function () { listeners = {}; host.noteAudio("destroy", audio.src); };
+    host.noteAudio("create", "");
     return audio;
   }
 
@@ -372,6 +376,12 @@
     game.env = { USER_DATA_PATH: USER_DATA_PATH };
     game.createInnerAudioContext = createInnerAudioContext;
     game.setPreferredFramesPerSecond = function (fps) { host.setFramesPerSecond(Number(fps)); };
+    game.getSystemInfoSync = function () {     // the simulated phone: its screen matches game.json's orientation
+      var s = host.screen;
+      return { platform: "devtools", brand: "ttminis", model: "simulator", SDKVersion: "fake",
+               screenWidth: s.width, screenHeight: s.height, windowWidth: s.width, windowHeight: s.height,
+               pixelRatio: s.pixelRatio };
+    };
   }
 
   function touchEvent(points, changed) {

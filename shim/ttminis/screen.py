@@ -1,0 +1,97 @@
+"""The screen: the game's main canvas, its 2D context, its size and the device pixel ratio.
+
+On html it is the full-window ``<canvas>`` the loader provides; on TikTok's native runtime the first
+``TTMinis.game.createCanvas()`` (the on-screen one, which the boot's error screen shares). Either way
+its pixels are the device's and the context is scaled so you draw in CSS pixels, the unit touches
+arrive in, and the picture is sharp on high-DPI screens.
+
+Exports:
+    context()        the main canvas's 2D context (always the same object; keep it)
+    canvas()         the main canvas itself
+    size()           (width, height) in CSS pixels
+    pixel_ratio()    device pixels per CSS pixel
+    describe(text, buttons=(), **values)   what the screen shows, as text: for screen readers on html
+                     and for tests on both targets (``ttminisLoader.surface.description``)
+
+Example::
+
+    from ttminis import screen
+
+    ctx = screen.context()
+    width, height = screen.size()
+    ctx.fillStyle = "#161823"
+    ctx.fillRect(0, 0, width, height)
+"""
+from . import target
+from .backend import ffi
+from .surface_checks import number
+from .validation import plain
+
+
+def context():
+    """The 2D context of the main canvas, scaled to CSS pixels; the same object at every call.
+
+    Example::
+
+        ctx = screen.context()
+        ctx.fillText("Hello", 16, 32)
+    """
+    return target.call("context")
+
+
+def canvas():
+    """The main canvas (a JS object): ``canvas.width``/``height`` are device pixels.
+
+    Example::
+
+        screen.canvas().width       # 780 on a 390-pixel-wide screen at pixel ratio 2
+    """
+    return target.call("canvas")
+
+
+def size():
+    """The screen's size in CSS pixels, ``(width, height)``: where touches and drawing coordinates live.
+
+    Example::
+
+        width, height = screen.size()
+    """
+    view = ffi.to_py(target.call("viewport"))
+    return view["width"], view["height"]
+
+
+def pixel_ratio():
+    """Device pixels per CSS pixel (2 or 3 on most phones).
+
+    Example::
+
+        screen.pixel_ratio()        # 2
+    """
+    return ffi.to_py(target.call("viewport"))["pixelRatio"]
+
+
+def describe(text, buttons=(), **values):
+    """Say what the screen shows: ``text`` (one line), the tappable ``buttons`` as ``(label, x, y,
+    width, height)`` in CSS pixels, and any plain ``values``.
+
+    On html the text goes to a live region that screen readers announce; on both targets tests read
+    ``ttminisLoader.surface.description`` (``{text, buttons: [{label, x, y, width, height}], values}``).
+    Call it when what the screen says changes, not every frame.
+
+    Example::
+
+        screen.describe("Bought Sword!", buttons=[("Buy Shield", 270, 520, 104, 48)], coins=12)
+    """
+    if not isinstance(text, str):
+        raise TypeError(f"screen.describe: text must be a str, got {type(text).__name__}")
+    rows = []
+    for i, button in enumerate(buttons):
+        if not isinstance(button, (tuple, list)) or len(button) != 5:
+            raise TypeError(f"screen.describe: buttons[{i}] must be (label, x, y, width, height), got {button!r}")
+        label, x, y, width, height = button
+        if not isinstance(label, str):
+            raise TypeError(f"screen.describe: buttons[{i}] label must be a str, got {type(label).__name__}")
+        for name, value in (("x", x), ("y", y), ("width", width), ("height", height)):
+            number("screen.describe", f"buttons[{i}] {name}", value, -1e9, 1e9)
+        rows.append({"label": label, "x": x, "y": y, "width": width, "height": height})
+    target.call("describe", text, ffi.to_js(rows), ffi.to_js(plain(values, "screen.describe: values", ffi.NULL)))

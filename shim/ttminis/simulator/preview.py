@@ -1,0 +1,229 @@
+"""The desktop preview of a native package: the strict simulator, live in a desktop browser.
+
+``build.py GAME --target native --serve`` runs the package exactly as the tests do — in the strict
+simulator (a Node realm with TikTok's globals only, ``web/simulator/``) — and serves a page that shows
+its on-screen canvas as it changes, turns clicks and drags into TikTok's touch events, and offers the
+dev panel's controls (the fake wallet's Beans, the next payment's or ad's outcome, hide/show,
+restart). What you see is the simulator's canvas, so anything the strict simulator refuses shows up
+here as a violation in the panel, not only later in a test.
+
+Exports:
+    Preview(package, port=8000, order_book=None, allow=(), setup="")   ``.url``, ``serve_forever()``, ``close()``
+
+Routes (127.0.0.1 only; POSTs take JSON only, so no other site can drive them from a browser):
+    GET  /               the preview page (``web/preview/``)
+    GET  /frame          the current frame, JPEG
+    GET  /state          {state, progress, errors, balance, description, frames, violations, uncaught, console}
+    POST /touch          {"type": "start" | "move" | "end" | "cancel", "x": css px, "y": css px}
+    POST /action         {"name": "balance", "value": int} | {"name": "pay", "value": "fail" | "never" | "twice"}
+                         | {"name": "ad", "value": "watch" | "skip" | "error"} | {"name": "hide" | "show" | "restart"}
+
+Example::
+
+    with Preview("dist/shop-native", port=0) as preview:
+        print(preview.url)
+        preview.serve_forever()
+"""
+from __future__ import annotations
+
+import http.server
+import json
+import shutil
+import tempfile
+import threading
+from pathlib import Path
+
+from ..build.package import WEB
+from . import READY, Session, SimulatorError
+
+PAGE = WEB / "preview"
+FILES = {"/": ("index.html", "text/html; charset=utf-8"),
+         "/preview.js": ("preview.js", "text/javascript"),
+         "/preview.css": ("preview.css", "text/css")}
+CSP = ("default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' blob: data:; connect-src 'self'; "
+       "base-uri 'none'; form-action 'none'; frame-ancestors 'none'")
+STATE = """(() => {
+  const loader = typeof ttminisLoader === 'undefined' ? null : ttminisLoader;
+  return {state: loader ? loader.state : 'starting', progress: loader ? loader.progress : 0,
+          errors: loader ? loader.errors : [], balance: TTMinisFake.wallet.balance,
+          description: loader && loader.surface ? loader.surface.description : null};
+})()"""
+OUTCOMES = {"pay": ("fail", "never", "twice"), "ad": ("watch", "skip", "error")}
+TOUCHES = ("start", "move", "end", "cancel")
+
+
+class Preview:
+    """A native package in the strict simulator, served with a live view on 127.0.0.1.
+
+    ``order_book`` (a fake TikTok server's URL) and ``allow`` (origins ``request`` may reach, e.g.
+    the game's backend) configure the simulator's fake SDK, as ``make demo`` does; ``setup`` is more JS
+    run before the game starts (``TTMinisFake`` in scope).
+
+    Example::
+
+        Preview("dist/shop-native", order_book="http://127.0.0.1:8090",
+                allow=["http://127.0.0.1:8080"]).serve_forever()
+    """
+
+    def __init__(self, package, port: int = 8000, order_book=None, allow=(), setup: str = ""):
+        self.package = Path(package)
+        self._setup = "".join([f"TTMinisFake.useOrderBook({json.dumps(order_book)});" if order_book else "",
+                               *(f"TTMinisFake.allowRequests({json.dumps(origin)});" for origin in allow if origin),
+                               setup])
+        self.user_data = Path(tempfile.mkdtemp(prefix="ttminis-preview-"))
+        self._lock = threading.Lock()
+        self.session = None
+        self._start()
+        handler = type("Handler", (_Handler,), {"preview": self})
+        self._httpd = http.server.ThreadingHTTPServer(("127.0.0.1", port), handler)
+        self._httpd.daemon_threads = True
+        self.url = f"http://127.0.0.1:{self._httpd.server_address[1]}/"
+
+    def _start(self):
+        if self.session is not None:
+            self.session.close()
+        self.session = Session(self.package, start=False, user_data=self.user_data)
+        if self._setup:
+            self.session.eval(f"(function () {{ {self._setup}\n}})()")
+        self.session.start()
+
+    # ---- what the routes do (one request at a time reaches the simulator) ----------------------------
+    def frame(self) -> bytes | None:
+        with self._lock:
+            return self.session.frame_image("jpeg", quality=85)
+
+    def state(self) -> dict:
+        with self._lock:
+            state = self.session.eval(STATE)
+            report = self.session.report()
+        state.update(frames=report["frames"], violations=report["violations"], uncaught=report["errors"],
+                     console=report["console"][-40:])
+        return state
+
+    def touch(self, kind: str, x: float, y: float) -> None:
+        if kind not in TOUCHES:
+            raise ValueError(f"touch: type must be one of {', '.join(TOUCHES)}, got {kind!r}")
+        for name, value in (("x", x), ("y", y)):
+            if isinstance(value, bool) or not isinstance(value, (int, float)):
+                raise ValueError(f"touch: {name} must be a number, got {value!r}")
+        with self._lock:
+            self.session.touch(kind, [(x, y, 1)])
+
+    def action(self, name: str, value=None) -> None:
+        with self._lock:
+            if name == "balance":
+                if isinstance(value, bool) or not isinstance(value, int) or not 0 <= value <= 2 ** 31 - 1:
+                    raise ValueError(f"balance: value must be an int in 0..2**31-1, got {value!r}")
+                self.session.eval(f"TTMinisFake.wallet.balance = {value}")
+            elif name in OUTCOMES:
+                if value not in OUTCOMES[name]:
+                    raise ValueError(f"{name}: value must be one of {', '.join(OUTCOMES[name])}, got {value!r}")
+                self.session.eval(f"TTMinisFake.script('pay', {{outcome: {json.dumps(value)}}})" if name == "pay"
+                                  else f"TTMinisFake.ads.next = {json.dumps(value)}")
+            elif name == "hide":
+                self.session.hide()
+            elif name == "show":
+                self.session.show({"from": "preview"})
+            elif name == "restart":
+                self._start()
+            else:
+                raise ValueError(f"action: name must be balance, pay, ad, hide, show or restart, got {name!r}")
+
+    # ---- serving --------------------------------------------------------------------------------------
+    def wait_until_ready(self, timeout: float = 60) -> None:
+        """Block until the game's boot is over (ready or failed)."""
+        with self._lock:
+            self.session.wait_for(READY, timeout=timeout)
+
+    def serve_forever(self) -> None:
+        """Serve until interrupted; then stop the simulator."""
+        try:
+            self._httpd.serve_forever()
+        finally:
+            self.close()
+
+    def start_in_background(self) -> "Preview":
+        """Serve from a background thread (tests); ``close()`` stops it."""
+        self._thread = threading.Thread(target=self._httpd.serve_forever, daemon=True)
+        self._thread.start()
+        return self
+
+    def close(self) -> None:
+        """Stop serving and stop the simulator (its user-data folder is removed)."""
+        if getattr(self, "_thread", None) is not None:
+            self._httpd.shutdown()
+            self._thread = None
+        self._httpd.server_close()
+        with self._lock:
+            if self.session is not None:
+                self.session.close()
+                self.session = None
+        shutil.rmtree(self.user_data, ignore_errors=True)
+
+    def __enter__(self) -> "Preview":
+        return self.start_in_background()
+
+    def __exit__(self, *exc) -> None:
+        self.close()
+
+
+class _Handler(http.server.BaseHTTPRequestHandler):
+    preview: Preview
+
+    def log_message(self, format, *args):
+        pass
+
+    def _send(self, status: int, body: bytes, content_type: str) -> None:
+        try:
+            self.send_response(status)
+            self.send_header("Content-Type", content_type)
+            self.send_header("Content-Length", str(len(body)))
+            self.send_header("Content-Security-Policy", CSP)
+            self.send_header("Cache-Control", "no-store")
+            self.send_header("X-Content-Type-Options", "nosniff")
+            self.end_headers()
+            self.wfile.write(body)
+        except (BrokenPipeError, ConnectionResetError):
+            pass       # the page went away mid-answer (a reload, a closed tab)
+
+    def _json(self, status: int, value) -> None:
+        self._send(status, json.dumps(value).encode(), "application/json")
+
+    def do_GET(self):
+        path = self.path.split("?", 1)[0]
+        try:
+            if path in FILES:
+                name, content_type = FILES[path]
+                self._send(200, (PAGE / name).read_bytes(), content_type)
+            elif path == "/frame":
+                image = self.preview.frame()
+                if image is None:
+                    self._send(204, b"", "image/jpeg")
+                else:
+                    self._send(200, image, "image/jpeg")
+            elif path == "/state":
+                self._json(200, self.preview.state())
+            else:
+                self._json(404, {"error": f"no such page: {path}"})
+        except SimulatorError as e:
+            self._json(503, {"error": str(e)})
+
+    def do_POST(self):
+        if self.headers.get("Content-Type", "").split(";")[0].strip() != "application/json":
+            return self._json(415, {"error": "send JSON (Content-Type: application/json)"})
+        try:
+            length = int(self.headers.get("Content-Length") or 0)
+            body = json.loads(self.rfile.read(min(length, 4096)) or b"{}")
+            if not isinstance(body, dict):
+                raise ValueError("the body must be a JSON object")
+            if self.path == "/touch":
+                self.preview.touch(body.get("type"), body.get("x"), body.get("y"))
+            elif self.path == "/action":
+                self.preview.action(body.get("name"), body.get("value"))
+            else:
+                return self._json(404, {"error": f"no such route: {self.path}"})
+        except ValueError as e:
+            return self._json(400, {"error": str(e)})
+        except SimulatorError as e:
+            return self._json(503, {"error": str(e)})
+        self._json(200, {"ok": True})
