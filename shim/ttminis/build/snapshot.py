@@ -488,7 +488,7 @@ def _make(folder, target, code, own, candidates, keep, parts, runtime_dir, log) 
                 (staging / name).write_bytes(data)
             (staging / "head.bin").write_bytes(head)
             (staging / "python_stdlib.zip").write_bytes(stdlib)
-            facts = {"imported": sorted(n for n in candidates if n not in made["failed"]),
+            facts = {"imported": sorted(made["imported"]),
                      "failed": made["failed"], "loaded": made["loaded"],
                      "written": sum(len(d) for _, d in segments), "kept": kept, "kept_all": KEEP_ALL in keep,
                      "stdlib_total": len(stdlib_modules)}

@@ -7,7 +7,8 @@
  *
  * It boots Pyodide as the package would (boot.js's startRuntime, the game's code unpacked) but with Pyodide's
  * `_makeSnapshot`, runs `prepare` (Python helpers, in a namespace of their own), makes the game's `own`
- * modules unimportable for the while (no game code runs at build time), then imports each of `candidates`: an import that fails is recorded and left for the game's start; after one that
+ * modules unimportable for the while (no game code runs at build time), then imports each of `candidates`
+ * (`?X.y`: only if it is a module): an import that fails is recorded and left for the game's start; after one that
  * succeeds, Pyodide's own serializer is asked whether every JS object Python holds can be carried (only those
  * reached from globals can): the first that cannot stops here, named (`holdsJs`).
  * With `measureOnly` it answers what the standard library loaded and stops. Otherwise it adds the finder for
@@ -15,7 +16,8 @@
  *   snapshot.bin        pyodide.makeMemorySnapshot(): Pyodide's header and JS state, then the heap
  *   before-python.bin   memory as Emscripten's runtime left it just before Python would start (the build
  *                       writes the pages it touched in full at each start: see snapshot_format.plan)
- * Resolves {failed: {name: why}, holdsJs: [name, why] | null, stdlibLoaded: [...], loaded, timings}.
+ * Resolves {imported: [...], failed: {name: why}, holdsJs: [name, why] | null, stdlibLoaded: [...], loaded,
+ * timings}.
  */
 "use strict";
 
@@ -32,17 +34,19 @@ module.exports = function makeSnapshot(request) {
     var pyodide = started.pyodide;
     var namespace = pyodide.toPy({});
     var run = function (source) { return pyodide.runPython(source, { globals: namespace }); };
-    var report = { failed: {}, holdsJs: null, timings: started.timings };
+    var report = { imported: [], failed: {}, holdsJs: null, timings: started.timings };
     try {
       run(request.prepare);
       run("block(" + JSON.stringify(request.own) + ")");
       for (var i = 0; i < request.candidates.length && !report.holdsJs; i++) {
         var name = request.candidates[i];
         var failure = run("try_import(" + JSON.stringify(name) + ")");
+        if (failure === "-") continue;            // `from X import y`: y is no module
         if (failure) {
-          report.failed[name] = failure;
+          if (name.charAt(0) !== "?") report.failed[name] = failure;
           continue;
         }
+        report.imported.push(name.replace(/^\?/, ""));
         try {
           pyodide._api.serializeHiwireState();
         } catch (error) {
