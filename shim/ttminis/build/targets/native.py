@@ -11,6 +11,7 @@ The package (default ``dist/<game>-native/``)::
     project.config.json          appid (--app-id; a placeholder and a warning without it)
     ttminis/boot.js, config.js   the boot (web/native/boot.js) and what this build decided
     ttminis/surface.js           the game surface (web/surface/ttminis-surface.js, shared with html)
+    ttminis/ffi.js               the JavaScript half of an SDK call (web/ffi/ttminis-ffi.js, shared with html)
     ttminis/pyodide-native.js    Pyodide bundled as CommonJS (build/native_pyodide.py)
     ttminis/game-code.zip        the game's code, ttminis and the requirements (unpacked at boot)
     ttminis/snapshot-head.bin    the memory snapshot's header and JS state (build/snapshot.py)
@@ -41,6 +42,7 @@ from . import BuildResult
 
 NATIVE = WEB / "native"
 SURFACE = WEB / "surface" / "ttminis-surface.js"
+FFI = WEB / "ffi" / "ttminis-ffi.js"
 PROBE_GAME = NATIVE / "ttminis-probe"
 BRYTHON_REFUSED = ("--target native needs --runtime pyodide: Brython compiles Python to JavaScript at run "
                    "time and runs it with new Function, which TikTok's native runtime forbids")
@@ -84,8 +86,8 @@ def build(game_dir: Path, out=None, runtime="pyodide", dev=False, client_key="",
             "TikTok's upload needs your app's real one")
     snap = None
     if snapshot:
-        own = {rel.parts[0].removesuffix(".py") for rel, _ in game_files(game_dir)}
-        snap = snapshots.make("native", code, own, parts, runtime_dir, keep_stdlib, log)
+        own_modules = {rel.parts[0].removesuffix(".py") for rel, _ in game_files(game_dir)}
+        snap = snapshots.make("native", code, own_modules, parts, runtime_dir, keep_stdlib, log)
 
     with folder as staging:
         main_files, kept, subpackages = _plan(parts, code, assets, probe, backend_url, snap, log)
@@ -141,6 +143,7 @@ def _plan(parts, code, assets, probe, backend_url, snap, log):
     main_files = {"game.js": GAME_JS.encode(),
                   "ttminis/boot.js": (NATIVE / "boot.js").read_bytes(),
                   "ttminis/surface.js": SURFACE.read_bytes(),
+                  "ttminis/ffi.js": FFI.read_bytes(),
                   RUNTIME_JS: parts.bundle.read_bytes()}
     runtime = Part("ttminis-runtime", RUNTIME_ROOT, native_pyodide.runtime_files(parts, RUNTIME_ROOT))
     if probe:

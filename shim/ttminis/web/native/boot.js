@@ -325,6 +325,7 @@ function runMain(pyodide) {
 /** Boot the game described by `config` (ttminis/config.js). Returns ttminisLoader. */
 function boot(config) {
   globalThis.ttminisTarget = "native";
+  require("./ffi.js");                  // globalThis.ttminisFFI, the JavaScript half of an SDK call
   if (config.backendUrl) globalThis.ttminisBackendUrl = config.backendUrl;   // read by ttminis.game_server
   keepScreen();
   var started = now();
