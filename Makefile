@@ -8,6 +8,8 @@
 # (SQLite) beside it;
 # `make test` runs the suites against a throwaway PostgreSQL server it starts and stops
 # (TTMINIS_REQUIRE_POSTGRES=1: a missing server fails the PostgreSQL cases, never skips them).
+# Node.js (with npm) is a build requirement: the pinned Node tools run the compliance scan of every
+# build (`make node` installs Debian's nodejs and npm when missing).
 PYTHON ?= python3
 VENV := .venv
 PY := $(VENV)/bin/python
@@ -19,7 +21,7 @@ PORT ?= 8000
 BACKEND_PORT ?= 8080
 FAKE_TIKTOK_PORT ?= 8090
 
-.PHONY: demo test chromium jsc postgres runtimes bench
+.PHONY: demo test chromium node jsc postgres runtimes bench
 
 $(VENV)/.installed: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -30,6 +32,11 @@ chromium:
 	@command -v chromium >/dev/null && command -v chromedriver >/dev/null || { \
 	  $(SUDO) apt-get update -qq && DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq \
 	    --no-install-recommends chromium chromium-driver; }
+
+node:
+	@command -v node >/dev/null && command -v npm >/dev/null || { \
+	  $(SUDO) apt-get update -qq && DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq \
+	    --no-install-recommends nodejs npm; }
 
 # JavaScriptCore's shell (the engine TikTok uses on iOS): the native package is also booted on it.
 jsc:
@@ -45,7 +52,7 @@ postgres:
 	  $(SUDO) apt-get update -qq && DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq \
 	    --no-install-recommends postgresql; }
 
-runtimes: $(VENV)/.installed
+runtimes: node $(VENV)/.installed
 	$(PY) -m ttminis.build
 
 # TARGET=native (the default): the package TikTok accepts, previewed live from the strict simulator;
@@ -56,7 +63,7 @@ demo: runtimes
 	  --database sqlite:///dist/demo-orders.db & server=$$!; \
 	trap 'kill $$server 2>/dev/null' EXIT INT TERM; \
 	if [ "$(TARGET)" = html ]; then \
-	  $(PY) build.py $(GAME) --runtime $(RUNTIME) --dev --zip --serve --port $(PORT) \
+	  $(PY) build.py $(GAME) --runtime $(RUNTIME) --dev --serve --port $(PORT) \
 	    --backend-url http://127.0.0.1:$(BACKEND_PORT) --fake-tiktok-url http://127.0.0.1:$(FAKE_TIKTOK_PORT); \
 	else \
 	  $(PY) build.py $(GAME) --target native --serve --port $(PORT) \

@@ -112,7 +112,8 @@ BARE_HTML = ('<!doctype html><html><head><meta charset="utf-8"><link rel="icon" 
 @contextlib.contextmanager
 def harness_page(browser, runtime, folder):
     """The test harness game built for ``runtime`` and loaded with the fake SDK: a Playwright page."""
-    out = build(REPO / "tests" / "browser" / "harness_game", folder, runtime=runtime, log=lambda *_: None).out
+    out = build(REPO / "tests" / "browser" / "harness_game", folder, runtime=runtime, log=lambda *_: None,
+                expose_interpreter=True).out
     with BundleServer(out, CSP_BY_RUNTIME[runtime]) as server:
         context = browser.new_context()
         context.add_init_script(path=str(FAKE))

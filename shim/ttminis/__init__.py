@@ -7,7 +7,9 @@ Exports:
     TTMinisError         an SDK call failed: .error_code, .error_msg, .error_extra
     TTMinisUnavailable   no TikTok SDK here, or this client lacks the method
     TTMinisTimeout       an awaited call got no answer within its timeout=
-    ERROR_IN_FLIGHT, ERROR_TIMEOUT, ERROR_SDK_THREW, ERROR_UNKNOWN, ERROR_UNAVAILABLE
+    on_late_answer(fn)   where an SDK answer goes that arrives after its call settled
+                         (timed out, or its order given up with game.release_order)
+    ERROR_IN_FLIGHT, ERROR_TIMEOUT, ERROR_SDK_THREW, ERROR_UNKNOWN, ERROR_UNAVAILABLE, ERROR_RELEASED
                          ttminis's own error codes (negative; TikTok's are positive)
 
 The game surface (both targets), imported only by games that use it: ttminis.screen, touch,
@@ -24,13 +26,15 @@ Example::
             print("not paid:", e)
 """
 from .backend import ffi as _ffi
-from .errors import (ERROR_IN_FLIGHT, ERROR_SDK_THREW, ERROR_TIMEOUT, ERROR_UNAVAILABLE,
+from .calls import on_late_answer
+from .errors import (ERROR_IN_FLIGHT, ERROR_RELEASED, ERROR_SDK_THREW, ERROR_TIMEOUT, ERROR_UNAVAILABLE,
                      ERROR_UNKNOWN, TTMinisError, TTMinisTimeout, TTMinisUnavailable)
 from .sdk import game
 
 __version__ = "0.1.0"
-__all__ = ["game", "spawn", "TTMinisError", "TTMinisUnavailable", "TTMinisTimeout", "ERROR_IN_FLIGHT",
-           "ERROR_TIMEOUT", "ERROR_SDK_THREW", "ERROR_UNKNOWN", "ERROR_UNAVAILABLE"]
+__all__ = ["game", "spawn", "TTMinisError", "TTMinisUnavailable", "TTMinisTimeout", "on_late_answer",
+           "ERROR_IN_FLIGHT", "ERROR_TIMEOUT", "ERROR_SDK_THREW", "ERROR_UNKNOWN", "ERROR_UNAVAILABLE",
+           "ERROR_RELEASED"]
 
 
 def spawn(coroutine):

@@ -3,6 +3,11 @@
 Brython turns Python functions into JS functions and dicts into plain Objects by itself, so
 callbacks need no lifetime management. What it does not do, and this module does:
 
+* Brython converts each argument of a JS call into Python before a Python function runs, and
+  throws (inside the SDK's code) on a hostile one — a Proxy, a getter that throws. So SDK
+  callbacks and listeners are made by the loader's ``boxArguments``: Python receives the
+  arguments as one untouched JS array and reads only the first, where a failure can be caught.
+
 * ``None`` inside lists would reach JS as Brython's own None object (``JSON.stringify`` then
   throws): validation puts ``NULL`` there instead (``None`` dict values are dropped).
 * Payloads arrive as ``JSObject`` wrappers: ``to_py`` turns them into dicts and lists, recursively.
@@ -15,6 +20,7 @@ Imports stay tiny on purpose: every stdlib import would be packed into the game'
 import javascript
 from browser import aio, window
 
+from ._jsvalues import read_members
 from .errors import SDKThrew
 
 NAME = "brython"
@@ -25,6 +31,9 @@ _is_array = window.Array.isArray
 _array_from = getattr(window.Array, "from")
 _object_keys = window.Object.keys
 _reflect_get = window.Reflect.get
+_bind_apply = window.Reflect.apply.bind
+_map_call = window.Array.prototype.map.call
+_ONE = window.Array.of(0)
 _json_text = window.JSON.stringify
 _json_to_python = javascript.JSON.parse
 _dispatch = None
@@ -63,10 +72,17 @@ def same(a, b):
 
 
 def invoke(obj, name, args):
+    """``obj[name](*args)``. The call runs inside ``Array.prototype.map`` and its result is read
+    afterwards: Brython converts a returned value at once, and a hostile one (a Proxy, a getter
+    that throws) would otherwise look like the SDK throwing. An unreadable result is None."""
     try:
-        return getattr(obj, name)(*args)
+        boxed = _map_call(_ONE, _bind_apply(NULL, _reflect_get(obj, name), obj, args))
     except Exception as e:
         raise SDKThrew(_js_message(e)) from None
+    try:
+        return boxed[0]
+    except Exception:
+        return None
 
 
 def _js_message(exc):
@@ -80,32 +96,60 @@ def to_js(value):
     return NULL if value is None else value
 
 
-def to_py(value):
-    """A JS value -> Python: Objects become dicts, Arrays lists, null/undefined None.
+def to_py(value, _seen=None):
+    """A JS value -> Python: Objects become dicts, Arrays lists, null/undefined None. Never raises.
 
     Plain data goes through ``JSON.stringify`` and Brython's ``javascript.JSON.parse``, which
-    builds the dicts in JS; so, as in JSON, ``undefined`` members are left out."""
+    builds the dicts in JS; so, as in JSON, ``undefined`` members are left out. What JSON refuses
+    (a cycle, a BigInt, a getter that throws) is walked: unreadable members are left out and a
+    cycle becomes None."""
     if value is None or value is NULL or value is UNDEFINED:
         return None
     if isinstance(value, _SCALARS):
         return value
-    if isinstance(value, dict):
-        return {key: to_py(item) for key, item in value.items()}
-    if isinstance(value, (list, tuple)):
-        return [to_py(item) for item in value]
-    if callable(value):
-        return value
-    try:     # JSON through Brython's own parser: ~10x faster than walking the object from Python
-        return _json_to_python(_json_text(value))
-    except Exception:   # not JSON-able (a cycle, a BigInt...): walk it
-        pass
-    if _is_array(value):
-        return [to_py(value[i]) for i in range(value.length)]
-    return {key: to_py(_reflect_get(value, key)) for key in _object_keys(value)}
+    try:
+        if isinstance(value, dict):
+            return {key: to_py(item, _seen) for key, item in value.items()}
+        if isinstance(value, (list, tuple)):
+            return [to_py(item, _seen) for item in value]
+        if callable(value):
+            return value
+        if _seen is None:
+            try:     # JSON through Brython's own parser: ~10x faster than walking the object from Python
+                return _json_to_python(_json_text(value))
+            except Exception:
+                _seen = window.Map.new()
+        seen = _seen
+        return read_members(value, lambda item: to_py(item, seen), seen, _is_array, _object_keys, _reflect_get)
+    except Exception:
+        return None
+
+
+def _first(arguments):
+    """The first of a call's arguments (a JS array), or None; None too if Brython cannot read it."""
+    try:
+        return arguments[0] if len(arguments) else None
+    except Exception:
+        return None
+
+
+def _receive(call_id, kind, arguments):
+    _dispatch(call_id, kind, _first(arguments))
+
+
+def _deliver_first(function, _unused, arguments):
+    return function(_first(arguments))     # its result goes back (a frame function's False stops the loop)
+
+
+_loader = get(window, "ttminisLoader")
+_box = get(_loader, "boxArguments") if _loader is not None else None
 
 
 def callback(call_id, kind):
-    def forward(payload=None, *_ignored):
+    if _box is not None:
+        return _box(_receive, call_id, kind)
+
+    def forward(payload=None, *_ignored):    # no loader (a page of your own): Brython converts
         _dispatch(call_id, kind, payload)
     return forward
 
@@ -121,7 +165,7 @@ def watch_thenable(value, call_id, resolved, rejected):
 
 
 def listener(function):
-    return function
+    return function if _box is None else _box(_deliver_first, function, NULL)
 
 
 def release(handle):

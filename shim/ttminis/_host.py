@@ -66,12 +66,23 @@ def to_js(value):
     return to_py(value)
 
 
-def to_py(value):
-    if isinstance(value, dict):
-        return {key: to_py(item) for key, item in value.items()}
-    if isinstance(value, (list, tuple)):
-        return [to_py(item) for item in value]
-    return value
+def to_py(value, _seen=None):
+    """A copy of plain data; never raises, as a JS payload's conversion must not: a container met
+    again inside itself (a cycle) becomes None, one whose items cannot be read becomes empty."""
+    if not isinstance(value, (dict, list, tuple)):
+        return value
+    seen = set() if _seen is None else _seen
+    if id(value) in seen:
+        return None
+    seen.add(id(value))
+    try:
+        if isinstance(value, dict):
+            return {key: to_py(item, seen) for key, item in value.items()}
+        return [to_py(item, seen) for item in value]
+    except Exception:
+        return {} if isinstance(value, dict) else []
+    finally:
+        seen.discard(id(value))
 
 
 def callback(call_id, kind):

@@ -18,6 +18,7 @@ import traceback
 import js
 from pyodide.ffi import JsException, JsProxy, create_proxy, jsnull, to_js as _to_js
 
+from ._jsvalues import read_members
 from .errors import SDKThrew
 
 NAME = "pyodide"
@@ -28,6 +29,9 @@ _map_call = js.Array.prototype.map.call
 _array_of = js.Array.of
 _ONE = js.Array.of(0)
 _reflect_get = js.Reflect.get
+_object_keys = js.Object.keys
+_is_array = js.Array.isArray
+_new_map = js.Map.new
 _object_from_entries = js.Object.fromEntries
 _dispatcher = None
 
@@ -86,9 +90,27 @@ def to_js(value):
 
 
 def to_py(value):
+    """A JS value -> Python: Objects become dicts, Arrays lists, null/undefined None. Never raises:
+    a payload Pyodide cannot convert (a getter that throws, a cycle, a Proxy) is read leniently."""
     if isinstance(value, JsProxy):
-        return _nulls_to_none(value.to_py())
+        try:
+            return _nulls_to_none(value.to_py())
+        except Exception:
+            return _read_leniently(value, _new_map())
     return None if value is jsnull else value
+
+
+def _read_leniently(value, seen):
+    """What can be read of ``value``: unreadable members are left out, a cycle becomes None."""
+    if value is jsnull:
+        return None
+    if not isinstance(value, JsProxy) or callable(value):
+        return value
+    try:
+        return read_members(value, lambda item: _read_leniently(item, seen), seen, _is_array, _object_keys,
+                            _reflect_get)
+    except Exception:
+        return None
 
 
 def _nulls_to_none(value):

@@ -4,34 +4,47 @@ Exports:
     options_call(method, args, kwargs, result)   the options/callbacks shape, both styles
     sync_call(method, args)                      the synchronous shape
     promise_call(owner, method, args, what)      a method returning a Promise (ad.show())
+    watch_ad(handle, what, timeout)              show an ad; awaitable of how it ended
     Listeners(owner_getter, what)                on/off pairs with the same function each time
+    release_order(trade_order_id)                give up on a pay the SDK has not answered
+    on_late_answer(handler)                      where answers arriving after their call settled go
+    reset()                                      forget every call, lock and listener (test fixtures)
 
 Rules every call keeps, in one place:
 * It settles exactly once: the first answer wins, later ones (success twice, success then fail,
-  a thenable that also settles) are ignored, and nothing is thrown back into the SDK.
+  a thenable that also settles) are ignored. Whatever the SDK passes — extra arguments, payloads
+  that cannot be converted, odd error codes — settles the call, and nothing is thrown back into
+  the SDK.
 * A failure is never reported as a success: fail payloads are normalised and raised (await style)
   or passed to ``fail`` (callback style); only the SDK's ``success`` produces a success.
 * While a ``pay`` for a ``trade_order_id`` waits for the SDK, another ``pay`` for the same id does
-  not reach the SDK: it fails at once with ``ERROR_IN_FLIGHT``. The order stays locked until the SDK
-  answers, even if the first call already timed out.
+  not reach the SDK: it fails at once with ``ERROR_IN_FLIGHT``. The lock lifts when the SDK answers,
+  even if the first call already timed out. ``release_order`` settles a waiting pay now and refuses
+  its id for the rest of the session (a retried purchase uses a new ``trade_order_id``).
+* An answer for a call that already settled (it timed out, or its order was released) is handed
+  to the ``on_late_answer`` handler, or printed.
 * An exception in the user's callback is reported (console and the loader's error screen) and
   never reaches the SDK's caller.
 """
 from .backend import ffi
-from .errors import (ERROR_IN_FLIGHT, ERROR_SDK_THREW, SDKThrew, TTMinisError, TTMinisTimeout,
-                     TTMinisUnavailable, failure_payload)
-from .validation import build_options, check_callable, plain
+from .errors import (ERROR_IN_FLIGHT, ERROR_RELEASED, ERROR_SDK_THREW, ERROR_UNKNOWN, SDKThrew,
+                     TTMinisError, TTMinisTimeout, TTMinisUnavailable, failure_payload)
+from .validation import build_options, check_callable, check_text, check_timeout, plain
 
 SUCCESS, FAIL, RESOLVED, REJECTED, LEGACY = 1, 2, 3, 4, 5
 
-_pending = {}        # call id -> _Call, until the SDK answers
-_orders_in_flight = set()
-_next_id = [0]
+_pending = {}              # call id -> _Call, until the SDK answers (a timed-out call included)
+_orders_in_flight = set()  # trade_order_ids whose pay the SDK has not answered yet
+_released_orders = set()   # trade_order_ids the game gave up on: refused for the rest of the session
+_late_answer = [None]      # the game's handler for answers that arrive after their call settled
+_support = {"game": None, "answers": {}}   # canIUse answers for the current TTMinis.game object
+_registrations = []        # every listener ttminis registered: _Registration
+_next_id = [0]             # never reset: an old call's late answer can never match a new call
 
 
 class _Call:
     __slots__ = ("method", "callbacks", "result", "future", "order", "settled", "cancel_timer",
-                 "promise_based")
+                 "promise_based", "cleanup")
 
     def __init__(self, method, callbacks, result, order=None, promise_based=False):
         self.method = method
@@ -42,31 +55,54 @@ class _Call:
         self.settled = False
         self.cancel_timer = None
         self.promise_based = promise_based
+        self.cleanup = None
 
 
-def _dispatch(call_id, kind, payload=None):
-    """Every SDK answer arrives here (from a callback made by ``ffi.callback``)."""
-    call = _pending.get(call_id)
-    if call is None:
-        return
-    if kind == RESOLVED and not call.promise_based:
-        return  # the callbacks are authoritative; a thenable only adds rejections
-    del _pending[call_id]
-    _orders_in_flight.discard(call.order)
+def _dispatch(call_id, kind, payload=None, *_more):
+    """Every SDK answer arrives here (from a callback made by ``ffi.callback``).
+
+    SDKs may pass more than one argument (``success(res, extra)``): only the first is read. Nothing
+    raised here may reach the SDK, so every step is guarded and the call settles whatever happens.
+    """
+    try:
+        call = _pending.get(call_id)
+        if call is None or (kind == RESOLVED and not call.promise_based):
+            return   # settled and answered already; or a thenable's resolution, which the callbacks own
+        _forget(call_id, call)
+        if call.settled:
+            _report_late(call, kind, payload)
+            return
+        try:
+            value, error = _read_answer(call, kind, payload)
+        except Exception as e:
+            value, error = None, TTMinisError(ERROR_UNKNOWN, f"{call.method}: the SDK's answer could "
+                                              f"not be read ({type(e).__name__}: {e})")
+        _settle(call, value, error)
+    except Exception as e:
+        _report_safely("ttminis: internal error while settling an SDK answer:\n", e)
+
+
+ffi.install_dispatcher(_dispatch)
+
+
+def _read_answer(call, kind, payload):
+    """(value, None) for a success, (None, TTMinisError) for a failure."""
     payload = ffi.to_py(payload)
     if kind == LEGACY:
         ok = isinstance(payload, dict) and payload.get("is_success") is True
         if not ok and isinstance(payload, dict) and "error" in payload:
             payload = payload["error"]
     else:
-        ok = kind in (SUCCESS, RESOLVED)
+        ok = kind == SUCCESS or kind == RESOLVED
     if ok:
-        _settle(call, _success_dict(payload), None)
-    else:
-        _settle(call, None, TTMinisError.from_payload(payload))
+        return _success_dict(payload), None
+    return None, TTMinisError.from_payload(payload)
 
 
-ffi.install_dispatcher(_dispatch)
+def _forget(call_id, call):
+    del _pending[call_id]
+    if call.order is not None:
+        _orders_in_flight.discard(call.order)
 
 
 def _success_dict(payload):
@@ -81,6 +117,10 @@ def _settle(call, value, error):
     call.settled = True
     if call.cancel_timer is not None:
         call.cancel_timer()
+        call.cancel_timer = None
+    if call.cleanup is not None:
+        cleanup, call.cleanup = call.cleanup, None
+        cleanup()
     if call.future is not None:
         if call.future.done():
             return
@@ -108,8 +148,105 @@ def _run_user_callback(function, *args):
     try:
         function(*args)
     except Exception as e:
-        ffi.report(f"ttminis: exception in your callback {getattr(function, '__name__', function)!r}:\n"
-                   + ffi.format_exception(e))
+        _report_safely(f"ttminis: exception in your callback {getattr(function, '__name__', function)!r}:\n", e)
+
+
+def _report_safely(prefix, exc):
+    try:
+        ffi.report(prefix + ffi.format_exception(exc))
+    except Exception:
+        pass
+
+
+def _report_late(call, kind, payload):
+    """The first answer for a call that already settled (timed out or released): tell the game."""
+    try:
+        value, error = _read_answer(call, kind, payload)
+    except Exception:
+        value, error = None, TTMinisError(error_msg="the SDK's late answer could not be read")
+    answer = {"method": call.method, "trade_order_id": call.order,
+              "outcome": "success" if error is None else "fail",
+              "payload": value if error is None else error.payload()}
+    handler = _late_answer[0]
+    if handler is None:
+        print(f"ttminis: late answer from the SDK after the call settled: {answer!r}")
+    else:
+        _run_user_callback(handler, answer)
+
+
+def on_late_answer(handler):
+    """Make ``handler(answer)`` receive SDK answers that arrive after their call settled.
+
+    A call settles early when its ``timeout=`` passes or its order is given up with
+    ``release_order``; if the SDK answers afterwards, ``answer`` is ``{"method", "trade_order_id"
+    (None unless pay), "outcome": "success" | "fail", "payload"}``. Without a handler the answer is
+    printed. ``None`` removes the handler. Returns ``handler``, so it works as a decorator.
+
+    Example::
+
+        @ttminis.on_late_answer
+        def late(answer):
+            if answer["outcome"] == "success":
+                refresh_inventory_from_server()
+    """
+    if handler is not None:
+        check_callable("on_late_answer", "handler", handler)
+    _late_answer[0] = handler
+    return handler
+
+
+def release_order(trade_order_id):
+    """Give up on ``trade_order_id``: a ``pay`` still waiting for the SDK settles now with
+    ``ERROR_RELEASED``, and any later ``pay`` for this id in this session fails with
+    ``ERROR_RELEASED`` without reaching the SDK — TikTok's rule is that a retried purchase uses a
+    new ``trade_order_id``. If the SDK answers the abandoned pay later, ``on_late_answer`` hears it.
+    Returns whether a pay for the id was still waiting for the SDK.
+
+    Example::
+
+        game.release_order("ord-1")      # then create a new order on your server to retry
+    """
+    check_text("release_order", "trade_order_id", trade_order_id)
+    _released_orders.add(trade_order_id)
+    waiting = [call for call in _pending.values() if call.order == trade_order_id]
+    for call in waiting:
+        _settle(call, None, _released(trade_order_id))
+    return bool(waiting)
+
+
+def _released(order):
+    return TTMinisError(ERROR_RELEASED, f"pay: trade_order_id {order!r} was released by the game; "
+                        "pay again under a new trade_order_id", {"trade_order_id": order})
+
+
+def reset():
+    """Forget every pending call, order lock, released order, listener and cached canIUse answer.
+
+    For test fixtures (``ttminis_wallet``, the browser harness): each test starts from a clean
+    shim, as after a fresh page load. Listeners are removed from their SDK objects where possible.
+    Call ids keep counting, so an old call's late answer can never settle a new one.
+
+    Example::
+
+        ttminis.calls.reset()
+    """
+    for call in _pending.values():
+        if call.cancel_timer is not None:
+            try:
+                call.cancel_timer()
+            except Exception:
+                pass
+    _pending.clear()
+    _orders_in_flight.clear()
+    _released_orders.clear()
+    _late_answer[0] = None
+    _support["game"], _support["answers"] = None, {}
+    for registration in list(_registrations):
+        try:
+            registration.remove()
+        except Exception:
+            pass     # the SDK may still call it: leave its handle alive
+    _registrations.clear()
 
 
 def _new_id():
@@ -130,9 +267,6 @@ def _game_method(method):
     if not ffi.is_function(ffi.get(game, method)) or not _client_supports(game, method):
         raise TTMinisUnavailable(f"TTMinis.game.{method}")
     return game, method, False
-
-
-_support = {"game": None, "answers": {}}   # canIUse answers for the current TTMinis.game object
 
 
 def _client_supports(game, method):
@@ -166,11 +300,11 @@ def options_call(method, args, kwargs, result=_success_dict):
     owner, name, legacy = _game_method(method)
     order = options.get("trade_order_id") if method == "pay" else None
     call = _Call(method, callbacks, result, order)
-    if order is not None and order in _orders_in_flight:
+    if order is not None and (order in _released_orders or order in _orders_in_flight):
         call.order = None
-        _settle_soon(call, TTMinisError(ERROR_IN_FLIGHT, f"pay: trade_order_id {order!r} is already "
-                                        "being paid; wait for that call's outcome",
-                                        {"trade_order_id": order}))
+        _settle_soon(call, _released(order) if order in _released_orders else TTMinisError(
+            ERROR_IN_FLIGHT, f"pay: trade_order_id {order!r} is already being paid; wait for that "
+            "call's outcome, or give it up with game.release_order()", {"trade_order_id": order}))
         return call.future
     call_id = _new_id()
     _pending[call_id] = call
@@ -191,22 +325,32 @@ def _send(owner, name, call_args, call_id, timeout):
     try:
         returned = ffi.invoke(owner, name, call_args)
     except SDKThrew as e:
-        if _pending.pop(call_id, None) is call:
-            _orders_in_flight.discard(call.order)
+        if _pending.get(call_id) is call:
+            _forget(call_id, call)
             _settle_soon(call, TTMinisError(ERROR_SDK_THREW, f"{call.method}: {e}"))
         return
-    ffi.watch_thenable(returned, call_id, RESOLVED, REJECTED)
+    _watch(returned, call_id)
     if timeout is not None and not call.settled:
         call.cancel_timer = ffi.call_later(timeout, lambda: _time_out(call_id, timeout))
+
+
+def _watch(returned, call_id):
+    """Whether ``returned`` is a thenable now reporting to the dispatcher; a thenable whose
+    ``then`` breaks when used counts as none (the callbacks, or the caller, decide)."""
+    try:
+        return ffi.watch_thenable(returned, call_id, RESOLVED, REJECTED)
+    except Exception:
+        return False
 
 
 def _time_out(call_id, seconds):
     call = _pending.get(call_id)
     if call is None or call.settled:
         return
-    if call.order is None:
-        del _pending[call_id]   # a pay keeps its entry: its order stays locked until the SDK answers
     call.cancel_timer = None
+    if call.cleanup is not None:
+        _forget(call_id, call)   # its listeners go with it: nothing can answer it any more
+    # Otherwise it stays pending: a pay's order stays locked, and a late answer is still reported.
     _settle(call, None, TTMinisTimeout(call.method, seconds))
 
 
@@ -270,14 +414,85 @@ def promise_call(owner, method, args, what):
     except SDKThrew as e:
         del _pending[call_id]
         raise TTMinisError(ERROR_SDK_THREW, f"{what}.{method}: {e}") from None
-    if not ffi.watch_thenable(returned, call_id, RESOLVED, REJECTED):
+    if not _watch(returned, call_id):
         del _pending[call_id]
         return ffi.to_py(returned)
     return call.future
 
 
+def _ended(payload):
+    return bool(payload.get("isEnded"))
+
+
+def watch_ad(handle, what, timeout=None):
+    """Show the ad ``handle`` once; an awaitable of True (watched to the end) or False (closed early).
+
+    Settles once, on the first of: ``onClose`` (``{isEnded}``), ``onError``, a rejected ``show()``
+    promise, ``show()`` throwing (``ERROR_SDK_THREW``), or ``timeout`` seconds (``TTMinisTimeout``).
+    ``show()`` may return a promise or nothing. The listeners are removed when it settles.
+
+    Example::
+
+        ended = await watch_ad(factory_call("createRewardedVideoAd", {"adUnitId": "u"}),
+                               "RewardedVideoAd", timeout=60)
+    """
+    for required in ("onClose", "show"):
+        if not ffi.is_function(ffi.get(handle, required)):
+            raise TTMinisUnavailable(f"{what}.{required}")
+    check_timeout(f"{what}.show", timeout)
+    call = _Call(f"{what}.show", {}, _ended)
+    call_id = _new_id()
+    _pending[call_id] = call
+    registered = []
+
+    def cleanup():
+        for off_name, function in registered:
+            try:
+                if ffi.is_function(ffi.get(handle, off_name)):
+                    ffi.invoke(handle, off_name, [function])
+            except SDKThrew:
+                pass     # a bound callback: if the SDK calls it anyway, the dispatcher ignores it
+    call.cleanup = cleanup
+    try:
+        for event, kind in (("Close", SUCCESS), ("Error", FAIL)):
+            if ffi.is_function(ffi.get(handle, "on" + event)):
+                function = ffi.callback(call_id, kind)
+                ffi.invoke(handle, "on" + event, [function])
+                registered.append(("off" + event, function))
+        returned = ffi.invoke(handle, "show", [])
+    except SDKThrew as e:
+        if _pending.get(call_id) is call:
+            _forget(call_id, call)
+        _settle(call, None, TTMinisError(ERROR_SDK_THREW, f"{call.method}: {e}"))
+        return call.future
+    _watch(returned, call_id)
+    if timeout is not None and not call.settled:
+        call.cancel_timer = ffi.call_later(timeout, lambda: _time_out(call_id, timeout))
+    return call.future
+
+
+class _Registration:
+    """One listener ttminis registered: ``owner.on<event>(handle)`` for the user's ``function``."""
+    __slots__ = ("group", "owner", "event", "function", "handle")
+
+    def __init__(self, group, owner, event, function, handle):
+        self.group, self.owner, self.event, self.function, self.handle = group, owner, event, function, handle
+
+    def remove(self):
+        """``owner.off<event>(handle)``, then release the handle; SDKThrew leaves it registered."""
+        off_name = "off" + self.event
+        if not ffi.is_function(ffi.get(self.owner, off_name)):
+            raise SDKThrew(f"{off_name} is missing on the object the listener was registered on")
+        ffi.invoke(self.owner, off_name, [self.handle])
+        _registrations.remove(self)
+        ffi.release(self.handle)
+
+
 class Listeners:
     """``on``/``off`` pairs of one SDK object, each Python callable given one lasting JS function.
+
+    A callable is registered once per event and per SDK object (a replaced ``TTMinis.game`` gets
+    its own registration). ``off`` removes from the object the listener was registered on.
 
     Example::
 
@@ -289,7 +504,6 @@ class Listeners:
     def __init__(self, owner_getter, what):
         self._owner_getter = owner_getter
         self._what = what
-        self._handles = {}   # (event, python callable) -> JS function handle
 
     def _owner_method(self, name):
         owner = self._owner_getter()
@@ -297,14 +511,18 @@ class Listeners:
             raise TTMinisUnavailable(f"{self._what}.{name}")
         return owner
 
+    def _mine(self, event=None, function=None):
+        return [r for r in _registrations if r.group is self and (event is None or r.event == event)
+                and (function is None or r.function == function)]
+
     def on(self, on_name, function):
         check_callable(on_name, "listener", function)
         owner = self._owner_method(on_name)
-        key = (on_name[2:], function)
-        if key in self._handles:
+        event = on_name[2:]
+        if any(ffi.same(r.owner, owner) for r in self._mine(event, function)):
             return function
 
-        def deliver(payload=None, *_ignored):
+        def deliver(payload=None, *_more):
             value = ffi.to_py(payload)
             _run_user_callback(function, {} if value is None else value)
 
@@ -314,23 +532,32 @@ class Listeners:
         except SDKThrew as e:
             ffi.release(handle)
             raise TTMinisError(ERROR_SDK_THREW, f"{on_name}: {e}") from None
-        self._handles[key] = handle
+        _registrations.append(_Registration(self, owner, event, function, handle))
         return function
 
     def off(self, off_name, function=None):
-        event = off_name[3:]
-        owner = self._owner_method(off_name)
-        keys = [key for key in self._handles if key[0] == event and function in (None, key[1])]
-        for key in keys:
-            handle = self._handles.pop(key)
-            try:
-                ffi.invoke(owner, off_name, [handle])
-            finally:
-                ffi.release(handle)
+        """Remove ``function`` (or every listener of this event); all are tried. A listener the SDK
+        refuses to remove stays registered (its JS function alive) and ``TTMinisError`` says so."""
+        mine = self._mine(off_name[3:], function)
+        if not mine:
+            self._owner_method(off_name)
+            return
+        self._remove(off_name, mine)
 
     def off_all(self):
-        for event in {event for event, _function in self._handles}:
-            self.off("off" + event)
+        """Remove every listener added through this object; all are tried, as in ``off``."""
+        self._remove("off<every event>", self._mine())
+
+    def _remove(self, what, registrations):
+        failures = []
+        for registration in registrations:
+            try:
+                registration.remove()
+            except Exception as e:   # SDKThrew, or a getter that throws: still registered
+                failures.append(f"off{registration.event}: {e}")
+        if failures:
+            raise TTMinisError(ERROR_SDK_THREW, f"{self._what}.{what}: {len(failures)} listener(s) "
+                               f"could not be removed and stay registered ({'; '.join(failures)})")
 
     def count(self):
-        return len(self._handles)
+        return len(self._mine())

@@ -17,8 +17,10 @@ ERROR_SDK_THREW = -2     # the SDK threw instead of calling back
 ERROR_UNKNOWN = -3       # the SDK failed without a usable error code
 ERROR_IN_FLIGHT = -4     # a pay() for this trade_order_id is still waiting for the SDK
 ERROR_UNAVAILABLE = -5   # no SDK, or no such method
+ERROR_RELEASED = -6      # the game gave this trade_order_id up with game.release_order()
 
 _NO_DETAILS = "the SDK reported a failure without details"
+_UNREADABLE = "the SDK reported a failure that could not be read"
 _UNAVAILABLE_HINT = ("Outside TikTok, load the fake SDK: build with `python build.py --dev`, "
                      "or call ttminis.testing.install() in CPython tests.")
 
@@ -86,13 +88,20 @@ class TTMinisTimeout(TTMinisError):
 
 
 def failure_payload(raw):
-    """Normalise whatever the SDK passed to ``fail`` into TikTok's documented shape.
+    """Normalise whatever the SDK passed to ``fail`` into TikTok's documented shape; never raises.
 
     Example::
 
         failure_payload({"errMsg": "pay:fail cancel", "errNo": 21})
         # {"error": {"error_code": 21, "error_msg": "pay:fail cancel", "error_extra": {}}}
     """
+    try:
+        return _normalise(raw)
+    except Exception:   # an object whose str() or items() raises: still one documented failure
+        return {"error": {"error_code": ERROR_UNKNOWN, "error_msg": _UNREADABLE, "error_extra": {}}}
+
+
+def _normalise(raw):
     error = raw.get("error") if isinstance(raw, dict) else None
     if isinstance(error, dict):
         code, msg, extra = error.get("error_code"), error.get("error_msg"), error.get("error_extra")
@@ -111,7 +120,12 @@ def failure_payload(raw):
                       ({} if extra is None else {"value": extra})}}
 
 
+_DIGITS = frozenset("0123456789")
+
+
 def _as_code(code):
+    """An int error code: ints, integral floats and short ASCII decimal strings ("-12"); else
+    ERROR_UNKNOWN (``"--5"``, ``"²"``, ``"1e3"``, NaN, booleans, and anything else)."""
     if isinstance(code, bool):
         return ERROR_UNKNOWN
     if isinstance(code, int):
@@ -120,7 +134,8 @@ def _as_code(code):
         return int(code)
     if isinstance(code, str):
         text = code.strip()
-        if text.lstrip("-").isdigit():
+        digits = text[1:] if text[:1] == "-" else text
+        if 0 < len(digits) <= 30 and _DIGITS.issuperset(digits):
             return int(text)
     return ERROR_UNKNOWN
 

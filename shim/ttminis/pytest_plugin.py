@@ -11,7 +11,8 @@ Fixtures:
     ttminis_browser   the session's one Playwright Chromium (launched on first use)
     ttminis_game_dir  the game under test: a source folder (built once per session) or a bundle
                       made by ``build.py``; override this fixture to test another game
-    ttminis_runtime   "pyodide" or "brython"; parametrize it to run a test on both
+    ttminis_runtime   "pyodide" or "brython"; parametrize it to run a test on both (a prebuilt
+                      bundle runs only the runtime it was built for: another one is refused)
     ttminis_fake_tiktok       the fake TikTok server over real HTTP on 127.0.0.1 (``ttminis[server]``)
     ttminis_backend           the reference backend on a temporary database, wired to the fake
                               TikTok server (which delivers its webhooks there)
@@ -54,7 +55,8 @@ def pytest_addoption(parser):
     group = parser.getgroup("ttminis")
     group.addoption("--ttminis-game", default=None,
                     help="game folder (or build.py bundle) for ttminis_page/ttminis_driver")
-    group.addoption("--ttminis-runtime", default="pyodide", choices=["pyodide", "brython"])
+    group.addoption("--ttminis-runtime", default=None, choices=["pyodide", "brython"],
+                    help="runtime for the browser fixtures (default: a bundle's own, else pyodide)")
     group.addoption("--ttminis-chromium", default=os.environ.get("TTMINIS_CHROMIUM", "/usr/bin/chromium"))
     group.addoption("--ttminis-chromedriver", default=os.environ.get("TTMINIS_CHROMEDRIVER", "/usr/bin/chromedriver"))
     group.addoption("--ttminis-artifacts", default="test-artifacts")
@@ -76,6 +78,9 @@ def pytest_runtest_makereport(item, call):
 @pytest.fixture
 def ttminis_wallet():
     """An in-memory TikTok (wallet, orders, scripted outcomes) for plain CPython tests.
+
+    Every test starts from a clean ttminis: no pending call, order lock, listener or cached
+    ``canIUse`` answer is carried over from an earlier test (``testing.install`` resets them).
 
     Example::
 
@@ -148,10 +153,14 @@ def ttminis_game_dir(request):
     return Path.cwd()
 
 
-@pytest.fixture(scope="session")
-def ttminis_runtime(request):
-    """The runtime the browser fixtures use; ``@pytest.mark.parametrize("ttminis_runtime", [...])``."""
-    return request.config.getoption("--ttminis-runtime")
+@pytest.fixture
+def ttminis_runtime(request, ttminis_game_dir):
+    """The runtime the browser fixtures use; ``@pytest.mark.parametrize("ttminis_runtime", [...])``.
+
+    ``--ttminis-runtime``, else the runtime a prebuilt bundle was built for, else "pyodide".
+    """
+    chosen = request.config.getoption("--ttminis-runtime")
+    return chosen or (_bundle_runtime(ttminis_game_dir) if _is_bundle(ttminis_game_dir) else "pyodide")
 
 
 class _ServedGames:
@@ -166,8 +175,13 @@ class _ServedGames:
         from .build.serve import CSP_BY_RUNTIME, BundleServer
         key = (str(game_dir), runtime)
         if key not in self._servers:
-            if (game_dir / "ttminis-loader.js").exists():      # already a bundle: serve it as is
-                bundle, runtime = game_dir, _bundle_runtime(game_dir)
+            if _is_bundle(game_dir):      # already a bundle: serve it as is, for its own runtime
+                bundle, built_for = game_dir, _bundle_runtime(game_dir)
+                if runtime != built_for:
+                    pytest.fail(f"ttminis_runtime is {runtime!r}, but {game_dir} is a bundle built for "
+                                f"{built_for!r}: a prebuilt bundle runs only its own runtime. Point "
+                                "--ttminis-game at the game's source folder to test other runtimes.",
+                                pytrace=False)
             elif (game_dir / "main.py").exists():
                 bundle = self._tmp_root / f"{len(self._servers)}-{runtime}"
                 build(game_dir, bundle, runtime=runtime, log=lambda *_: None)
@@ -180,6 +194,10 @@ class _ServedGames:
     def close(self):
         for server in self._servers.values():
             server.__exit__(None, None, None)
+
+
+def _is_bundle(folder):
+    return (Path(folder) / "ttminis-loader.js").exists()
 
 
 def _bundle_runtime(bundle):
@@ -314,23 +332,40 @@ class GamePage(_FakeControl):
         ttminis_page.wait_for("ttminisLoader.surface.description.text === 'Paused'")
     """
 
-    def __init__(self, context, url):
-        self.context = context
+    def __init__(self, browser, url, scripts):
         self.url = url
-        self.page = context.new_page()
         self.problems = []
-        self.page.on("console", lambda m: m.type == "error" and self.problems.append(f"console error: {m.text}"))
-        self.page.on("pageerror", lambda e: self.problems.append(f"page error: {e}"))
+        self._browser = browser
+        self._scripts = scripts      # injected before the page's own scripts, on every load
+        self._setup = None
+        self.context = self.page = None
 
     def load(self, setup=None):
-        """(Re)load the game; ``setup`` is JS run after the fake is installed, before the game."""
-        if setup:
-            self.context.add_init_script(script=_setup_script(setup))
+        """(Re)load the game; ``setup`` is JS run after the fake is installed and before the game,
+        for this load only. A new setup (or none after one) opens a fresh context and page:
+        ``.page`` is always the current one."""
+        if self.page is None or setup != self._setup:
+            self._open(setup)
         self.page.goto(self.url)
         self.page.wait_for_function(f"() => {_READY}", timeout=_BOOT_SECONDS * 1000)
         return self
 
     reload = load
+
+    def _open(self, setup):
+        self.close()
+        self._setup = setup
+        self.context = self._browser.new_context(viewport={"width": 390, "height": 844})
+        for script in self._scripts + ([_setup_script(setup)] if setup else []):
+            self.context.add_init_script(script=script)
+        self.page = self.context.new_page()
+        self.page.on("console", lambda m: m.type == "error" and self.problems.append(f"console error: {m.text}"))
+        self.page.on("pageerror", lambda e: self.problems.append(f"page error: {e}"))
+
+    def close(self):
+        if self.context is not None:
+            self.context.close()
+            self.context = self.page = None
 
     def _run(self, body, *args):
         return self.page.evaluate(f"(args) => {{ {body} }}", list(args))
@@ -360,15 +395,13 @@ def ttminis_page(request, _ttminis_lazy_browser, _ttminis_games, ttminis_game_di
             ttminis_page.wait_for("TTMinisFake.logins === 1")
     """
     url = _ttminis_games.url(ttminis_game_dir, ttminis_runtime)
-    context = _ttminis_lazy_browser.get().new_context(viewport={"width": 390, "height": 844})
-    context.add_init_script(script=_CSP_WATCH)
-    context.add_init_script(script=_fake_js())
+    game_page = GamePage(_ttminis_lazy_browser.get(), url, [_CSP_WATCH, _fake_js()])
     try:
-        game_page = GamePage(context, url).load()
+        game_page.load()
         yield game_page
         found = _finish(request, game_page)
     finally:
-        context.close()
+        game_page.close()
     assert not found, "\n".join(found)
 
 
@@ -386,12 +419,18 @@ class GameDriver(_FakeControl):
     def __init__(self, driver, url):
         self.driver = driver
         self.url = url
+        self._setup_id = None
+        self._console = []
 
     def load(self, setup=None):
-        """(Re)load the game; ``setup`` is JS run after the fake is installed, before the game."""
+        """(Re)load the game; ``setup`` is JS run after the fake is installed and before the game,
+        for this load only."""
+        if self._setup_id is not None:
+            self.driver.execute_cdp_cmd("Page.removeScriptToEvaluateOnNewDocument", {"identifier": self._setup_id})
+            self._setup_id = None
         if setup:
-            self.driver.execute_cdp_cmd("Page.addScriptToEvaluateOnNewDocument",
-                                        {"source": _setup_script(setup)})
+            self._setup_id = self.driver.execute_cdp_cmd("Page.addScriptToEvaluateOnNewDocument",
+                                                         {"source": _setup_script(setup)})["identifier"]
         self.driver.get(self.url)
         self.wait_for(_READY, timeout=_BOOT_SECONDS)
         return self
@@ -402,7 +441,10 @@ class GameDriver(_FakeControl):
         return self.driver.execute_script("const args = Array.from(arguments); " + body, *args)
 
     def _console_problems(self):
-        return [f"console error: {e['message']}" for e in self.driver.get_log("browser") if e["level"] == "SEVERE"]
+        # Reading chromedriver's log empties it: keep what was read, for the teardown check too.
+        self._console += [f"console error: {e['message']}" for e in self.driver.get_log("browser")
+                          if e["level"] == "SEVERE"]
+        return list(self._console)
 
     def screenshot(self, path):
         self.driver.save_screenshot(path)

@@ -12,7 +12,7 @@ returning an ``SDKObject``; anything else -> options style.
 from . import calls
 from .backend import ffi
 from .errors import TTMinisUnavailable
-from .validation import build_options
+from .validation import build_options, check_timeout
 
 # Synchronous methods whose names do not end in "Sync".
 _SYNC_METHODS = ("canIUse", "getMenuButtonBoundingClientRect")
@@ -135,6 +135,21 @@ class Game:
         """
         return calls.options_call("pay", args, options)
 
+    def release_order(self, trade_order_id):
+        """Give up on a ``pay`` the SDK has not answered: it settles now with ``ERROR_RELEASED``,
+        and this ``trade_order_id`` is refused (``ERROR_RELEASED``) for the rest of the session —
+        retry the purchase under a new order from your server. A late answer from the SDK for it
+        reaches ``ttminis.on_late_answer``. Returns whether a pay for it was still waiting.
+
+        Example::
+
+            try:
+                await game.pay(order, timeout=120)
+            except TTMinisTimeout:
+                game.release_order(order)          # the player may retry with a new order
+        """
+        return calls.release_order(trade_order_id)
+
     def navigate_to_balance(self, *args, **options):
         """Open the player's Beans balance page (``type`` defaults to ``"BEANS"``).
 
@@ -183,30 +198,23 @@ class Game:
         """
         return bool(calls.sync_call("canIUse", (schema,)))
 
-    async def watch_rewarded_ad(self, ad_unit_id, timeout=None):
-        """Show a rewarded video ad; True if the player watched it to the end.
+    def watch_rewarded_ad(self, ad_unit_id, timeout=None):
+        """Show a rewarded video ad; awaitable of True if the player watched it to the end.
 
-        A new ad instance is made for every show (TikTok shows an instance once); its listeners
-        are removed afterwards. Raises ``TTMinisError`` if the ad fails to show.
+        A new ad instance is made for every show (TikTok shows an instance once). Settles once, on
+        the first of: the ad closing (True/False), the ad's ``onError`` or a rejected ``show()``
+        (``TTMinisError``), or ``timeout`` seconds (``TTMinisTimeout``); its listeners are removed
+        then. ``show()`` returning no promise is fine.
 
         Example::
 
-            if await game.watch_rewarded_ad("unit-1"):
+            if await game.watch_rewarded_ad("unit-1", timeout=120):
                 give_reward()
         """
-        ad = _create("createRewardedVideoAd", (ad_unit_id,), {})
-        closed = ffi.future()
-
-        def on_close(result):
-            if not closed.done():
-                closed.set_result(bool(result.get("isEnded")))
-
-        ad.on_close(on_close)
-        try:
-            await ad.show()
-            return await closed
-        finally:
-            ad.release_listeners()
+        check_timeout("watch_rewarded_ad", timeout)
+        handle = calls.factory_call("createRewardedVideoAd", _factory_options("createRewardedVideoAd",
+                                                                              (ad_unit_id,), {}))
+        return calls.watch_ad(handle, "RewardedVideoAd", timeout)
 
     def add_shortcut(self, *args, **options):
         """Offer the player a home-screen shortcut (required by TikTok's review).
@@ -354,11 +362,15 @@ class Game:
     createRewardedVideoAd = create_rewarded_video_ad
 
 
-def _create(js_name, args, options):
+def _factory_options(js_name, args, options):
     opts, callbacks, _timeout = build_options(js_name, args, options, ffi.NULL)
     if callbacks:
         raise TypeError(f"{js_name}: takes no success/fail/complete; use the object's listeners")
-    return SDKObject(calls.factory_call(js_name, opts), js_name[6:])
+    return opts
+
+
+def _create(js_name, args, options):
+    return SDKObject(calls.factory_call(js_name, _factory_options(js_name, args, options)), js_name[6:])
 
 
 game = Game()

@@ -2,8 +2,8 @@
 
 Exports:
     FakeTikTok      the fake SDK: wallet, stand-in backend, scripted outcomes, recorded calls
-    install(fake=None) -> FakeTikTok   make it the SDK ``ttminis.game`` talks to
-    uninstall()
+    install(fake=None) -> FakeTikTok   make it the SDK ``ttminis.game`` talks to, on a clean shim
+    uninstall()                         remove it, and clean the shim again
 
 ``await game.pay(...)`` in a CPython test then behaves as it does in the browser against the JS
 fake: pay deducts the order's amount once, paying twice / an unknown order / too little balance
@@ -32,7 +32,7 @@ import threading
 import urllib.error
 import urllib.request
 
-from . import _host
+from . import _host, calls
 from .backend import ffi
 
 CODES = {
@@ -58,6 +58,13 @@ class FakeRejection(Exception):
     def __init__(self, payload):
         super().__init__(payload)
         self.payload = payload
+
+
+class _BrokenThenable(asyncio.Future):
+    """A returned "thenable" whose ``then`` throws when used (``thenable="broken"``)."""
+
+    def add_done_callback(self, *args, **kwargs):
+        raise RuntimeError("broken thenable (fake)")
 
 
 class _Game:
@@ -124,7 +131,8 @@ class _Ad:
             result.set_exception(FakeRejection(_error(CODES["AD_FAILED"], "ad failed to show (fake)")))
             return result
         result.set_result(None)
-        loop.call_soon(lambda: [fn({"isEnded": ending == "watch"}) for fn in list(self._listeners["Close"])])
+        if ending != "never":      # "never": shown, and never closed
+            loop.call_soon(lambda: [fn({"isEnded": ending == "watch"}) for fn in list(self._listeners["Close"])])
         return result
 
 
@@ -134,8 +142,13 @@ class FakeTikTok:
     ``script(method, {"outcome": ...})`` makes the NEXT call of ``method`` behave so (a queue);
     ``set_default(method, {...})`` every call until replaced. Behaviours, as in the JS fake:
     ``outcome`` "default" | "success" | "fail" | "throw" | "never" | "twice" |
-    "success_then_fail" | "fail_then_success", with ``payload``, ``error``, ``raw``, ``message``.
-    ``unsupported`` names methods the "client" lacks; ``next_ad`` is "watch" | "skip" | "error".
+    "success_then_fail" | "fail_then_success", with ``payload``, ``error``, ``raw``, ``message``;
+    ``thenable`` "resolve" | "reject" | "broken" (also return a future); ``answers``
+    ``[{"kind": "success" | "fail" | "complete", "args": [...], "later": bool}]``: exactly these
+    callback calls in order, the ``later`` ones after ``delay`` ms (at least 1). Each record's
+    ``thrown`` lists what the game's callbacks threw into the SDK (always empty for ttminis).
+    ``unsupported`` names methods the "client" lacks; ``next_ad`` is "watch" | "skip" | "error" |
+    "never".
 
     Example::
 
@@ -264,7 +277,7 @@ class FakeTikTok:
     # -- the SDK side ------------------------------------------------------------------------------
     def _options_call(self, method, options):
         record = {"method": method, "options": _copy({k: v for k, v in options.items() if not callable(v)}),
-                  "answers": []}
+                  "answers": [], "thrown": []}
         self.calls.append(record)
         queue = self._scripts.get(method)
         behaviour = queue.pop(0) if queue else self._defaults.get(method, {})
@@ -272,18 +285,40 @@ class FakeTikTok:
         if outcome == "throw":
             raise RuntimeError(behaviour.get("message") or f"fake {method} threw")
 
+        def call_back(function, *args):
+            try:
+                function(*args)
+            except Exception as e:
+                record["thrown"].append(repr(e))
+                raise
+
         def answer(kind, payload):
             record["answers"].append(kind)
             if callable(options.get(kind)):
-                options[kind](_copy(payload))
+                call_back(options[kind], _copy(payload))
             if callable(options.get("complete")):
-                options["complete"]()
+                call_back(options["complete"])
 
         def fail_payload():
             if "raw" in behaviour:
                 return behaviour["raw"]
             return {"error": behaviour.get("error") or {"error_code": CODES["INTERNAL"],
                                                         "error_msg": "scripted failure (fake)", "error_extra": {}}}
+
+        if "answers" in behaviour:
+            def step(answer_step):
+                record["answers"].append(answer_step["kind"])
+                if callable(options.get(answer_step["kind"])):
+                    call_back(options[answer_step["kind"]], *answer_step.get("args", ()))
+            steps = behaviour["answers"]
+            for answer_step in steps:
+                if not answer_step.get("later"):
+                    step(answer_step)
+            later = [answer_step for answer_step in steps if answer_step.get("later")]
+            if later:
+                asyncio.get_running_loop().call_later(max(1, behaviour.get("delay", 0)) / 1000,
+                                                      lambda: [step(answer_step) for answer_step in later])
+            return self._thenable(behaviour, fail_payload)
 
         def run():
             if outcome == "never":
@@ -305,6 +340,19 @@ class FakeTikTok:
             asyncio.get_running_loop().call_soon(run)
         except RuntimeError:
             run()
+        return self._thenable(behaviour, fail_payload)
+
+    @staticmethod
+    def _thenable(behaviour, fail_payload):
+        kind = behaviour.get("thenable")
+        if kind is None:
+            return None
+        future = (_BrokenThenable if kind == "broken" else asyncio.Future)(loop=asyncio.get_running_loop())
+        if kind == "resolve":
+            future.set_result(behaviour.get("payload"))
+        elif kind == "reject":
+            future.set_exception(FakeRejection(fail_payload()))
+        return future
 
     def _listen(self, prefix, event, fn):
         self.calls.append({"method": prefix + event, "options": None, "answers": []})
@@ -522,10 +570,13 @@ def install(fake=None):
         raise RuntimeError("ttminis.testing replaces the SDK only on CPython; in the browser "
                            "load web/fake-ttminis.js (build with --dev)")
     fake = fake or FakeTikTok()
+    calls.reset()
+    _host.reported.clear()
     _host.install_root(fake)
     return fake
 
 
 def uninstall():
-    """Remove the fake: calls raise TTMinisUnavailable again."""
+    """Remove the fake (calls raise TTMinisUnavailable again) and clean the shim's state."""
     _host.install_root(None)
+    calls.reset()

@@ -5,6 +5,8 @@ Exports:
         merges an options mapping, positional fields and keywords; applies defaults; checks
         every known field and that every value can cross to JavaScript; drops ``None`` values.
     check_callable(method, name, value)
+    check_timeout(method, timeout) -> timeout     None, or a positive finite number of seconds
+    check_text(method, field, value) -> value     a non-empty str
 
 Errors name the method, the field and what was expected: ``TypeError`` for a wrong type,
 ``ValueError`` for a wrong value. Unknown fields pass through (newer SDK fields need no release),
@@ -96,6 +98,22 @@ def check_callable(method, name, value):
         raise TypeError(f"{method}: {name} must be callable, got {_type_name(value)}")
 
 
+def check_timeout(method, timeout):
+    """``timeout`` if it is None or a positive, finite number of seconds; else TypeError/ValueError."""
+    if timeout is not None:
+        if not isinstance(timeout, (int, float)) or isinstance(timeout, bool):
+            raise TypeError(f"{method}: timeout must be a number of seconds, got {_type_name(timeout)}")
+        if not timeout > 0 or timeout != timeout or timeout == _INF:
+            raise ValueError(f"{method}: timeout must be a positive, finite number of seconds, got {timeout!r}")
+    return timeout
+
+
+def check_text(method, field, value):
+    """``value`` if it is a non-empty str; else TypeError/ValueError naming ``method`` and ``field``."""
+    _non_empty_str(method, field, value)
+    return value
+
+
 def build_options(method, args, kwargs, null=None):
     """Assemble and check one call's options.
 
@@ -134,10 +152,7 @@ def build_options(method, args, kwargs, null=None):
         merged.update(kwargs)
 
     if timeout is not None:
-        if not isinstance(timeout, (int, float)) or isinstance(timeout, bool):
-            raise TypeError(f"{method}: timeout must be a number of seconds, got {_type_name(timeout)}")
-        if not timeout > 0 or timeout != timeout or timeout == _INF:
-            raise ValueError(f"{method}: timeout must be a positive, finite number of seconds, got {timeout!r}")
+        check_timeout(method, timeout)
 
     callbacks = {}
     if "success" in merged or "fail" in merged or "complete" in merged:

@@ -1,10 +1,12 @@
 """Real Pyodide and real Brython in real headless Chromium, against the fake SDK.
 
 The harness game (``harness_game/main.py``) is built with ``build.py`` exactly like a user's game
-(production build: no fake inside), served with the runtime's strict CSP, and the fake SDK is
-injected before any page script with ``add_init_script``. One browser per session; one page per
-runtime, reused across tests with the fake reset in between. Every test fails on a console
-error, an uncaught page error or a CSP violation.
+(production build: no fake inside; ``expose_interpreter=True`` so proxy accounting can reach
+Pyodide), served with the runtime's strict CSP, and the fake SDK is injected before any page
+script with ``add_init_script``. One browser per session; one page per runtime, reused across
+tests: before each test the fake is reset and reinstalled and the shim reset (``calls.reset()``:
+no pending call, order lock, listener or canIUse answer carried over). Every test fails on a
+console error, an uncaught page error or a CSP violation — those of the page's boot included.
 """
 import ast
 import os
@@ -19,6 +21,16 @@ from ttminis.build.serve import CSP_BY_RUNTIME, BundleServer
 from ttminis.build.targets.html import FAKE
 
 HERE = Path(__file__).parent
+
+
+def pytest_configure(config):
+    config.addinivalue_line("markers", "own_browsers: starts its own browsers in a subprocess, so it runs "
+                                       "last, once every test on the session's browser is done")
+
+
+@pytest.hookimpl(trylast=True)
+def pytest_collection_modifyitems(items):
+    items.sort(key=lambda item: item.get_closest_marker("own_browsers") is not None)
 RUNTIMES = ["pyodide", "brython"]
 
 # Records CSP violations where the page can't hide them.
@@ -97,8 +109,8 @@ class Harness:
 @pytest.fixture(scope="session")
 def harness_bundles():
     root = Path(tempfile.mkdtemp(prefix="ttminis-harness-"))
-    bundles = {rt: build(HERE / "harness_game", root / rt, runtime=rt, log=lambda *_: None).out
-               for rt in RUNTIMES}
+    bundles = {rt: build(HERE / "harness_game", root / rt, runtime=rt, log=lambda *_: None,
+                         expose_interpreter=True).out for rt in RUNTIMES}
     yield bundles
     shutil.rmtree(root, ignore_errors=True)
 
@@ -118,12 +130,16 @@ def _harness_pages(browser, harness_bundles):
         server.__exit__(None, None, None)
 
 
+RESET_FAKE = "() => { delete globalThis.TTMinis; TTMinisFake.uninstall(); TTMinisFake.reset(); TTMinisFake.install(); }"
+
+
 def _fresh(h):
-    """Reload the page if a test left it unusable, else reset the fake; clear recorded problems."""
+    """Reload the page if a test left it unusable; then a clean fake and a clean shim. Problems
+    seen while loading stay recorded: they fail the test."""
     if h.page.url != h.url or h.js("() => !window.ttminisHarness || !window.TTMinis"):
         h.load()
-    h.js("() => { TTMinisFake.reset(); if (!TTMinisFake.installed) TTMinisFake.install(); }")
-    h.problems.clear()
+    h.py("from ttminis import calls\ncalls.reset()")
+    h.js(RESET_FAKE)
     return h
 
 

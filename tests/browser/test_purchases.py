@@ -5,7 +5,7 @@ callbacks answered) and what Python got back.
 """
 import pytest
 
-from ttminis.errors import ERROR_IN_FLIGHT, ERROR_SDK_THREW, ERROR_TIMEOUT, ERROR_UNAVAILABLE
+from ttminis.errors import ERROR_IN_FLIGHT, ERROR_SDK_THREW, ERROR_TIMEOUT, ERROR_UNAVAILABLE, ERROR_UNKNOWN
 
 pytestmark = pytest.mark.browser
 
@@ -207,21 +207,32 @@ r = Recorder()
 game.recharge("tier-1", **r.callbacks())
 await r.done
 await until(lambda: js.TTMinisFake.lastCall("recharge").answers.length == 2)
-for _ in range(20):
-    await tick()
-return r.events
+return r.events    # the second answer ran inside the fake's answering code, before that condition
 """)
     assert events == expected
+    assert harness.calls("recharge")[0]["thrown"] == []
 
 
-@pytest.mark.parametrize("outcome", ["twice", "success_then_fail"])
+@pytest.mark.parametrize("outcome", ["twice", "success_then_fail", "fail_then_success"])
 def test_sdk_answering_twice_settles_once_await_style(harness, outcome):
     harness.js(f"() => TTMinisFake.script('checkBalance', {{outcome: '{outcome}', payload: {{is_sufficient: true}}}})")
-    assert harness.py("""
-result = await game.check_balance(5)
+    settled = harness.py("""
+from ttminis import calls
+fut = game.check_balance(5)
+try:
+    first = ["success", await fut]
+except ttminis.TTMinisError as e:
+    first = ["fail", e.error_code]
 await until(lambda: js.TTMinisFake.lastCall("checkBalance").answers.length == 2)
-return result
-""") is True
+try:                  # after the second answer the future still holds the first outcome
+    again = ["success", await fut]
+except ttminis.TTMinisError as e:
+    again = ["fail", e.error_code]
+return [first, again, len(calls._pending), list(js.ttminisLoader.errors)]
+""")
+    expected = ["fail", 50001000] if outcome == "fail_then_success" else ["success", True]
+    assert settled == [expected, expected, 0, []]
+    assert harness.calls("checkBalance")[0]["thrown"] == []
 
 
 def test_sdk_answering_synchronously_works_in_both_styles(harness):
@@ -264,8 +275,9 @@ def test_wechat_shaped_and_odd_failure_payloads_are_normalised(harness):
     assert (first["error_code"], first["error_msg"]) == (21, "pay:fail cancel")
     second = harness.py_raises("await game.pay('b')")
     assert second["error_code"] == 123 and second["error_msg"]
-    third = harness.py_raises("await game.pay('c')")
-    assert third["type"] == "TTMinisError" and third["error_msg"]
+    third = harness.py_raises("await game.pay('c')")     # fail() called with undefined itself
+    assert (third["type"], third["error_code"], third["error_msg"], third["error_extra"]) == (
+        "TTMinisError", ERROR_UNKNOWN, "the SDK reported a failure without details", {})
 
 
 def test_non_game_minis_sdk_pay_is_used_when_ttminis_game_is_absent(harness):

@@ -1,4 +1,9 @@
-"""examples/shop built by build.py and played in headless Chromium, for each runtime."""
+"""examples/shop built by build.py and played in headless Chromium, for each runtime.
+
+Production builds use TikTok's SDK from TikTok's address (routed here to the fake, or to nothing).
+Dev builds try TikTok's SDK first and only then use the fake, always under a "DEV BUILD" banner;
+only dev builds publish the live interpreter on ``ttminisLoader.pyodide``.
+"""
 import contextlib
 from pathlib import Path
 
@@ -14,6 +19,21 @@ pytestmark = pytest.mark.browser
 RUNTIMES = ["pyodide", "brython"]
 ARTIFACTS = REPO / "test-artifacts"
 STATUS = "() => ttminisLoader.surface.description.text"
+BANNER = "#ttminis-dev-banner"
+# A stand-in for TikTok's own SDK script (served at TikTok's address): it records what it gets.
+TIKTOK_SDK = """
+window.tiktokCalls = [];
+window.tiktokSdk = {game: {
+  init(o) { tiktokCalls.push(['init', o.clientKey]); o.success(); },
+  setLoadingProgress(o) {},
+  canIUse() { return true; },
+  login(o) { tiktokCalls.push(['login']); setTimeout(() => o.success({code: 'tiktok-code'}), 0); },
+  checkBalance(o) { setTimeout(() => o.success({is_sufficient: true}), 0); },
+  pay(o) { tiktokCalls.push(['pay', o.trade_order_id]); setTimeout(() => o.success({}), 0); },
+  onShow() {}, onHide() {}, offShow() {}, offHide() {}
+}};
+window.TTMinis = window.tiktokSdk;
+"""
 
 
 @pytest.fixture(scope="module")
@@ -44,6 +64,8 @@ def _load(server, context, route_sdk):
     if route_sdk == "fake":
         context.route(TIKTOK_SDK_URL, lambda route: route.fulfill(
             path=str(FAKE), content_type="text/javascript"))
+    elif route_sdk == "tiktok":
+        context.route(TIKTOK_SDK_URL, lambda route: route.fulfill(body=TIKTOK_SDK, content_type="text/javascript"))
     elif route_sdk == "abort":
         context.route(TIKTOK_SDK_URL, lambda route: route.abort())
     page = context.new_page()
@@ -63,8 +85,11 @@ def tap(page, label):
 
 @pytest.mark.parametrize("runtime", RUNTIMES)
 def test_dev_build_plays_a_purchase_through_the_canvas(browser, bundles, runtime):
-    with open_game(browser, bundles[runtime, True], runtime) as (server, page, requests, errors):
+    with open_game(browser, bundles[runtime, True], runtime, route_sdk="abort") as (server, page, requests, errors):
         assert page.evaluate("() => window.ttminisLoader.state") == "ready"
+        assert page.evaluate("() => window.ttminisLoader.sdk") == "fake"
+        assert page.locator(BANNER).is_visible()
+        assert page.inner_text(BANNER).startswith("DEV BUILD \u2014 fake TikTok")
         assert page.evaluate("() => TTMinisFake.progress.at(-1)") == 1
         assert page.evaluate("() => window.ttminisLoader.progress") == 1
         assert page.evaluate("() => TTMinisFake.initOptions") == {"clientKey": "ck-test"}
@@ -84,9 +109,60 @@ def test_dev_build_plays_a_purchase_through_the_canvas(browser, bundles, runtime
             return seen.size; }""")
         assert colours >= 4, "the canvas looks blank"
         assert shot.stat().st_size > 5000
-        assert all(u.startswith(server.url) or u.startswith("data:") for u in requests), requests
+        assert [u for u in requests if not u.startswith(server.url) and not u.startswith("data:")] == [TIKTOK_SDK_URL]
         assert page.evaluate("() => window.__csp") == []
         assert errors == []
+
+
+@pytest.mark.parametrize("runtime", RUNTIMES)
+def test_dev_build_inside_tiktok_uses_tiktoks_sdk_and_never_loads_the_fake(browser, bundles, runtime):
+    with open_game(browser, bundles[runtime, True], runtime, route_sdk="tiktok") as (server, page, requests, errors):
+        page.wait_for_function("() => ttminisLoader.surface.description.text.includes('Signed in')")
+        assert page.evaluate("() => [window.ttminisLoader.sdk, typeof window.TTMinisFake]") == ["tiktok", "undefined"]
+        assert not any(u.endswith("fake-ttminis.js") for u in requests)
+        assert page.evaluate("() => window.tiktokCalls.slice(0, 2)") == [["init", "ck-test"], ["login"]]
+        assert page.inner_text(BANNER).startswith("DEV BUILD \u2014 TikTok's SDK")
+        assert page.locator("#ttminis-dev-panel").count() == 0
+        assert page.evaluate("() => window.ttminisLoader.state") == "ready" and errors == []
+
+
+@pytest.mark.parametrize("runtime", RUNTIMES)
+def test_tiktoks_sdk_arriving_after_the_fake_takes_over_and_the_fake_steps_aside(browser, bundles, runtime):
+    with open_game(browser, bundles[runtime, True], runtime, route_sdk="abort") as (server, page, requests, errors):
+        page.wait_for_function("() => ttminisLoader.surface.description.text.includes('Signed in')")
+        assert page.evaluate("() => window.ttminisLoader.sdk") == "fake"
+        page.evaluate("""() => { window.tiktokCalls = []; const g = {}; for (const m of ['setLoadingProgress',
+          'onShow', 'onHide', 'offShow', 'offHide']) g[m] = () => {};
+          g.init = (o) => { tiktokCalls.push(['init', o.clientKey]); o.success(); };
+          g.canIUse = () => true;
+          g.checkBalance = (o) => setTimeout(() => o.success({is_sufficient: true}), 0);
+          g.pay = (o) => { tiktokCalls.push(['pay', o.trade_order_id]); setTimeout(() => o.success({}), 0); };
+          window.TTMinis = {game: g}; }""")       # what TikTok's late script does
+        assert page.evaluate("() => [window.ttminisLoader.sdk, TTMinisFake.installed]") == ["tiktok", False]
+        page.wait_for_function("() => window.tiktokCalls.length === 1")
+        assert page.evaluate("() => window.tiktokCalls") == [["init", "ck-test"]]
+        page.evaluate("() => { TTMinisFake.reset(); TTMinisFake.install(); }")    # the fake stays aside
+        assert page.evaluate("() => TTMinisFake.installed") is False
+        page.wait_for_function(f"() => document.querySelector('{BANNER}').textContent.includes(\"TikTok's SDK\")")
+        tap(page, "Buy Sword")
+        page.wait_for_function("() => window.tiktokCalls.some((c) => c[0] === 'pay')")
+        assert page.evaluate("() => [TTMinisFake.wallet.balance, TTMinisFake.callsOf('pay').length]") == [100, 0]
+        assert errors == []
+
+
+@pytest.mark.parametrize("runtime", RUNTIMES)
+def test_only_dev_builds_publish_the_interpreter(browser, bundles, runtime):
+    holders = """() => Object.entries(window.ttminisLoader).filter(([k, v]) =>
+        v && (typeof v.runPython === 'function' || typeof v.runPythonAsync === 'function')).map(([k]) => k)
+        .concat(Object.keys(window).filter((k) => { try { const v = window[k];
+          return v && typeof v.runPythonAsync === 'function'; } catch (e) { return false; } }))"""
+    with open_game(browser, bundles[runtime, False], runtime, route_sdk="fake") as (_server, page, _requests, _errors):
+        assert page.evaluate(holders) == []
+        assert page.evaluate("() => 'pyodide' in window.ttminisLoader") is False
+        assert page.locator(BANNER).count() == 0
+    if runtime == "pyodide":
+        with open_game(browser, bundles[runtime, True], runtime, route_sdk="abort") as (_server, page, _r, _e):
+            assert page.evaluate(holders) == ["pyodide"]
 
 
 @pytest.mark.parametrize("runtime", RUNTIMES)

@@ -11,12 +11,15 @@ from ttminis.build.serve import CSP_PYODIDE, csp_for, origin
 REPO_SHOP = Path(__file__).resolve().parents[2] / "examples" / "shop"
 
 
-def test_the_backend_url_is_on_the_loaders_tag_and_the_fake_order_book_on_the_fakes(tmp_path):
+def test_the_backend_url_and_the_fake_order_book_are_on_the_loaders_tag(tmp_path):
+    # A dev build's loader loads the fake itself (only where TikTok's SDK did not come) and hands it
+    # the order book; tests/server/test_shop_in_the_browser.py shows the fake using it.
     out = build(REPO_SHOP, tmp_path / "shop", dev=True, backend_url="http://127.0.0.1:8080",
                 fake_tiktok_url="http://127.0.0.1:8090", log=lambda *_: None).out
     page = (out / "index.html").read_text()
     assert 'data-backend-url="http://127.0.0.1:8080"' in page
-    assert '<script src="fake-ttminis.js" data-order-book="http://127.0.0.1:8090">' in page
+    assert 'data-dev="1" data-order-book="http://127.0.0.1:8090"' in page
+    assert '<script src="fake-ttminis.js"' not in page
 
 
 def test_without_a_backend_url_the_attribute_is_empty(tmp_path):

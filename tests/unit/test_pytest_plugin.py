@@ -2,6 +2,7 @@
 import subprocess
 import sys
 import textwrap
+from pathlib import Path
 
 
 def run_pytest(tmp_path, source, *args):
@@ -53,3 +54,48 @@ def test_test_order_is_unchanged_when_no_test_uses_the_driver(tmp_path):
     """, "-vv")
     order = [line.split("::")[1].split()[0] for line in result.stdout.splitlines() if "::test_" in line]
     assert order == ["test_b", "test_a", "test_c"]
+
+
+def test_each_wallet_test_starts_from_a_clean_shim(tmp_path):
+    result = run_pytest(tmp_path, """
+        import asyncio
+        from ttminis import game
+
+        def test_a_pay_left_unanswered(ttminis_wallet):
+            order = ttminis_wallet.create_order(10)         # fake-order-1
+            ttminis_wallet.script("pay", outcome="never")
+            game.on_hide(lambda payload: None)
+
+            async def start_and_leave():
+                game.pay(order)
+                await asyncio.sleep(0)
+            ttminis_wallet.run(start_and_leave)
+
+        def test_the_next_test_pays_the_same_order_id(ttminis_wallet):
+            order = ttminis_wallet.create_order(10)         # fake-order-1 again
+            assert ttminis_wallet.run(lambda: game.pay(order)) == {}
+            game.on_hide(lambda payload: None)
+            assert ttminis_wallet.listener_count("Hide") == 1
+    """)
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "2 passed" in result.stdout
+
+
+def test_a_prebuilt_bundle_refuses_a_runtime_it_was_not_built_for(tmp_path):
+    from ttminis.build import build
+    bundle = build(Path(__file__).parents[1] / "browser" / "harness_game", tmp_path / "bundle",
+                   runtime="brython", log=lambda *_: None).out
+    result = run_pytest(tmp_path, """
+        import pytest
+
+        @pytest.mark.parametrize("ttminis_runtime", ["pyodide"])
+        def test_on_pyodide(ttminis_page):
+            pass
+
+        def test_runtime_defaults_to_the_bundles(ttminis_runtime):
+            assert ttminis_runtime == "brython"
+    """, "--ttminis-game", str(bundle), "-rE")
+    assert result.returncode == 1, result.stdout + result.stderr
+    assert "1 passed, 1 error" in result.stdout
+    assert "ttminis_runtime is 'pyodide', but" in result.stdout and "built for 'brython'" in result.stdout
+    assert "chromium" not in result.stdout.lower(), "refused before any browser started"

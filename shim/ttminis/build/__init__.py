@@ -3,8 +3,9 @@
 Exports:
     build(game_dir, out=None, *, target="html", runtime="pyodide", dev=False, client_key="", log=print,
           backend_url="", fake_tiktok_url="", **target_options)
-        -> BuildResult (``out``, ``target``, ``runtime``, ``dev``)
-        target_options go to the target: native takes ``app_id`` and ``probe``
+        -> BuildResult (``out``, ``target``, ``runtime``, ``dev``, ``compliance``)
+        target_options go to the target: native takes ``app_id`` and ``probe``; html takes
+        ``expose_interpreter`` (tests only)
     BuildError, BuildResult, make_zip
 
 Example::
@@ -25,6 +26,10 @@ __all__ = ["build", "BuildError", "BuildResult", "make_zip"]
 def build(game_dir, out=None, *, target="html", runtime="pyodide", dev=False, client_key="",
           log=print, backend_url="", fake_tiktok_url="", **target_options) -> BuildResult:
     """Build the game in ``game_dir`` for ``target``; returns what was made and where.
+
+    ``expose_interpreter=True`` (html) is for tests that measure the interpreter itself (proxy
+    counts, soak): the page publishes the live Pyodide as ``ttminisLoader.pyodide``, as ``dev``
+    builds do. Production builds never publish it (any script holding it could run any Python).
 
     Example::
 

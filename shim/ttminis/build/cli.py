@@ -14,7 +14,6 @@ from . import build, compliance, runtimes
 from .package import BuildError, make_zip
 from .serve import BundleServer, csp_for, origin
 from .targets import TARGET_NAMES
-from .targets.html import OWN_JS
 
 DEFAULT_GAME = Path(__file__).resolve().parents[3] / "examples" / "shop"
 
@@ -35,9 +34,9 @@ def main(argv=None) -> int:
     parser.add_argument("--out", help="output folder (default: dist/<game>, or dist/<game>-native, in the current folder)")
     parser.add_argument("--runtime", choices=sorted(runtimes.RUNTIMES), default="pyodide")
     parser.add_argument("--dev", action="store_true",
-                        help="add the fake TikTok SDK (used only when no real SDK is present) "
-                             "and an on-page dev panel")
-    parser.add_argument("--zip", action="store_true", help="also write <game>.zip for upload")
+                        help="add the fake TikTok SDK (used only where TikTok's SDK is not present), "
+                             "a DEV BUILD banner and a dev panel; for previews, never for upload")
+    parser.add_argument("--zip", action="store_true", help="also write <game>.zip for upload (not with --dev)")
     parser.add_argument("--serve", action="store_true",
                         help="html: serve the bundle on 127.0.0.1 with TikTok's strict CSP; native: preview the "
                              "package live in a desktop browser, running in the strict simulator")
@@ -59,6 +58,10 @@ def main(argv=None) -> int:
                         help="native: keep this standard-library module although the game does not import "
                              "it (repeatable; 'all' keeps every one); needs the snapshot")
     args = parser.parse_args(argv)
+    if args.dev and args.zip:
+        print("error: --dev --zip: a dev build holds the fake TikTok SDK and must never be uploaded; "
+              "build without --dev for the upload zip", file=sys.stderr)
+        return 2
     if args.probe and args.target != "native":
         parser.error("--probe needs --target native")
     for name in ("backend_url", "fake_tiktok_url"):
@@ -101,7 +104,7 @@ def main(argv=None) -> int:
     lines, total_raw, _total_gz = compliance.size_table(result.out)
     print(f"\nBuilt {result.out} ({result.runtime}{', dev' if result.dev else ''})")
     print("\n".join(lines))
-    report = compliance.scan(result.out, OWN_JS)
+    report = result.compliance
     print("\nCompliance (TikTok's upload rules):")
     for failure in report.failures:
         print(f"  FAIL  {failure}")
@@ -115,7 +118,9 @@ def main(argv=None) -> int:
     _backend_note(args)
     if total_raw > compliance.NATIVE_TOTAL_BYTES:
         print(f"  warn  {total_raw / 2**20:.1f} MB exceeds the native runtime's 30 MB total")
-    if report.failures:
+    if result.dev:
+        print("  note  a --dev build: for previews only, never for upload")
+    if report.failures_besides(compliance.FAKE_RULE) if result.dev else report.failures:
         return 1
     return _finish(args, result)
 
@@ -164,3 +169,7 @@ def _preview(args, result) -> int:
     except KeyboardInterrupt:
         pass
     return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -3,8 +3,9 @@
 Exports:
     TARGET_NAMES     ("html", "native"), the first the default
     load(name)       the target's module; each has ``build(game_dir, out, ...) -> BuildResult``
-    BuildResult      what a build made: ``out``, ``target``, ``runtime``, ``dev``; a target may add
-                     ``report`` (lines for the CLI to print) and ``sizes``
+    BuildResult      what a build made: ``out``, ``target``, ``runtime``, ``dev``, ``compliance``
+                     (the ``compliance.Report`` of the package, scanned before it was published);
+                     a target may add ``report`` (lines for the CLI to print) and ``sizes``
 
 Example::
 
@@ -28,6 +29,7 @@ class BuildResult:
     dev: bool
     report: list = field(default_factory=list)
     sizes: object = None
+    compliance: object = None
 
 
 def load(name: str):

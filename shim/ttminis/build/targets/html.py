@@ -2,7 +2,8 @@
 TikTok's DevTool browser mode and other webviews. Pyodide or Brython.
 
 Exports:
-    build(game_dir, out, runtime, dev, client_key, log, backend_url, fake_tiktok_url) -> BuildResult
+    build(game_dir, out, runtime, dev, client_key, log, backend_url, fake_tiktok_url, expose_interpreter)
+        -> BuildResult
 
 A bundle holds index.html, the loader, the runtime's files and the game:
   pyodide: pyodide/ (the 5 core files), app.zip (the game, ttminis and the game's requirements),
@@ -12,7 +13,8 @@ A bundle holds index.html, the loader, the runtime's files and the game:
   brython: brython/brython.js, brython/brython_modules.js (only what the game imports), main.py and
            the game's other data files (Brython's open() reads them from the bundle)
 plus ttminis-surface.js (the game surface), assets/ and minigame.config.json. --dev builds add the
-fake SDK and a dev panel.
+fake SDK and the dev banner and panel, which the loader uses only where TikTok's own SDK is not
+present. The package is scanned (``compliance.scan``) before it is published.
 
 A first visit boots Python from the core files, as bare Pyodide does (downloading the snapshot as well would
 cost more time than it saves at phone speeds), then fetches the snapshot for the next start; a start that
@@ -34,7 +36,7 @@ import tempfile
 import zipfile
 from pathlib import Path
 
-from .. import runtimes, snapshot as snapshots
+from .. import compliance, runtimes, snapshot as snapshots
 from ..package import WEB, BuildError, OutputFolder, default_out, game_files, requirement_files, shim_files
 from . import BuildResult
 
@@ -55,9 +57,11 @@ STARTER_CONFIG = {
 
 
 def build(game_dir: Path, out=None, runtime="pyodide", dev=False, client_key="", log=print,
-          backend_url="", fake_tiktok_url="", snapshot=True) -> BuildResult:
+          backend_url="", fake_tiktok_url="", expose_interpreter=False, snapshot=True) -> BuildResult:
     """Build ``game_dir`` into an html bundle at ``out`` (default ``./dist/<game>``).
 
+    ``expose_interpreter`` (tests only) publishes the live Pyodide as ``ttminisLoader.pyodide``,
+    as dev builds do; production builds never do: whoever holds it can run any Python.
     ``snapshot`` (Pyodide only) adds the build-time memory snapshot a cached start restores.
 
     Example::
@@ -80,29 +84,34 @@ def build(game_dir: Path, out=None, runtime="pyodide", dev=False, client_key="",
         own = {rel.parts[0].removesuffix(".py") for rel, _ in game_files(game_dir)}
         snap = snapshots.make("html", code, own, None, runtime_dir, [snapshots.KEEP_ALL], log)
     with folder as staging:
-        _write_page(staging, game_dir, runtime, dev, client_key, backend_url, fake_tiktok_url, snap)
+        _write_page(staging, game_dir, runtime, dev, client_key, backend_url, fake_tiktok_url, expose_interpreter,
+                    snap)
         if runtime == "pyodide":
             _pack_pyodide(staging, runtime_dir, sources, requirements, snap)
         else:
             _pack_brython(staging, runtime_dir, sources, requirements, game_dir)
-    return BuildResult(out=folder.out, target="html", runtime=runtime, dev=dev)
+        report = compliance.scan(staging, OWN_JS, log=log)     # before the package is published
+    return BuildResult(out=folder.out, target="html", runtime=runtime, dev=dev, compliance=report)
 
 
 def _write_page(out: Path, game_dir: Path, runtime: str, dev: bool, client_key: str, backend_url="",
-                fake_tiktok_url="", snap=None) -> None:
-    dev_scripts = ""
+                fake_tiktok_url="", expose_interpreter=False, snap=None) -> None:
     for name in ("ttminis-loader.js", "ttminis-loader.css"):
         shutil.copy2(HTML / name, out / name)
     shutil.copy2(SURFACE, out / SURFACE.name)
-    if dev:
+    options = {}
+    if dev:    # loaded by the loader, and only where TikTok's SDK did not come
         shutil.copy2(FAKE, out / "fake-ttminis.js")
         shutil.copy2(HTML / "ttminis-dev-panel.js", out / "ttminis-dev-panel.js")
-        order_book = f' data-order-book="{html.escape(fake_tiktok_url, quote=True)}"' if fake_tiktok_url else ""
-        dev_scripts = (f'<script src="fake-ttminis.js"{order_book}></script>\n'
-                       '<script src="ttminis-dev-panel.js"></script>\n')
+        options["dev"] = "1"
+        if fake_tiktok_url:
+            options["order-book"] = fake_tiktok_url
+    if expose_interpreter:
+        options["expose-interpreter"] = "1"
+    loader_options = "".join(f' data-{name}="{html.escape(value, quote=True)}"' for name, value in options.items())
     template = (HTML / "index.html").read_text(encoding="utf-8")
     (out / "index.html").write_text(template.format(
-        title=html.escape(game_dir.name), dev_scripts=dev_scripts, runtime=runtime,
+        title=html.escape(game_dir.name), loader_options=loader_options, runtime=runtime,
         client_key=html.escape(client_key, quote=True), backend_url=html.escape(backend_url, quote=True),
         game=html.escape(game_dir.name, quote=True)), encoding="utf-8")
     config = game_dir / "minigame.config.json"

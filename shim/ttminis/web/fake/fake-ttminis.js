@@ -15,14 +15,22 @@
  *                  payload, error, raw,   // success payload / fail's error object / whole fail arg
  *                  sync: bool,            // answer inside the call instead of a microtask later
  *                  delay: ms,             // answer after a timer (function, never a string)
- *                  thenable: "resolve" | "reject" }   // also return a promise
+ *                  thenable: "resolve" | "reject" | "broken",  // also return a promise (or a
+ *                                         // thenable whose `then` throws)
+ *                  answers: [{kind: "success" | "fail" | "complete", args: [...], later: bool}] }
+ *                                         // exactly these callback calls, with these arguments, in
+ *                                         // order: `later` ones after a timer (`delay`, at least 1 ms)
  *   latency               ms for every answer (0: queueMicrotask)
- *   calls                 records: {method, keys, types, plain, json, options, answers: [{kind, payload}]}
+ *   calls                 records: {method, keys, types, plain, json, options, answers: [{kind, payload}],
+ *                         thrown: [what the game's callbacks threw into the SDK — always empty for ttminis]}
  *   callsOf(method), lastCall(method), clearCalls()
  *   trigger(event, payload)  fire onShow/onHide/... listeners;  listenerCount(event)
- *   ads.next              "watch" | "skip" | "error"  (how the next shown ad ends)
+ *   ads.next              "watch" | "skip" | "error" | "never"  (how the next shown ad ends)
  *   unsupported           Set of method names canIUse() denies and that are removed
  *   install({legacy}), uninstall(), reset()
+ *   installed             true while the fake is the global TTMinis. The fake steps aside for
+ *                         TikTok's own SDK: it installs itself only where no other TTMinis is,
+ *                         and install() leaves a TTMinis that is not the fake's alone.
  *   useOrderBook(url[, player])  keep the orders at the fake TikTok server at `url`
  *                         (ttminis.server.FakeTikTokServer; null: in memory): login answers a code
  *                         it issued for `player`, pay pays there and so makes it deliver the signed
@@ -197,7 +205,7 @@
   };
 
   function record(method, options) {
-    var rec = { method: method, keys: [], types: {}, plain: false, json: false, options: null, answers: [] };
+    var rec = { method: method, keys: [], types: {}, plain: false, json: false, options: null, answers: [], thrown: [] };
     if (options !== null && typeof options === "object") {
       rec.keys = Object.keys(options);
       rec.keys.forEach(function (k) { rec.types[k] = options[k] === null ? "null" : typeof options[k]; });
@@ -215,6 +223,36 @@
     var queue = fake._scripts[method];
     if (queue && queue.length) return queue.shift();
     return fake._defaults[method] || {};
+  }
+
+  // Call one of the game's callbacks as the SDK would; what it throws is recorded, then rethrown.
+  function callBack(rec, fn, args) {
+    try { return fn.apply(undefined, args); }
+    catch (e) { try { rec.thrown.push(String(e)); } catch (_) { rec.thrown.push("?"); } throw e; }
+  }
+
+  function thenableFor(behaviour, failArg) {
+    if (behaviour.thenable === "resolve") return Promise.resolve(behaviour.payload);
+    if (behaviour.thenable === "broken") return { get then() { throw new Error("broken thenable (fake)"); } };
+    if (behaviour.thenable === "reject") {
+      var p = Promise.reject(Object.prototype.hasOwnProperty.call(behaviour, "raw") ? behaviour.raw : failArg());
+      p.catch(function () {});
+      return p;
+    }
+    return undefined;
+  }
+
+  // behaviour.answers: exactly the scripted callback calls (any arguments), some inside the call.
+  function scriptedAnswers(rec, options, behaviour, failArg) {
+    var step = function (s) {
+      var args = s.args || [];
+      rec.answers.push({ kind: s.kind, payload: snapshot(args[0]).data });
+      if (typeof options[s.kind] === "function") callBack(rec, options[s.kind], args);
+    };
+    var later = behaviour.answers.filter(function (s) { return s.later; });
+    behaviour.answers.forEach(function (s) { if (!s.later) step(s); });
+    if (later.length) setTimeout(function () { later.forEach(step); }, Math.max(1, behaviour.delay || 0));
+    return thenableFor(behaviour, failArg);
   }
 
   function later(fn, behaviour) {
@@ -235,13 +273,14 @@
       var answer = function (kind, payload) {
         rec.answers.push({ kind: kind, payload: snapshot(payload).data });
         var fn = options[kind];
-        if (typeof fn === "function") fn(payload);
-        if (typeof options.complete === "function") options.complete();
+        if (typeof fn === "function") callBack(rec, fn, [payload]);
+        if (typeof options.complete === "function") callBack(rec, options.complete, []);
       };
-      var failArg = function () {
-        if (behaviour.raw !== undefined) return behaviour.raw;
+      var failArg = function () {   // `raw` given, even as undefined, is the whole fail argument
+        if (Object.prototype.hasOwnProperty.call(behaviour, "raw")) return behaviour.raw;
         return { error: behaviour.error || { error_code: CODES.INTERNAL, error_msg: "scripted failure (fake)", error_extra: {} } };
       };
+      if (behaviour.answers) return scriptedAnswers(rec, options, behaviour, failArg);
       var result = null;
       var run = function () {
         if (outcome === "never") return;
@@ -258,13 +297,7 @@
         if (outcome === "success_then_fail") answer("fail", failArg());
       };
       later(run, behaviour);
-      if (behaviour.thenable === "resolve") return Promise.resolve(behaviour.payload);
-      if (behaviour.thenable === "reject") {
-        var p = Promise.reject(behaviour.raw !== undefined ? behaviour.raw : failArg());
-        p.catch(function () {});
-        return p;
-      }
-      return undefined;
+      return thenableFor(behaviour, failArg);
     };
   }
 
@@ -368,6 +401,7 @@
         queueMicrotask(function () { listeners.Error.slice().forEach(function (fn) { fn(e); }); });
         return Promise.reject(err(CODES.AD_FAILED, "ad failed to show (fake)"));
       }
+      if (ending === "never") return Promise.resolve();   // shown, and never closed
       setTimeout(function () {
         listeners.Close.slice().forEach(function (fn) { fn({ isEnded: ending === "watch" }); });
       }, fake.latency);
@@ -432,13 +466,22 @@
     if (fake.installed && !fake.legacy) add(globalThis.TTMinis.game, fake);
   };
 
+  fake.sdk = null;   // the TTMinis object the fake installed last
+  var sdkGame = null;
+  Object.defineProperty(fake, "installed", { enumerable: true, get: function () {
+    return !!fake.sdk && globalThis.TTMinis === fake.sdk && fake.sdk.game === sdkGame; } });
   fake.install = function (opts) {
+    if (globalThis.TTMinis && !fake.installed) return globalThis.TTMinis;   // TikTok's own: step aside
     fake.legacy = !!(opts && opts.legacy);
-    fake.installed = true;
-    globalThis.TTMinis = fake.legacy ? { pay: legacyPay } : { game: buildGame() };
-    return globalThis.TTMinis;
+    sdkGame = fake.legacy ? undefined : buildGame();
+    fake.sdk = fake.legacy ? { pay: legacyPay } : { game: sdkGame };
+    globalThis.TTMinis = fake.sdk;
+    return fake.sdk;
   };
-  fake.uninstall = function () { fake.installed = false; delete globalThis.TTMinis; };
+  fake.uninstall = function () {
+    if (fake.installed) delete globalThis.TTMinis;
+    fake.sdk = null;
+  };
 
   fake.reset();
   var tag = typeof document !== "undefined" && document.currentScript;

@@ -1,6 +1,9 @@
 /*
- * The --dev builds' on-page panel: set the fake wallet's balance and force the next outcome of a
- * purchase, an ad, or a hide/show, through the fake's control object (TTMinisFake). No eval.
+ * The --dev builds' banner and panel. The banner ("DEV BUILD — fake TikTok", or "DEV BUILD —
+ * TikTok's SDK" once TikTok's own SDK is in use) is always on screen, so a dev build is never
+ * mistaken for an upload. The panel, shown only while the fake is in use, sets the fake wallet's
+ * balance and forces the next outcome of a purchase, an ad, or a hide/show, through the fake's
+ * control object (TTMinisFake). Loaded by the loader after the SDK is settled. No eval.
  */
 (function () {
   "use strict";
@@ -10,15 +13,12 @@
     if (onClick) node.addEventListener("click", onClick);
     return node;
   }
-  function build() {
-    var fake = globalThis.TTMinisFake;
-    if (!fake || !fake.installed) return;  // a real SDK is present: no panel
+
+  function buildPanel(fake, refresh) {
     var panel = el("div");
     panel.id = "ttminis-dev-panel";
     var balance = el("span");
-    function refresh() { balance.textContent = "Beans: " + fake.wallet.balance; }
-    setInterval(refresh, 500);
-    refresh();
+    balance.id = "ttminis-dev-balance";
     var input = el("input");
     input.type = "number";
     input.value = "100";
@@ -35,7 +35,25 @@
       setTimeout(function () { fake.trigger("Show", { scene: "dev-panel", query: {} }); }, 1000);
     }));
     document.body.appendChild(panel);
+    return panel;
   }
-  if (document.readyState === "loading") document.addEventListener("DOMContentLoaded", build);
-  else build();
+
+  var fake = globalThis.TTMinisFake;
+  var banner = el("div");
+  banner.id = "ttminis-dev-banner";
+  document.body.appendChild(banner);
+  var panel = null;
+  function refresh() {
+    var usingFake = !!(fake && fake.installed);
+    banner.textContent = usingFake ? "DEV BUILD \u2014 fake TikTok (not for upload)"
+                                   : "DEV BUILD \u2014 TikTok's SDK (not for upload)";
+    banner.className = usingFake ? "ttminis-fake" : "ttminis-tiktok";
+    if (panel) {
+      panel.hidden = !usingFake;
+      document.getElementById("ttminis-dev-balance").textContent = "Beans: " + fake.wallet.balance;
+    }
+  }
+  if (fake && fake.installed) panel = buildPanel(fake, refresh);
+  refresh();
+  setInterval(refresh, 500);
 })();

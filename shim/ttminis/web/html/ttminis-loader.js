@@ -5,9 +5,13 @@
  *   data-runtime="pyodide|brython"  data-client-key="..."  data-boot-timeout="30"  data-game="name"
  *   data-backend-url="https://..."  (build.py --backend-url: globalThis.ttminisBackendUrl, read by
  *                                    ttminis.game_server; the page's CSP must allow it in connect-src)
+ *   data-dev="1" (--dev builds; data-order-book="url" goes on to the fake's tag)
+ *   data-expose-interpreter="1" (test builds: build(expose_interpreter=True))
  *
- * 1. TikTok's SDK: uses a TTMinis already present (native runtime, or the fake in --dev builds),
- *    else loads TikTok's script; then TTMinis.game.init({clientKey}).
+ * 1. TikTok's SDK: uses a TTMinis already present, else loads TikTok's script; then
+ *    TTMinis.game.init({clientKey}). A --dev build tries TikTok's SDK the same way FIRST and only
+ *    where none came installs the fake (fake-ttminis.js) and the dev panel with its "DEV BUILD"
+ *    banner; if TikTok's SDK arrives after the fake, it takes over (and is init'ed).
  * 2. Boots the runtime from ./pyodide/ or ./brython/, reporting progress to
  *    TTMinis.game.setLoadingProgress({progress}) and an on-page bar; 1 only when main.py has run.
  * 3. Any failure (runtime that never starts, Python exception, SDK script missing) shows a readable
@@ -18,8 +22,10 @@
  *    the current folder is the game's, the files listed in ttminis-assets.json (assets/) are copied
  *    into it so open() reads them, and the writable folder is filled from localStorage.
  *
- * `window.ttminisLoader` = { runtime, state, progress, ready (Promise), reportError(text), pyodide,
- *                           request(options), surface }   (the game's HTTP on html: see below)
+ * `window.ttminisLoader` = { runtime, state, progress, ready (Promise), reportError(text), dev,
+ *   sdk ("tiktok" | "fake" | "none"), boxArguments(fn, a, b), request(options), surface } (the
+ *   game's HTTP on html: see below) and, only in dev and test builds, `pyodide` (the live
+ *   interpreter: whoever holds it can run any Python, so production builds never publish it).
  */
 (function () {
   "use strict";
@@ -31,12 +37,16 @@
     runtime: script.dataset.runtime || "pyodide",
     clientKey: script.dataset.clientKey || "",
     game: script.dataset.game || "game",
-    bootTimeout: Number(script.dataset.bootTimeout || 30) * 1000
+    bootTimeout: Number(script.dataset.bootTimeout || 30) * 1000,
+    dev: script.dataset.dev === "1",
+    orderBook: script.dataset.orderBook || "",
+    exposeInterpreter: script.dataset.dev === "1" || script.dataset.exposeInterpreter === "1"
   };
   var loader = {
-    runtime: config.runtime, state: "loading", progress: 0, errors: [], pyodide: null,
+    runtime: config.runtime, state: "loading", progress: 0, errors: [], dev: config.dev, sdk: "none",
     timings: { start: performance.now() }
   };
+  if (config.exposeInterpreter) loader.pyodide = null;
   window.ttminisLoader = loader;
   globalThis.ttminisTarget = "html";   // read once by ttminis/target.py
   if (script.dataset.backendUrl) globalThis.ttminisBackendUrl = script.dataset.backendUrl;
@@ -280,6 +290,13 @@
   }
   loader.reportError = function (text) { showError("Python error", String(text)); };
 
+  // Brython turns every argument of a call into Python before a Python function runs, and a
+  // hostile value (a Proxy, a getter that throws) makes that throw inside the SDK's own code. So
+  // its backend gets the SDK's callbacks from here: fn(a, b, [the arguments, untouched]).
+  loader.boxArguments = function (fn, a, b) {
+    return function () { return fn(a, b, Array.prototype.slice.call(arguments)); };
+  };
+
   function withTimeout(promise, ms, message) {
     var timer;
     var timeout = new Promise(function (_resolve, reject) {
@@ -288,10 +305,11 @@
     return Promise.race([promise, timeout]).finally(function () { clearTimeout(timer); });
   }
 
-  function addScript(src) {
+  function addScript(src, data) {
     return new Promise(function (resolve, reject) {
       var s = document.createElement("script");
       s.src = src;
+      Object.keys(data || {}).forEach(function (key) { s.dataset[key] = data[key]; });
       s.onload = function () { resolve(); };
       s.onerror = function () { reject(new Error("could not load " + src)); };
       document.head.appendChild(s);
@@ -301,15 +319,49 @@
   function loadSdk() {
     var ready = globalThis.TTMinis ? Promise.resolve() :
       withTimeout(addScript(SDK_URL), 10000, "TikTok's SDK script did not load").catch(function (e) {
-        console.warn("[ttminis] " + e.message + ": SDK calls will raise TTMinisUnavailable");
+        console.warn("[ttminis] " + e.message + (config.dev ? ": a dev build uses the fake SDK" :
+                     ": SDK calls will raise TTMinisUnavailable"));
       });
     return ready.then(function () {
-      var game = sdkGame();
-      if (!game || typeof game.init !== "function" || !config.clientKey) return;
-      return withTimeout(new Promise(function (resolve) {
-        game.init({ clientKey: config.clientKey, success: resolve, fail: function (r) {
-          console.warn("[ttminis] TTMinis.game.init failed", r); resolve(); } });
-      }), 5000, "init").catch(function () { console.warn("[ttminis] TTMinis.game.init did not answer"); });
+      loader.sdk = globalThis.TTMinis ? "tiktok" : "none";
+      if (config.dev) return startDev();
+    }).then(initSdk);
+  }
+
+  function initSdk() {
+    var game = sdkGame();
+    if (!game || typeof game.init !== "function" || !config.clientKey) return;
+    return withTimeout(new Promise(function (resolve) {
+      game.init({ clientKey: config.clientKey, success: resolve, fail: function (r) {
+        console.warn("[ttminis] TTMinis.game.init failed", r); resolve(); } });
+    }), 5000, "init").catch(function () { console.warn("[ttminis] TTMinis.game.init did not answer"); });
+  }
+
+  // --dev: the fake only where TikTok's SDK did not come, and never in its way afterwards.
+  function startDev() {
+    var fake = globalThis.TTMinis ? Promise.resolve() :
+      addScript("fake-ttminis.js", config.orderBook ? { orderBook: config.orderBook } : null).then(function () {
+      if (globalThis.TTMinisFake && globalThis.TTMinisFake.installed) {
+        loader.sdk = "fake";
+        handOverToTikTok(globalThis.TTMinisFake);
+      }
+    });
+    return fake.then(function () { return addScript("ttminis-dev-panel.js"); });
+  }
+
+  function handOverToTikTok(fake) {
+    var current = globalThis.TTMinis;
+    Object.defineProperty(globalThis, "TTMinis", {
+      configurable: true, enumerable: true,
+      get: function () { return current; },
+      set: function (value) {
+        current = value;
+        if (value && value !== fake.sdk) {
+          loader.sdk = "tiktok";
+          console.warn("[ttminis] TikTok's SDK arrived after the fake: the game now uses TikTok's");
+          initSdk();
+        }
+      }
     });
   }
 
@@ -341,7 +393,7 @@
         "the Python runtime (Pyodide) did not start within " + config.bootTimeout / 1000 + " s. " +
         "If the page's Content-Security-Policy lacks 'wasm-unsafe-eval', WebAssembly cannot compile.");
     }).then(function (pyodide) {
-      loader.pyodide = pyodide;
+      if (config.exposeInterpreter) loader.pyodide = pyodide;
       progress(0.8, "Loading the game…");
       return app.then(function (bytes) {
         pyodide.unpackArchive(bytes, "zip", { extractDir: GAME_DIR });

@@ -1,0 +1,200 @@
+"""Hostile SDK *answers* (not inputs): plans for the fakes' ``answers`` behaviour and the rule that
+says how ttminis must settle each.
+
+A plan is JSON-able, so the same plans run on CPython (``tests/unit/test_answers_property.py``,
+hypothesis plus the fixed ``SAMPLE``) and in the browser on Pyodide and Brython
+(``tests/browser/test_answers_sample.py``, the fixed ``SAMPLE``)::
+
+    {"method": "pay" | "recharge" | "checkBalance", "style": "await" | "callback",
+     "steps": [{"kind": "success" | "fail" | "complete", "args": [ARG, ...], "later": bool}],
+     "thenable": None | "resolve" | "reject" | "broken"}
+
+An ARG is a descriptor turned into a real value on each side (``python_value`` here, ``JS_VALUE``
+in the browser): plain data, TikTok- and WeChat-shaped errors with odd codes, cycles, getters that
+throw, Proxies, functions, BigInts. ``expected(plan)`` is the specification, written here
+independently of ttminis: the steps inside the call run first, then a returned thenable's
+reaction, then the ``later`` steps (after a timer); the first success/fail/rejection decides.
+"""
+import math
+import random
+import re
+
+ERROR_TIMEOUT, ERROR_UNKNOWN = -1, -3
+FAKE_REJECTION_CODE = 50001000       # what the fakes reject a "reject" thenable with
+
+ODD_CODES = [20011002, "20011002", " 42 ", "-7", "--5", "²", "٣", "1e3", "", None, True, 1.5, 1e300, -0.0,
+             2 ** 70, "9" * 40, "0x10", "NaN", [1], {"n": 1}]
+ARGS = [["undefined"], ["null"], ["number", 7], ["string", "cancelled"], ["bool", False],
+        ["object", {"a": [1, None, {"b": "c"}]}], ["sufficient", True], ["sufficient", False],
+        ["cycle"], ["array_cycle"], ["error_cycle"], ["getter_throws"], ["getter_throws_code"],
+        ["proxy_throws"], ["function"], ["bigint"]] + \
+       [["error", code] for code in ODD_CODES] + [["wechat", code] for code in ODD_CODES[:8]]
+METHODS = ["pay", "recharge", "checkBalance"]
+CALLS = {"pay": "game.pay({order!r}{extra})", "recharge": "game.recharge('tier-1'{extra})",
+         "checkBalance": "game.check_balance(5{extra})"}
+
+
+def expected_code(code):
+    """The int code ttminis must report for a failure carrying ``code``."""
+    if code is None or isinstance(code, bool):
+        return ERROR_UNKNOWN
+    if isinstance(code, int):
+        return code
+    if isinstance(code, float):
+        return int(code) if math.isfinite(code) and code == int(code) else ERROR_UNKNOWN
+    if isinstance(code, str) and re.fullmatch(r"-?[0-9]{1,30}", code.strip()):
+        return int(code.strip())
+    return ERROR_UNKNOWN
+
+
+def failure_code(args):
+    """The code a ``fail`` called with ``args`` must be reported with."""
+    first = args[0] if args else ["undefined"]
+    if first[0] in ("error", "wechat"):
+        return expected_code(first[1])
+    if first[0] == "error_cycle":
+        return 5
+    return ERROR_UNKNOWN
+
+
+def first_answer(plan):
+    """(kind, args) of the answer that must decide the outcome, or None if none counts."""
+    steps = [s for s in plan["steps"] if s["kind"] != "complete"]
+    events = [(s["kind"], s["args"]) for s in steps if not s["later"]]
+    if plan["thenable"] == "reject":
+        events.append(("reject", []))
+    events += [(s["kind"], s["args"]) for s in steps if s["later"]]
+    return events[0] if events else None
+
+
+def expected(plan):
+    """``("success", value_or_None)`` or ``("fail", code)``: what the call must settle with.
+
+    A value of None means "any dict" (the payload as ttminis could read it)."""
+    first = first_answer(plan)
+    if first is None:
+        return ("fail", ERROR_TIMEOUT)
+    kind, args = first
+    if kind == "reject":
+        return ("fail", FAKE_REJECTION_CODE)
+    if kind == "fail":
+        return ("fail", failure_code(args))
+    if plan["method"] == "checkBalance" and plan["style"] == "await":
+        payload = args[0] if args else ["undefined"]
+        return ("success", payload[1]) if payload[0] == "sufficient" else ("fail", ERROR_UNKNOWN)
+    return ("success", None)
+
+
+def answered(plan):
+    """Whether any success/fail/rejection reaches ttminis at all (else the call times out)."""
+    return first_answer(plan) is not None
+
+
+def call_source(plan, order, timeout):
+    """Python source for the call (callback style passes ``**r.callbacks()`` of a Recorder ``r``)."""
+    extra = f", timeout={timeout}" + (", **r.callbacks()" if plan["style"] == "callback" else "")
+    return CALLS[plan["method"]].format(order=order, extra=extra)
+
+
+class _Throwing(dict):
+    """CPython's stand-in for a JS object whose getters throw: reading it fails."""
+
+    def items(self):
+        raise RuntimeError("getter threw")
+
+    def get(self, *args):
+        raise RuntimeError("getter threw")
+
+    def __iter__(self):
+        raise RuntimeError("getter threw")
+
+    def __contains__(self, key):
+        raise RuntimeError("getter threw")
+
+
+def python_value(arg):
+    """The CPython value for an ARG descriptor (what a JS value arrives as, or stands in for it)."""
+    kind = arg[0]
+    if kind in ("undefined", "null"):
+        return None
+    if kind in ("number", "string", "bool", "object"):
+        return arg[1]
+    if kind == "sufficient":
+        return {"is_sufficient": arg[1]}
+    if kind == "cycle":
+        value = {"a": 1}
+        value["self"] = value
+        return value
+    if kind == "array_cycle":
+        value = [1]
+        value.append(value)
+        return value
+    if kind == "error_cycle":
+        extra = {}
+        extra["again"] = extra
+        return {"error": {"error_code": 5, "error_msg": "cyclic extra", "error_extra": extra}}
+    if kind in ("getter_throws", "proxy_throws"):
+        return _Throwing(error=1)
+    if kind == "getter_throws_code":
+        return {"error": _Throwing(error_code=1)}
+    if kind == "function":
+        return lambda *args: None
+    if kind == "bigint":
+        return 10 ** 30
+    if kind == "error":
+        return {"error": {"error_code": arg[1], "error_msg": "scripted", "error_extra": {}}}
+    if kind == "wechat":
+        return {"errMsg": "pay:fail scripted", "errNo": arg[1]}
+    raise ValueError(arg)
+
+
+# The same descriptors made into real JS values in the page (no eval: a plain function).
+JS_VALUE = """(arg) => {
+  const [kind, value] = arg;
+  if (kind === 'undefined') return undefined;
+  if (kind === 'null') return null;
+  if (['number', 'string', 'bool', 'object'].includes(kind)) return value;
+  if (kind === 'sufficient') return {is_sufficient: value};
+  if (kind === 'cycle') { const o = {a: 1}; o.self = o; return o; }
+  if (kind === 'array_cycle') { const a = [1]; a.push(a); return a; }
+  if (kind === 'error_cycle') { const x = {}; x.again = x;
+    return {error: {error_code: 5, error_msg: 'cyclic extra', error_extra: x}}; }
+  if (kind === 'getter_throws') return Object.defineProperty({}, 'error',
+    {enumerable: true, get() { throw new Error('getter threw'); }});
+  if (kind === 'getter_throws_code') return {error: Object.defineProperty({error_msg: 'm'}, 'error_code',
+    {enumerable: true, get() { throw new Error('getter threw'); }})};
+  if (kind === 'proxy_throws') return new Proxy({}, {ownKeys() { throw new Error('ownKeys threw'); },
+    get() { throw new Error('get threw'); }, getOwnPropertyDescriptor() { throw new Error('gopd threw'); }});
+  if (kind === 'function') return function () {};
+  if (kind === 'bigint') return 10n ** 30n;
+  if (kind === 'error') return {error: {error_code: value, error_msg: 'scripted', error_extra: {}}};
+  if (kind === 'wechat') return {errMsg: 'pay:fail scripted', errNo: value};
+  throw new Error('unknown arg ' + kind);
+}"""
+
+
+def random_plan(rng):
+    """One plan drawn with ``rng`` (a ``random.Random``): how the fixed SAMPLE is made."""
+    steps = []
+    for _ in range(rng.choice([0, 1, 1, 2, 2, 3, 4])):
+        steps.append({"kind": rng.choice(["success", "fail", "fail", "complete"]),
+                      "args": [rng.choice(ARGS) for _ in range(rng.choice([0, 1, 1, 2, 3]))],
+                      "later": rng.random() < 0.4})
+    return {"method": rng.choice(METHODS), "style": rng.choice(["await", "callback"]), "steps": steps,
+            "thenable": rng.choice([None, None, "resolve", "reject", "broken"])}
+
+
+def _sample():
+    rng = random.Random(20261129)
+    plans = [random_plan(rng) for _ in range(60)]
+    # Every descriptor at least once as the deciding success and failure argument, in both styles.
+    for i, arg in enumerate(ARGS):
+        for kind in ("success", "fail"):
+            plans.append({"method": METHODS[i % 3], "style": ["await", "callback"][i % 2],
+                          "steps": [{"kind": kind, "args": [arg, ["object", {"extra": True}]], "later": bool(i % 3)},
+                                    {"kind": "fail" if kind == "success" else "success", "args": [], "later": True}],
+                          "thenable": None})
+    return plans
+
+
+SAMPLE = _sample()
