@@ -44,9 +44,11 @@ HTML = WEB / "html"
 SNAPSHOT_HEAD = "snapshot/head.bin"
 FAKE = WEB / "fake" / "fake-ttminis.js"
 SURFACE = WEB / "surface" / "ttminis-surface.js"
+FFI = WEB / "ffi" / "ttminis-ffi.js"
 ASSET_LIST = "ttminis-assets.json"
 # Our own JavaScript in a bundle (bundle-relative), held to TikTok's rules by the compliance scan.
-OWN_JS = ["ttminis-loader.js", "ttminis-surface.js", "fake-ttminis.js", "ttminis-dev-panel.js"]
+OWN_JS = ["ttminis-loader.js", "ttminis-surface.js", "ttminis-ffi.js", "ttminis-snapshot.mjs", "fake-ttminis.js",
+          "ttminis-dev-panel.js"]
 
 STARTER_CONFIG = {
     "deviceOrientation": "portrait",
@@ -99,6 +101,7 @@ def _write_page(out: Path, game_dir: Path, runtime: str, dev: bool, client_key: 
     for name in ("ttminis-loader.js", "ttminis-loader.css"):
         shutil.copy2(HTML / name, out / name)
     shutil.copy2(SURFACE, out / SURFACE.name)
+    shutil.copy2(FFI, out / FFI.name)
     options = {}
     if dev:    # loaded by the loader, and only where TikTok's SDK did not come
         shutil.copy2(FAKE, out / "fake-ttminis.js")
@@ -108,6 +111,11 @@ def _write_page(out: Path, game_dir: Path, runtime: str, dev: bool, client_key: 
             options["order-book"] = fake_tiktok_url
     if expose_interpreter:
         options["expose-interpreter"] = "1"
+    if runtime == "pyodide":
+        lock = json.loads((runtimes.ensure(runtimes.PYODIDE, log=lambda *_: None) / "pyodide-lock.json").read_text(encoding="utf-8"))
+        options["lock"] = json.dumps(lock["info"], sort_keys=True)
+    if snap:
+        options["snapshot"] = json.dumps(dict(snapshot_config(snap), key=snap.key))
     loader_options = "".join(f' data-{name}="{html.escape(value, quote=True)}"' for name, value in options.items())
     template = (HTML / "index.html").read_text(encoding="utf-8")
     (out / "index.html").write_text(template.format(
@@ -237,5 +245,5 @@ def _heap_paths(snap) -> list:
 
 
 def snapshot_config(snap) -> dict:
-    """What the loader needs to start from ``snap`` (bundle-relative URLs); also the lock file's ``info``."""
+    """What the loader needs to start from ``snap`` (bundle-relative URLs)."""
     return snap.config(SNAPSHOT_HEAD, _heap_paths(snap))
