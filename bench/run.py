@@ -247,6 +247,8 @@ def main():
     parser.add_argument("--rounds", type=int, default=5)
     parser.add_argument("--starts", type=int, default=5)
     parser.add_argument("--markdown", default=None, help="also write the tables to this file")
+    parser.add_argument("--only", choices=("calls", "starts"), default=None,
+                        help="measure only the per-call cost or only the starts and sizes")
     args = parser.parse_args()
     from playwright.sync_api import sync_playwright
 
@@ -256,6 +258,11 @@ def main():
         browser = pw.chromium.launch(executable_path="/usr/bin/chromium", args=CHROMIUM_ARGS)
         for runtime in ("pyodide", "brython"):
             csp = CSP_BY_RUNTIME[runtime]
+            if args.only != "starts":
+                with harness_page(browser, runtime, tmp / f"harness-{runtime}") as page:
+                    call_rows += per_call(page, runtime, args.calls, args.rounds)
+            if args.only == "calls":
+                continue
             game = build(Path(__file__).parent / "first_line_game", tmp / f"game-{runtime}",
                          runtime=runtime, log=lambda *_: None).out
             bare = bare_runtime(runtime, tmp / f"bare-{runtime}")
@@ -264,8 +271,6 @@ def main():
                                   args.starts)
                 start_rows.append((runtime, measured))
             size_rows.append((runtime, sizes(game), sizes(bare / runtime)))
-            with harness_page(browser, runtime, tmp / f"harness-{runtime}") as page:
-                call_rows += per_call(page, runtime, args.calls, args.rounds)
         browser.close()
 
     lines = [f"Per-call cost, awaited, {args.calls} calls x {args.rounds} interleaved rounds (median µs/call)", "",

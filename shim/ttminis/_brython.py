@@ -21,7 +21,7 @@ import javascript
 from browser import aio, window
 
 from ._jsvalues import read_members
-from .errors import SDKThrew
+from .errors import SDKThrew, TTMinisUnavailable
 
 NAME = "brython"
 NULL = javascript.NULL
@@ -37,11 +37,41 @@ _ONE = window.Array.of(0)
 _json_text = window.JSON.stringify
 _json_to_python = javascript.JSON.parse
 _dispatch = None
+_kinds = None
+_made = {}      # "ffi": window.ttminisFFI, installed at the first call
 
 
-def install_dispatcher(dispatch):
-    global _dispatch
-    _dispatch = dispatch
+def install_dispatcher(dispatch, kinds):
+    global _dispatch, _kinds
+    _dispatch, _kinds = dispatch, kinds
+
+
+def _ffi():
+    helper = _made.get("ffi")
+    if helper is None:
+        helper = get(window, "ttminisFFI")
+        if helper is None:
+            raise TTMinisUnavailable("ttminis's JavaScript half of an SDK call (ttminis-ffi.js)",
+                                     hint="Pages made by build.py load it.")
+        helper.install(_receive, _kinds, True)     # answers arrive boxed: see _receive
+        _made["ffi"] = helper
+    return helper
+
+
+def send(call_id, method, options):
+    """Call ``TTMinis.game[method](options)`` in one crossing (web/ffi/ttminis-ffi.js): None once the SDK
+    has the call, else ("unavailable", what) or ("threw", message)."""
+    status = _ffi().send(call_id, method, options)
+    return None if status == 0 else (status[0], status[1])
+
+
+def supports(game, method):
+    return _ffi().supports(game, method)
+
+
+def forget_support():
+    if "ffi" in _made:
+        _made["ffi"].forget()
 
 
 def sdk_root():

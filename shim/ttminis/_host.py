@@ -14,13 +14,66 @@ from .errors import SDKThrew
 NAME = "cpython"
 NULL = None
 _dispatch = None
+_kinds = {}
 _root = None
+_support = {"game": None, "answers": {}}   # canIUse answers for the current game object
 reported = []
 
 
-def install_dispatcher(dispatch):
-    global _dispatch
-    _dispatch = dispatch
+def install_dispatcher(dispatch, kinds):
+    global _dispatch, _kinds
+    _dispatch, _kinds = dispatch, kinds
+
+
+def send(call_id, method, options):
+    """What web/ffi/ttminis-ffi.js does in a browser, over the fake: call ``game[method](options)`` with
+    success/fail (or the non-game SDK's ``pay(callback, options)``), watch a returned awaitable. None once
+    the SDK has the call, else ("unavailable", what) or ("threw", message)."""
+    if _root is None:
+        return ("unavailable", "TTMinis")
+    game = get(_root, "game")
+    if game is None:
+        pay = get(_root, "pay") if method == "pay" else None
+        if not callable(pay):
+            return ("unavailable", "TTMinis.game")
+        function, args = pay, [callback(call_id, _kinds["legacy"]), to_js(options)]
+    else:
+        function = get(game, method)
+        if not callable(function) or not supports(game, method):
+            return ("unavailable", f"TTMinis.game.{method}")
+        options = to_js(options)
+        options["success"] = callback(call_id, _kinds["success"])
+        options["fail"] = callback(call_id, _kinds["fail"])
+        args = [options]
+    try:
+        returned = function(*args)
+    except Exception as e:
+        return ("threw", f"{type(e).__name__}: {e}")
+    try:
+        watch_thenable(returned, call_id, _kinds["resolved"], _kinds["rejected"])
+    except Exception:
+        pass
+    return None
+
+
+def supports(game, method):
+    """False only when ``game.canIUse(method)`` says so; asked once per method and game object."""
+    if method == "canIUse":
+        return True
+    if _support["game"] is not game:
+        _support["game"], _support["answers"] = game, {}
+    answers = _support["answers"]
+    if method not in answers:
+        can_i_use = get(game, "canIUse")
+        try:
+            answers[method] = not callable(can_i_use) or can_i_use(method) is not False
+        except Exception:
+            answers[method] = True
+    return answers[method]
+
+
+def forget_support():
+    _support["game"], _support["answers"] = None, {}
 
 
 def install_root(root):

@@ -37,25 +37,33 @@ _pending = {}              # call id -> _Call, until the SDK answers (a timed-ou
 _orders_in_flight = set()  # trade_order_ids whose pay the SDK has not answered yet
 _released_orders = set()   # trade_order_ids the game gave up on: refused for the rest of the session
 _late_answer = [None]      # the game's handler for answers that arrive after their call settled
-_support = {"game": None, "answers": {}}   # canIUse answers for the current TTMinis.game object
 _registrations = []        # every listener ttminis registered: _Registration
 _next_id = [0]             # never reset: an old call's late answer can never match a new call
 
 
 class _Call:
-    __slots__ = ("method", "callbacks", "result", "future", "order", "settled", "cancel_timer",
+    __slots__ = ("method", "callbacks", "result", "field", "_future", "order", "settled", "cancel_timer",
                  "promise_based", "cleanup")
 
-    def __init__(self, method, callbacks, result, order=None, promise_based=False):
+    def __init__(self, method, callbacks, result, order=None, promise_based=False, field=None):
         self.method = method
         self.callbacks = callbacks
         self.result = result
-        self.future = None if callbacks else ffi.future()
+        self.field = field if not callbacks else None
+        self._future = None
         self.order = order
         self.settled = False
         self.cancel_timer = None
         self.promise_based = promise_based
         self.cleanup = None
+
+    @property
+    def future(self):
+        """The awaitable of an await-style call (None in callback style), made on first use: a call the
+        SDK never had (it is not there) needs no event loop."""
+        if self._future is None and not self.callbacks:
+            self._future = ffi.future()
+        return self._future
 
 
 def _dispatch(call_id, kind, payload=None, *_more):
@@ -82,11 +90,15 @@ def _dispatch(call_id, kind, payload=None, *_more):
         _report_safely("ttminis: internal error while settling an SDK answer:\n", e)
 
 
-ffi.install_dispatcher(_dispatch)
+ffi.install_dispatcher(_dispatch, {"success": SUCCESS, "fail": FAIL, "resolved": RESOLVED,
+                                   "rejected": REJECTED, "legacy": LEGACY})
 
 
 def _read_answer(call, kind, payload):
-    """(value, None) for a success, (None, TTMinisError) for a failure."""
+    """(value, None) for a success, (None, TTMinisError) for a failure. An awaited call whose result is
+    one field of the payload (``field``) reads only that field: converting the rest is wasted work."""
+    if call.field is not None and kind == SUCCESS:
+        return {call.field: ffi.to_py(ffi.get(payload, call.field))}, None
     payload = ffi.to_py(payload)
     if kind == LEGACY:
         ok = isinstance(payload, dict) and payload.get("is_success") is True
@@ -240,7 +252,7 @@ def reset():
     _orders_in_flight.clear()
     _released_orders.clear()
     _late_answer[0] = None
-    _support["game"], _support["answers"] = None, {}
+    ffi.forget_support()
     for registration in list(_registrations):
         try:
             registration.remove()
@@ -254,42 +266,35 @@ def _new_id():
     return _next_id[0]
 
 
+def _unavailable(what, method):
+    """TTMinisUnavailable naming what lacks: the SDK, TTMinis.game, or the method (absent or denied by the
+    client's canIUse, which the backend asks once per method and TTMinis.game object)."""
+    if what == "TTMinis":
+        return TTMinisUnavailable(f"TikTok's SDK (the global TTMinis) needed for {method}()")
+    if what == "TTMinis.game":
+        return TTMinisUnavailable(f"TTMinis.game (needed for {method}())")
+    return TTMinisUnavailable(what)
+
+
 def _game_method(method):
-    """(owner, name, legacy) for ``TTMinis.game[method]``, or TTMinisUnavailable naming what lacks."""
+    """``TTMinis.game`` when it has ``method`` (and its canIUse does not deny it), else TTMinisUnavailable."""
     root = ffi.sdk_root()
     if root is None:
-        raise TTMinisUnavailable(f"TikTok's SDK (the global TTMinis) needed for {method}()")
+        raise _unavailable("TTMinis", method)
     game = ffi.get(root, "game")
     if game is None:
-        if method == "pay" and ffi.is_function(ffi.get(root, "pay")):
-            return root, "pay", True   # the non-game Minis SDK: TTMinis.pay(callback, options)
-        raise TTMinisUnavailable(f"TTMinis.game (needed for {method}())")
-    if not ffi.is_function(ffi.get(game, method)) or not _client_supports(game, method):
-        raise TTMinisUnavailable(f"TTMinis.game.{method}")
-    return game, method, False
+        raise _unavailable("TTMinis.game", method)
+    if not ffi.is_function(ffi.get(game, method)) or not ffi.supports(game, method):
+        raise _unavailable(f"TTMinis.game.{method}", method)
+    return game
 
 
-def _client_supports(game, method):
-    """False only when the client's own ``canIUse(method)`` says so; asked once per game object."""
-    if method == "canIUse":
-        return True
-    if _support["game"] is None or not ffi.same(_support["game"], game):
-        _support["game"], _support["answers"] = game, {}
-    answers = _support["answers"]
-    if method not in answers:
-        try:
-            answers[method] = not ffi.is_function(ffi.get(game, "canIUse")) or \
-                ffi.invoke(game, "canIUse", [method]) is not False
-        except SDKThrew:
-            answers[method] = True
-    return answers[method]
-
-
-def options_call(method, args, kwargs, result=_success_dict):
+def options_call(method, args, kwargs, result=_success_dict, field=None):
     """Call ``TTMinis.game[method]`` with an options object.
 
     Callback style (any of success/fail/complete given) returns None; await style returns an
-    awaitable whose result is ``result(success_payload)``.
+    awaitable whose result is ``result(success_payload)`` — with ``field``, ``result({field: value})``:
+    only that field of the payload is read.
 
     Example::
 
@@ -297,9 +302,8 @@ def options_call(method, args, kwargs, result=_success_dict):
         options_call("recharge", (), {"tier_id": "t1", "success": print})
     """
     options, callbacks, timeout = build_options(method, args, kwargs, ffi.NULL)
-    owner, name, legacy = _game_method(method)
     order = options.get("trade_order_id") if method == "pay" else None
-    call = _Call(method, callbacks, result, order)
+    call = _Call(method, callbacks, result, order, field=field)
     if order is not None and (order in _released_orders or order in _orders_in_flight):
         call.order = None
         _settle_soon(call, _released(order) if order in _released_orders else TTMinisError(
@@ -310,28 +314,18 @@ def options_call(method, args, kwargs, result=_success_dict):
     _pending[call_id] = call
     if order is not None:
         _orders_in_flight.add(order)
-    if legacy:
-        call_args = [ffi.callback(call_id, LEGACY), ffi.to_js(options)]
-    else:
-        options["success"] = ffi.callback(call_id, SUCCESS)
-        options["fail"] = ffi.callback(call_id, FAIL)
-        call_args = [ffi.to_js(options)]
-    _send(owner, name, call_args, call_id, timeout)
-    return call.future
-
-
-def _send(owner, name, call_args, call_id, timeout):
-    call = _pending[call_id]
-    try:
-        returned = ffi.invoke(owner, name, call_args)
-    except SDKThrew as e:
-        if _pending.get(call_id) is call:
+    status = ffi.send(call_id, method, options)      # the SDK's answers reach _dispatch
+    if status is not None:
+        what, detail = status
+        if _pending.get(call_id) is call:            # (it may have answered before throwing)
             _forget(call_id, call)
-            _settle_soon(call, TTMinisError(ERROR_SDK_THREW, f"{call.method}: {e}"))
-        return
-    _watch(returned, call_id)
+            if what == "unavailable":
+                raise _unavailable(detail, method)
+            _settle_soon(call, TTMinisError(ERROR_SDK_THREW, f"{method}: {detail}"))
+        return call.future
     if timeout is not None and not call.settled:
         call.cancel_timer = ffi.call_later(timeout, lambda: _time_out(call_id, timeout))
+    return call.future
 
 
 def _watch(returned, call_id):
@@ -368,10 +362,10 @@ def sync_call(method, args):
 
         sync_call("canIUse", ("pay",))      # True
     """
-    owner, name, _legacy = _game_method(method)
+    game = _game_method(method)
     js_args = [ffi.to_js(plain(arg, (method, ": argument ", str(i + 1)), ffi.NULL)) for i, arg in enumerate(args)]
     try:
-        return ffi.to_py(ffi.invoke(owner, name, js_args))
+        return ffi.to_py(ffi.invoke(game, method, js_args))
     except SDKThrew as e:
         raise TTMinisError(ERROR_SDK_THREW, f"{method}: {e}") from None
 
@@ -383,9 +377,9 @@ def factory_call(method, options):
 
         handle = factory_call("createRewardedVideoAd", {"adUnitId": "unit-1"})
     """
-    owner, name, _legacy = _game_method(method)
+    game = _game_method(method)
     try:
-        handle = ffi.invoke(owner, name, [ffi.to_js(options)])
+        handle = ffi.invoke(game, method, [ffi.to_js(options)])
     except SDKThrew as e:
         raise TTMinisError(ERROR_SDK_THREW, f"{method}: {e}") from None
     if handle is None:

@@ -108,7 +108,7 @@ class Game:
                 ...
             game.checkBalance({"amount": 50, "type": "BEANS", "success": on_ok, "fail": on_fail})
         """
-        return calls.options_call("checkBalance", args, options, _is_sufficient)
+        return calls.options_call("checkBalance", args, options, _is_sufficient, field="is_sufficient")
 
     def recharge(self, *args, **options):
         """Open TikTok's Beans recharge sheet for the coin package ``tier_id``.

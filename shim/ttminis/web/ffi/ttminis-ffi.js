@@ -7,10 +7,11 @@
  * Loaded by the html loader (ttminis-ffi.js, a classic script) and by the native boot (ttminis/ffi.js, via
  * require) as `globalThis.ttminisFFI`:
  *
- *   install(dispatcher, kinds)   where answers go: dispatcher(callId, kind, args) with `args` the callback's
- *                           arguments as a JS array, untouched (Brython would convert them before Python
- *                           can catch a hostile one; Python reads the first); `kinds` numbers each kind of
- *                           answer: {success, fail, resolved, rejected, legacy}
+ *   install(dispatcher, kinds, boxed)   where answers go: dispatcher(callId, kind, payload), the payload
+ *                           being the callback's first argument, or with `boxed` all its arguments as a JS
+ *                           array, untouched (Brython converts arguments before Python could catch a hostile
+ *                           one; Python reads the first); `kinds` numbers each kind of answer:
+ *                           {success, fail, resolved, rejected, legacy}
  *   send(callId, method, options)
  *       calls TTMinis.game[method](options) with options.success/fail answering kinds.success/kinds.fail;
  *       for "pay" where TTMinis.game is missing but the non-game SDK's TTMinis.pay(callback, options) exists,
@@ -28,6 +29,7 @@
   "use strict";
   var dispatcher = null;
   var kinds = null;
+  var boxed = false;
   var answers = typeof WeakMap === "function" ? new WeakMap() : null;
   var lastGame = null;
   var lastAnswers = {};
@@ -66,7 +68,7 @@
   function answer(callId, kind) {
     return function () {
       try {
-        dispatcher(callId, kind, Array.prototype.slice.call(arguments));
+        dispatcher(callId, kind, boxed ? Array.prototype.slice.call(arguments) : arguments[0]);
       } catch (e) {
         // Python reports its own errors; nothing may reach the SDK that called back.
       }
@@ -117,9 +119,10 @@
   }
 
   var api = {
-    install: function (fn, kindsOfAnswers) {
+    install: function (fn, kindsOfAnswers, boxArguments) {
       dispatcher = fn;
       kinds = kindsOfAnswers;
+      boxed = !!boxArguments;
     },
     send: send,
     supports: supports,
