@@ -25,6 +25,12 @@ Example::
         except TTMinisError as e:
             print("not paid:", e)
 """
+from __future__ import annotations
+
+TYPE_CHECKING = False
+if TYPE_CHECKING:     # names for type checkers only: a game never loads typing (see _types.pyi)
+    from ._types import Any, Coroutine
+
 from .backend import ffi as _ffi
 from .calls import on_late_answer
 from .errors import (ERROR_IN_FLIGHT, ERROR_RELEASED, ERROR_SDK_THREW, ERROR_TIMEOUT, ERROR_UNAVAILABLE,
@@ -37,7 +43,7 @@ __all__ = ["game", "spawn", "TTMinisError", "TTMinisUnavailable", "TTMinisTimeou
            "ERROR_RELEASED"]
 
 
-def spawn(coroutine):
+def spawn(coroutine: Coroutine[Any, Any, Any]) -> None:
     """Run ``coroutine`` in the background (from a tap or a frame); its exception is shown as any other.
 
     Example::
@@ -47,7 +53,7 @@ def spawn(coroutine):
     _ffi.spawn(_reported(coroutine))
 
 
-async def _reported(coroutine):
+async def _reported(coroutine: Coroutine[Any, Any, Any]) -> None:
     try:
         await coroutine
     except Exception as e:

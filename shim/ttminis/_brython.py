@@ -17,6 +17,12 @@ callbacks need no lifetime management. What it does not do, and this module does
 Imports stay tiny on purpose: every stdlib import would be packed into the game's
 ``brython_modules.js`` with its whole module graph.
 """
+from __future__ import annotations
+
+TYPE_CHECKING = False
+if TYPE_CHECKING:     # names for type checkers only: a game never loads typing (see _types.pyi)
+    from ._types import Any, Callable, Coroutine, Dispatcher, JSValue, Plain
+
 import javascript
 from browser import aio, window
 
@@ -36,17 +42,23 @@ _map_call = window.Array.prototype.map.call
 _ONE = window.Array.of(0)
 _json_text = window.JSON.stringify
 _json_to_python = javascript.JSON.parse
-_dispatch = None
-_kinds = None
-_made = {}      # "ffi": window.ttminisFFI, installed at the first call
+_kinds: dict[str, int] = {}
+_made: dict[str, Any] = {}      # "ffi": window.ttminisFFI, installed at the first call
 
 
-def install_dispatcher(dispatch, kinds):
+def _not_installed(*_answer: object) -> None:
+    """Where answers go before ``calls`` installs its dispatcher (it does at import: never in practice)."""
+
+
+_dispatch: Dispatcher = _not_installed
+
+
+def install_dispatcher(dispatch: Dispatcher, kinds: dict[str, int]) -> None:
     global _dispatch, _kinds
     _dispatch, _kinds = dispatch, kinds
 
 
-def _ffi():
+def _ffi() -> JSValue:
     helper = _made.get("ffi")
     if helper is None:
         helper = get(window, "ttminisFFI")
@@ -58,50 +70,50 @@ def _ffi():
     return helper
 
 
-def send(call_id, method, options):
+def send(call_id: int, method: str, options: Plain) -> tuple[str, str] | None:
     """Call ``TTMinis.game[method](options)`` in one crossing (web/ffi/ttminis-ffi.js): None once the SDK
     has the call, else ("unavailable", what) or ("threw", message)."""
     status = _ffi().send(call_id, method, options)
     return None if status == 0 else (status[0], status[1])
 
 
-def supports(game, method):
-    return _ffi().supports(game, method)
+def supports(game: JSValue, method: str) -> bool:
+    return bool(_ffi().supports(game, method))
 
 
-def forget_support():
+def forget_support() -> None:
     if "ffi" in _made:
         _made["ffi"].forget()
 
 
-def sdk_root():
+def sdk_root() -> JSValue:
     return get(window, "TTMinis")
 
 
-def global_value(name):
+def global_value(name: str) -> JSValue:
     """The JS global ``name``, or None when undefined or null."""
     return get(window, name)
 
 
-def _nullish(value):
+def _nullish(value: JSValue) -> bool:
     return value is None or value is NULL or value is UNDEFINED
 
 
-def get(obj, name):
+def get(obj: JSValue, name: str) -> JSValue:
     value = getattr(obj, name, None)
     return None if _nullish(value) else value
 
 
-def is_function(value):
+def is_function(value: JSValue) -> bool:
     return not _nullish(value) and callable(value)
 
 
-def same(a, b):
+def same(a: JSValue, b: JSValue) -> bool:
     """Whether two handles are the same JS object."""
     return a is b or a == b
 
 
-def invoke(obj, name, args):
+def invoke(obj: JSValue, name: str, args: list[Any]) -> JSValue:
     """``obj[name](*args)``. The call runs inside ``Array.prototype.map`` and its result is read
     afterwards: Brython converts a returned value at once, and a hostile one (a Proxy, a getter
     that throws) would otherwise look like the SDK throwing. An unreadable result is None."""
@@ -115,18 +127,18 @@ def invoke(obj, name, args):
         return None
 
 
-def _js_message(exc):
+def _js_message(exc: BaseException) -> str:
     text = str(exc)
     return text.splitlines()[0] if text else type(exc).__name__
 
 
-def to_js(value):
+def to_js(value: Plain) -> JSValue:
     """Checked plain data -> JS. Brython turns dicts and lists into Objects and Arrays itself, and
     ``None`` inside lists is already ``NULL`` (``validation.plain`` put it there)."""
     return NULL if value is None else value
 
 
-def to_py(value, _seen=None):
+def to_py(value: JSValue, _seen: JSValue = None) -> Any:
     """A JS value -> Python: Objects become dicts, Arrays lists, null/undefined None. Never raises.
 
     Plain data goes through ``JSON.stringify`` and Brython's ``javascript.JSON.parse``, which
@@ -155,7 +167,7 @@ def to_py(value, _seen=None):
         return None
 
 
-def _first(arguments):
+def _first(arguments: JSValue) -> JSValue:
     """The first of a call's arguments (a JS array), or None; None too if Brython cannot read it."""
     try:
         return arguments[0] if len(arguments) else None
@@ -163,11 +175,11 @@ def _first(arguments):
         return None
 
 
-def _receive(call_id, kind, arguments):
+def _receive(call_id: int, kind: int, arguments: JSValue) -> None:
     _dispatch(call_id, kind, _first(arguments))
 
 
-def _deliver_first(function, _unused, arguments):
+def _deliver_first(function: Callable[..., object], _unused: object, arguments: JSValue) -> object:
     return function(_first(arguments))     # its result goes back (a frame function's False stops the loop)
 
 
@@ -175,16 +187,16 @@ _loader = get(window, "ttminisLoader")
 _box = get(_loader, "boxArguments") if _loader is not None else None
 
 
-def callback(call_id, kind):
+def callback(call_id: int, kind: int) -> JSValue:
     if _box is not None:
         return _box(_receive, call_id, kind)
 
-    def forward(payload=None, *_ignored):    # no loader (a page of your own): Brython converts
+    def forward(payload: JSValue = None, *_ignored: JSValue) -> None:    # no loader (a page of your own): Brython converts
         _dispatch(call_id, kind, payload)
     return forward
 
 
-def watch_thenable(value, call_id, resolved, rejected):
+def watch_thenable(value: JSValue, call_id: int, resolved: int, rejected: int) -> bool:
     if _nullish(value) or isinstance(value, (bool, int, float, str, dict, list)):
         return False
     then = get(value, "then")
@@ -194,53 +206,53 @@ def watch_thenable(value, call_id, resolved, rejected):
     return True
 
 
-def listener(function):
+def listener(function: Callable[..., object]) -> JSValue:
     return function if _box is None else _box(_deliver_first, function, NULL)
 
 
-def release(handle):
+def release(handle: JSValue) -> None:
     pass
 
 
-def _ignore(_error):
+def _ignore(_error: object) -> None:
     return None
 
 
-def future():
+def future() -> Any:
     """An ``aio.Future``, which is a JS Promise: a failure set before anyone awaits it must not
     count as an unhandled rejection (a page error), so it gets a handler at birth."""
-    fut = aio.Future()
+    fut: aio.Future[Any] = aio.Future()
     window.Promise.prototype.catch.call(fut, _ignore)
     return fut
 
 
-def call_later(seconds, function):
+def call_later(seconds: float, function: Callable[[], object]) -> Callable[[], object]:
     timer_id = window.setTimeout(function, int(seconds * 1000))
     return lambda: window.clearTimeout(timer_id)
 
 
-def spawn(coroutine):
+def spawn(coroutine: Coroutine[Any, Any, Any]) -> None:
     aio.run(coroutine)
 
 
-def bytes_to_js(data):
+def bytes_to_js(data: bytes | bytearray) -> JSValue:
     return window.Uint8Array.new(list(data))
 
 
-def bytes_to_py(value):
+def bytes_to_py(value: JSValue) -> bytes | None:
     if _nullish(value):
         return None
     return bytes(_array_from(value))
 
 
-def report(text):
+def report(text: str) -> None:
     window.console.error(text)
     loader = get(window, "ttminisLoader")
     if loader is not None:
         loader.reportError(text)
 
 
-def format_exception(exc):
+def format_exception(exc: BaseException) -> str:
     lines = []
     tb = exc.__traceback__
     while tb is not None:

@@ -5,6 +5,12 @@ There is no JavaScript here: the "SDK" is whatever ``ttminis.testing.install()``
 raises ``TTMinisUnavailable`` as it would in a browser with no SDK. Values crossing the
 "boundary" are copied, so neither side can mutate the other's dicts.
 """
+from __future__ import annotations
+
+TYPE_CHECKING = False
+if TYPE_CHECKING:     # names for type checkers only: a game never loads typing (see _types.pyi)
+    from ._types import Any, Callable, Coroutine, Dispatcher, JSValue, Plain
+
 import asyncio
 import sys
 import traceback
@@ -13,25 +19,32 @@ from .errors import SDKThrew
 
 NAME = "cpython"
 NULL = None
-_dispatch = None
-_kinds = {}
-_root = None
-_support = {"game": None, "answers": {}}   # canIUse answers for the current game object
-reported = []
+_kinds: dict[str, int] = {}
+_root: object = None
+_support: dict[str, Any] = {"game": None, "answers": {}}   # canIUse answers for the current game object
+reported: list[str] = []
 
 
-def install_dispatcher(dispatch, kinds):
+def _not_installed(*_answer: object) -> None:
+    """Where answers go before ``calls`` installs its dispatcher (it does at import: never in practice)."""
+
+
+_dispatch: Dispatcher = _not_installed
+
+
+def install_dispatcher(dispatch: Dispatcher, kinds: dict[str, int]) -> None:
     global _dispatch, _kinds
     _dispatch, _kinds = dispatch, kinds
 
 
-def send(call_id, method, options):
+def send(call_id: int, method: str, options: Plain) -> tuple[str, str] | None:
     """What web/ffi/ttminis-ffi.js does in a browser, over the fake: call ``game[method](options)`` with
     success/fail (or the non-game SDK's ``pay(callback, options)``), watch a returned awaitable. None once
     the SDK has the call, else ("unavailable", what) or ("threw", message)."""
     if _root is None:
         return ("unavailable", "TTMinis")
     game = get(_root, "game")
+    args: list[Any]
     if game is None:
         pay = get(_root, "pay") if method == "pay" else None
         if not callable(pay):
@@ -39,12 +52,14 @@ def send(call_id, method, options):
         function, args = pay, [callback(call_id, _kinds["legacy"]), to_js(options)]
     else:
         function = get(game, method)
-        if not callable(function) or not supports(game, method):
+        if not callable(function):
             return ("unavailable", f"TTMinis.game.{method}")
-        options = to_js(options)
-        options["success"] = callback(call_id, _kinds["success"])
-        options["fail"] = callback(call_id, _kinds["fail"])
-        args = [options]
+        if not supports(game, method):
+            return ("unsupported", f"TTMinis.game.{method}")
+        copied = to_js(options)
+        copied["success"] = callback(call_id, _kinds["success"])
+        copied["fail"] = callback(call_id, _kinds["fail"])
+        args = [copied]
     try:
         returned = function(*args)
     except Exception as e:
@@ -56,13 +71,13 @@ def send(call_id, method, options):
     return None
 
 
-def supports(game, method):
+def supports(game: JSValue, method: str) -> bool:
     """False only when ``game.canIUse(method)`` says so; asked once per method and game object."""
     if method == "canIUse":
         return True
     if _support["game"] is not game:
         _support["game"], _support["answers"] = game, {}
-    answers = _support["answers"]
+    answers: dict[str, bool] = _support["answers"]
     if method not in answers:
         can_i_use = get(game, "canIUse")
         try:
@@ -72,54 +87,54 @@ def supports(game, method):
     return answers[method]
 
 
-def forget_support():
+def forget_support() -> None:
     _support["game"], _support["answers"] = None, {}
 
 
-def install_root(root):
+def install_root(root: object) -> None:
     """Make ``root`` the global ``TTMinis`` (None removes it). Used by ``ttminis.testing``."""
     global _root
     _root = root
 
 
-def sdk_root():
+def sdk_root() -> JSValue:
     return _root
 
 
-globals_ = {}   # what a test puts in the "global scope" (see ``global_value``)
+globals_: dict[str, Any] = {}   # what a test puts in the "global scope" (see ``global_value``)
 
 
-def global_value(name):
+def global_value(name: str) -> JSValue:
     """The stand-in for a JS global: ``globals_[name]``, or None."""
     return globals_.get(name)
 
 
-def get(obj, name):
+def get(obj: JSValue, name: str) -> JSValue:
     if isinstance(obj, dict):
         return obj.get(name)
     return getattr(obj, name, None)
 
 
-def is_function(value):
+def is_function(value: JSValue) -> bool:
     return callable(value)
 
 
-def same(a, b):
+def same(a: JSValue, b: JSValue) -> bool:
     return a is b
 
 
-def invoke(obj, name, args):
+def invoke(obj: JSValue, name: str, args: list[Any]) -> JSValue:
     try:
         return get(obj, name)(*args)
     except Exception as e:
         raise SDKThrew(f"{type(e).__name__}: {e}") from None
 
 
-def to_js(value):
+def to_js(value: Plain) -> JSValue:
     return to_py(value)
 
 
-def to_py(value, _seen=None):
+def to_py(value: JSValue, _seen: JSValue = None) -> Any:
     """A copy of plain data; never raises, as a JS payload's conversion must not: a container met
     again inside itself (a cycle) becomes None, one whose items cannot be read becomes empty."""
     if not isinstance(value, (dict, list, tuple)):
@@ -138,17 +153,17 @@ def to_py(value, _seen=None):
         seen.discard(id(value))
 
 
-def callback(call_id, kind):
-    def forward(payload=None, *_ignored):
+def callback(call_id: int, kind: int) -> JSValue:
+    def forward(payload: JSValue = None, *_ignored: JSValue) -> None:
         _dispatch(call_id, kind, payload)
     return forward
 
 
-def watch_thenable(value, call_id, resolved, rejected):
+def watch_thenable(value: JSValue, call_id: int, resolved: int, rejected: int) -> bool:
     if not isinstance(value, asyncio.Future):
         return False
 
-    def done(fut):
+    def done(fut: asyncio.Future[Any]) -> None:
         if fut.cancelled() or fut.exception() is not None:
             error = None if fut.cancelled() else fut.exception()
             _dispatch(call_id, rejected, getattr(error, "payload", None if error is None else str(error)))
@@ -158,38 +173,38 @@ def watch_thenable(value, call_id, resolved, rejected):
     return True
 
 
-def listener(function):
+def listener(function: Callable[..., object]) -> JSValue:
     return function
 
 
-def release(handle):
+def release(handle: JSValue) -> None:
     pass
 
 
-def future():
+def future() -> Any:
     return asyncio.get_running_loop().create_future()
 
 
-def call_later(seconds, function):
+def call_later(seconds: float, function: Callable[[], object]) -> Callable[[], object]:
     return asyncio.get_running_loop().call_later(seconds, function).cancel
 
 
-def spawn(coroutine):
+def spawn(coroutine: Coroutine[Any, Any, Any]) -> None:
     asyncio.ensure_future(coroutine)
 
 
-def bytes_to_js(data):
+def bytes_to_js(data: bytes | bytearray) -> JSValue:
     return bytes(data)
 
 
-def bytes_to_py(value):
+def bytes_to_py(value: JSValue) -> bytes | None:
     return None if value is None else bytes(value)
 
 
-def report(text):
+def report(text: str) -> None:
     reported.append(text)
     sys.stderr.write(text + "\n")
 
 
-def format_exception(exc):
+def format_exception(exc: BaseException) -> str:
     return "".join(traceback.format_exception(type(exc), exc, exc.__traceback__))

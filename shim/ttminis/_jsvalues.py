@@ -7,14 +7,21 @@ Example::
 
     read_members(obj, to_py, js.Map.new(), js.Array.isArray, js.Object.keys, js.Reflect.get)
 """
+from __future__ import annotations
+
+TYPE_CHECKING = False
+if TYPE_CHECKING:     # names for type checkers only: a game never loads typing (see _types.pyi)
+    from ._types import Any, Callable, JSValue
 
 
-def read_members(value, read, seen, is_array, keys, get):
+def read_members(value: JSValue, read: Callable[[JSValue], Any], seen: JSValue, is_array: Callable[[JSValue], bool],
+                 keys: Callable[[JSValue], JSValue], get: Callable[[JSValue, Any], JSValue]) -> Any:
     """``value``'s items (a list) or members (a dict), each passed through ``read``; members that
     throw are left out, and ``value`` met again inside itself (``seen``, a JS Map) is None."""
     if seen.has(value):
         return None
     seen.set(value, True)
+    out: Any
     if is_array(value):
         out = [read(get(value, i)) for i in range(int(get(value, "length")))]
     else:

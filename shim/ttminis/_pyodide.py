@@ -15,6 +15,12 @@ and only here:
 * Promises are observed through the raw ``Promise.prototype.then`` (Pyodide's ``JsProxy.then``
   would turn a rejection with a plain object into a page error), and failures travel as values.
 """
+from __future__ import annotations
+
+TYPE_CHECKING = False
+if TYPE_CHECKING:     # names for type checkers only: a game never loads typing (see _types.pyi)
+    from ._types import Any, Callable, Coroutine, Dispatcher, JSValue, Plain
+
 import asyncio
 import traceback
 
@@ -30,29 +36,29 @@ _bind_call = js.Function.prototype.call.bind
 _bind_apply = js.Reflect.apply.bind
 _map_call = js.Array.prototype.map.call
 _array_of = js.Array.of
-_ONE = []          # [a one-element JS Array], made at the first call
+_ONE: list[Any] = []          # [a one-element JS Array], made at the first call
 _reflect_get = js.Reflect.get
 _object_keys = js.Object.keys
 _is_array = js.Array.isArray
 _new_map = js.Map.new
 _object_from_entries = js.Object.fromEntries
-_dispatch = [None, None]   # (the Python dispatcher, its kinds of answer)
-_made = {}                 # "proxy": the dispatcher's PyProxy; "ffi": ttminisFFI, installed — both at first use
+_dispatch: list[Any] = [None, None]   # (the Python dispatcher, its kinds of answer)
+_made: dict[str, Any] = {}                 # "proxy": the dispatcher's PyProxy; "ffi": ttminisFFI, installed — both at first use
 
 
-def install_dispatcher(dispatch, kinds):
+def install_dispatcher(dispatch: Dispatcher, kinds: dict[str, int]) -> None:
     """Route every answer to ``dispatch(call_id, kind, payload)``; ``kinds`` names the kinds of answer
     ``send`` produces: {"success", "fail", "resolved", "rejected", "legacy"}."""
     _dispatch[0], _dispatch[1] = dispatch, kinds
 
 
-def _dispatcher():
+def _dispatcher() -> JSValue:
     if "proxy" not in _made:
         _made["proxy"] = create_proxy(_dispatch[0])
     return _made["proxy"]
 
 
-def _ffi():
+def _ffi() -> JSValue:
     helper = _made.get("ffi")
     if helper is None:
         helper = getattr(js, "ttminisFFI", None)
@@ -64,48 +70,48 @@ def _ffi():
     return helper
 
 
-def send(call_id, method, options):
+def send(call_id: int, method: str, options: Plain) -> tuple[str, str] | None:
     """Call ``TTMinis.game[method](options)`` (see web/ffi/ttminis-ffi.js), its answers going to the
     dispatcher: None once the SDK has the call, else ("unavailable", what) or ("threw", message)."""
     status = _ffi().send(call_id, method, to_js(options))
-    return None if status == 0 else tuple(status.to_py())
+    return None if status == 0 else (str(status[0]), str(status[1]))
 
 
-def supports(game, method):
+def supports(game: JSValue, method: str) -> bool:
     """False only when the client's own ``canIUse(method)`` says so (asked once per game object)."""
-    return _ffi().supports(game, method)
+    return bool(_ffi().supports(game, method))
 
 
-def forget_support():
+def forget_support() -> None:
     if "ffi" in _made:
         _made["ffi"].forget()
 
 
-def sdk_root():
+def sdk_root() -> JSValue:
     return global_value("TTMinis")
 
 
-def global_value(name):
+def global_value(name: str) -> JSValue:
     """The JS global ``name``, or None when undefined or null."""
     value = getattr(js, name, None)
     return None if value is jsnull else value
 
 
-def get(obj, name):
+def get(obj: JSValue, name: str) -> JSValue:
     value = getattr(obj, name, None)
     return None if value is jsnull else value
 
 
-def is_function(value):
+def is_function(value: JSValue) -> bool:
     return isinstance(value, JsProxy) and callable(value)   # callable() asks no JS: typeof is a flag
 
 
-def same(a, b):
+def same(a: JSValue, b: JSValue) -> bool:
     """Whether two handles are the same JS object (``===``)."""
-    return a == b
+    return bool(a == b)
 
 
-def invoke(obj, name, args):
+def invoke(obj: JSValue, name: str, args: list[Any]) -> JSValue:
     """``obj[name](*args)``; a returned Promise comes back as a plain ``JsProxy``.
 
     Pyodide turns a Promise *returned by a call* into a PyodideFuture, and one rejected with a
@@ -122,14 +128,14 @@ def invoke(obj, name, args):
         raise SDKThrew(str(e.js_error.message if hasattr(e, "js_error") else e)) from None
 
 
-def to_js(value):
+def to_js(value: Plain) -> JSValue:
     """Plain Python data (already checked) -> plain JS Objects and Arrays."""
     if isinstance(value, (dict, list)):
         return _to_js(value, dict_converter=_object_from_entries, create_pyproxies=False)
     return value
 
 
-def to_py(value):
+def to_py(value: JSValue) -> Any:
     """A JS value -> Python: Objects become dicts, Arrays lists, null/undefined None. Never raises:
     a payload Pyodide cannot convert (a getter that throws, a cycle, a Proxy) is read leniently."""
     if isinstance(value, JsProxy):
@@ -140,7 +146,7 @@ def to_py(value):
     return None if value is jsnull else value
 
 
-def _read_leniently(value, seen):
+def _read_leniently(value: JSValue, seen: JSValue) -> Any:
     """What can be read of ``value``: unreadable members are left out, a cycle becomes None."""
     if value is jsnull:
         return None
@@ -153,7 +159,7 @@ def _read_leniently(value, seen):
         return None
 
 
-def _nulls_to_none(value):
+def _nulls_to_none(value: Any) -> Any:
     if value is jsnull:
         return None
     if isinstance(value, dict):
@@ -163,11 +169,11 @@ def _nulls_to_none(value):
     return value
 
 
-def callback(call_id, kind):
+def callback(call_id: int, kind: int) -> JSValue:
     return _bind_call(_dispatcher(), None, call_id, kind)
 
 
-def watch_thenable(value, call_id, resolved, rejected):
+def watch_thenable(value: JSValue, call_id: int, resolved: int, rejected: int) -> bool:
     """If ``value`` is a thenable, report its outcome to the dispatcher; returns whether it was."""
     if not isinstance(value, JsProxy):
         return False
@@ -178,43 +184,44 @@ def watch_thenable(value, call_id, resolved, rejected):
     return True
 
 
-def listener(function):
+def listener(function: Callable[..., object]) -> JSValue:
     return create_proxy(function)
 
 
-def release(handle):
+def release(handle: JSValue) -> None:
     handle.destroy()
 
 
-def future():
+def future() -> Any:
     return asyncio.get_event_loop().create_future()
 
 
-def call_later(seconds, function):
+def call_later(seconds: float, function: Callable[[], object]) -> Callable[[], object]:
     return asyncio.get_event_loop().call_later(seconds, function).cancel
 
 
-def spawn(coroutine):
+def spawn(coroutine: Coroutine[Any, Any, Any]) -> None:
     asyncio.ensure_future(coroutine)
 
 
-def bytes_to_js(data):
+def bytes_to_js(data: bytes | bytearray) -> JSValue:
     """``bytes`` -> a new Uint8Array (never a PyProxy: a bytes argument would otherwise become one)."""
     return _to_js(bytes(data))
 
 
-def bytes_to_py(value):
+def bytes_to_py(value: JSValue) -> bytes | None:
     if value is None or value is jsnull:
         return None
-    return value.to_bytes()
+    data: bytes = value.to_bytes()
+    return data
 
 
-def report(text):
+def report(text: str) -> None:
     js.console.error(text)
     loader = getattr(js, "ttminisLoader", None)
     if loader is not None and loader is not jsnull:
         loader.reportError(text)
 
 
-def format_exception(exc):
+def format_exception(exc: BaseException) -> str:
     return "".join(traceback.format_exception(type(exc), exc, exc.__traceback__))

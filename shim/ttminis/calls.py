@@ -26,18 +26,27 @@ Rules every call keeps, in one place:
 * An exception in the user's callback is reported (console and the loader's error screen) and
   never reaches the SDK's caller.
 """
+from __future__ import annotations
+
+TYPE_CHECKING = False
+if TYPE_CHECKING:     # names for type checkers only: a game never loads typing (see _types.pyi)
+    from ._types import Any, Awaitable, Callable, JSValue, Payload, TypeVar
+
+    F = TypeVar("F", bound=Callable[..., object])
+    LateHandler = TypeVar("LateHandler", bound="Callable[[Payload], object] | None")
+
 from .backend import ffi
 from .errors import (ERROR_IN_FLIGHT, ERROR_RELEASED, ERROR_SDK_THREW, ERROR_UNKNOWN, SDKThrew,
                      TTMinisError, TTMinisTimeout, TTMinisUnavailable, failure_payload)
-from .validation import build_options, check_callable, check_text, check_timeout, plain
+from .validation import SPECS, build_options, check_callable, check_text, check_timeout, plain
 
 SUCCESS, FAIL, RESOLVED, REJECTED, LEGACY = 1, 2, 3, 4, 5
 
-_pending = {}              # call id -> _Call, until the SDK answers (a timed-out call included)
-_orders_in_flight = set()  # trade_order_ids whose pay the SDK has not answered yet
-_released_orders = set()   # trade_order_ids the game gave up on: refused for the rest of the session
-_late_answer = [None]      # the game's handler for answers that arrive after their call settled
-_registrations = []        # every listener ttminis registered: _Registration
+_pending: dict[int, _Call] = {}          # call id -> _Call, until the SDK answers (a timed-out call included)
+_orders_in_flight: set[str] = set()      # trade_order_ids whose pay the SDK has not answered yet
+_released_orders: set[str] = set()       # trade_order_ids the game gave up on: refused for the session
+_late_answer: list[Callable[[Payload], object] | None] = [None]   # the game's handler for late answers
+_registrations: list[_Registration] = []  # every listener ttminis registered
 _next_id = [0]             # never reset: an old call's late answer can never match a new call
 
 
@@ -45,20 +54,21 @@ class _Call:
     __slots__ = ("method", "callbacks", "result", "field", "_future", "order", "settled", "cancel_timer",
                  "promise_based", "cleanup")
 
-    def __init__(self, method, callbacks, result, order=None, promise_based=False, field=None):
+    def __init__(self, method: str, callbacks: dict[str, Callable[..., object]], result: Callable[[Payload], Any],
+                 order: str | None = None, promise_based: bool = False, field: str | None = None) -> None:
         self.method = method
         self.callbacks = callbacks
         self.result = result
         self.field = field if not callbacks else None
-        self._future = None
+        self._future: Any = None
         self.order = order
         self.settled = False
-        self.cancel_timer = None
+        self.cancel_timer: Callable[[], object] | None = None
         self.promise_based = promise_based
-        self.cleanup = None
+        self.cleanup: Callable[[], None] | None = None
 
     @property
-    def future(self):
+    def future(self) -> Any:
         """The awaitable of an await-style call (None in callback style), made on first use: a call the
         SDK never had (it is not there) needs no event loop."""
         if self._future is None and not self.callbacks:
@@ -66,7 +76,7 @@ class _Call:
         return self._future
 
 
-def _dispatch(call_id, kind, payload=None, *_more):
+def _dispatch(call_id: int, kind: int, payload: JSValue = None, *_more: JSValue) -> None:
     """Every SDK answer arrives here (from a callback made by ``ffi.callback``).
 
     SDKs may pass more than one argument (``success(res, extra)``): only the first is read. Nothing
@@ -94,7 +104,7 @@ ffi.install_dispatcher(_dispatch, {"success": SUCCESS, "fail": FAIL, "resolved":
                                    "rejected": REJECTED, "legacy": LEGACY})
 
 
-def _read_answer(call, kind, payload):
+def _read_answer(call: _Call, kind: int, payload: JSValue) -> tuple[Payload | None, TTMinisError | None]:
     """(value, None) for a success, (None, TTMinisError) for a failure. An awaited call whose result is
     one field of the payload (``field``) reads only that field: converting the rest is wasted work."""
     if call.field is not None and kind == SUCCESS:
@@ -111,19 +121,19 @@ def _read_answer(call, kind, payload):
     return None, TTMinisError.from_payload(payload)
 
 
-def _forget(call_id, call):
+def _forget(call_id: int, call: _Call) -> None:
     del _pending[call_id]
     if call.order is not None:
         _orders_in_flight.discard(call.order)
 
 
-def _success_dict(payload):
+def _success_dict(payload: object) -> Payload:
     if payload is None:
         return {}
     return payload if isinstance(payload, dict) else {"value": payload}
 
 
-def _settle(call, value, error):
+def _settle(call: _Call, value: Payload | None, error: TTMinisError | None) -> None:
     if call.settled:
         return
     call.settled = True
@@ -138,7 +148,7 @@ def _settle(call, value, error):
             return
         if error is None:
             try:
-                value = call.result(value)
+                value = call.result(value or {})
             except Exception as e:  # a malformed success payload is a failure, never a success
                 error = TTMinisError(error_msg=f"{call.method}: unexpected success payload ({e})",
                                      error_extra={"payload": value})
@@ -154,7 +164,7 @@ def _settle(call, value, error):
     _run_user_callback(call.callbacks.get("complete"))
 
 
-def _run_user_callback(function, *args):
+def _run_user_callback(function: Callable[..., object] | None, *args: object) -> None:
     if function is None:
         return
     try:
@@ -163,14 +173,14 @@ def _run_user_callback(function, *args):
         _report_safely(f"ttminis: exception in your callback {getattr(function, '__name__', function)!r}:\n", e)
 
 
-def _report_safely(prefix, exc):
+def _report_safely(prefix: str, exc: BaseException) -> None:
     try:
         ffi.report(prefix + ffi.format_exception(exc))
     except Exception:
         pass
 
 
-def _report_late(call, kind, payload):
+def _report_late(call: _Call, kind: int, payload: JSValue) -> None:
     """The first answer for a call that already settled (timed out or released): tell the game."""
     try:
         value, error = _read_answer(call, kind, payload)
@@ -186,7 +196,7 @@ def _report_late(call, kind, payload):
         _run_user_callback(handler, answer)
 
 
-def on_late_answer(handler):
+def on_late_answer(handler: LateHandler) -> LateHandler:
     """Make ``handler(answer)`` receive SDK answers that arrive after their call settled.
 
     A call settles early when its ``timeout=`` passes or its order is given up with
@@ -207,7 +217,7 @@ def on_late_answer(handler):
     return handler
 
 
-def release_order(trade_order_id):
+def release_order(trade_order_id: str) -> bool:
     """Give up on ``trade_order_id``: a ``pay`` still waiting for the SDK settles now with
     ``ERROR_RELEASED``, and any later ``pay`` for this id in this session fails with
     ``ERROR_RELEASED`` without reaching the SDK — TikTok's rule is that a retried purchase uses a
@@ -226,12 +236,12 @@ def release_order(trade_order_id):
     return bool(waiting)
 
 
-def _released(order):
+def _released(order: str) -> TTMinisError:
     return TTMinisError(ERROR_RELEASED, f"pay: trade_order_id {order!r} was released by the game; "
                         "pay again under a new trade_order_id", {"trade_order_id": order})
 
 
-def reset():
+def reset() -> None:
     """Forget every pending call, order lock, released order, listener and cached canIUse answer.
 
     For test fixtures (``ttminis_wallet``, the browser harness): each test starts from a clean
@@ -261,22 +271,28 @@ def reset():
     _registrations.clear()
 
 
-def _new_id():
+def _new_id() -> int:
     _next_id[0] += 1
     return _next_id[0]
 
 
-def _unavailable(what, method):
-    """TTMinisUnavailable naming what lacks: the SDK, TTMinis.game, or the method (absent or denied by the
-    client's canIUse, which the backend asks once per method and TTMinis.game object)."""
+def _unavailable(what: str, method: str) -> TTMinisUnavailable:
+    """TTMinisUnavailable naming what lacks: the SDK, TTMinis.game, or the method (``what`` is
+    "TTMinis.game.<method>" when it is absent, "unsupported" when the client's canIUse denies it)."""
     if what == "TTMinis":
         return TTMinisUnavailable(f"TikTok's SDK (the global TTMinis) needed for {method}()")
     if what == "TTMinis.game":
         return TTMinisUnavailable(f"TTMinis.game (needed for {method}())")
-    return TTMinisUnavailable(what)
+    if what == "unsupported":
+        return TTMinisUnavailable(f"TTMinis.game.{method}", hint="This TikTok client does not support it "
+                                  "(its canIUse says so): check canIUse before offering the feature.")
+    close = close_name(method)
+    return TTMinisUnavailable(f"TTMinis.game.{method}", hint=(
+        f"Did you mean game.{snake_case(close)} (TTMinis.game.{close})? " if close else "")
+        + "This TikTok client's TTMinis.game has no such method.")
 
 
-def _game_method(method):
+def _game_method(method: str) -> JSValue:
     """``TTMinis.game`` when it has ``method`` (and its canIUse does not deny it), else TTMinisUnavailable."""
     root = ffi.sdk_root()
     if root is None:
@@ -284,12 +300,65 @@ def _game_method(method):
     game = ffi.get(root, "game")
     if game is None:
         raise _unavailable("TTMinis.game", method)
-    if not ffi.is_function(ffi.get(game, method)) or not ffi.supports(game, method):
+    if not ffi.is_function(ffi.get(game, method)):
         raise _unavailable(f"TTMinis.game.{method}", method)
+    if not ffi.supports(game, method):
+        raise _unavailable("unsupported", method)
     return game
 
 
-def options_call(method, args, kwargs, result=_success_dict, field=None):
+# Methods of TikTok's TTMinis.game besides the options-shaped ones in validation.SPECS: what a name the
+# SDK lacks is compared with, to suggest the one that was meant.
+_KNOWN_METHODS = tuple(SPECS) + (
+    "canIUse", "getSystemInfoSync", "getStorageSync", "setStorageSync", "removeStorageSync",
+    "getLaunchOptionsSync", "getEnterOptionsSync", "getMenuButtonBoundingClientRect", "onShow", "offShow",
+    "onHide", "offHide", "createCanvas", "createImage", "createInnerAudioContext", "getFileSystemManager",
+    "loadSubpackage", "onTouchStart", "onTouchMove", "onTouchEnd", "onTouchCancel")
+
+
+def close_name(method: str, known: tuple[str, ...] = _KNOWN_METHODS) -> str | None:
+    """The known method ``method`` most likely meant (a typo, or a known name with a suffix), or None.
+
+    Example::
+
+        close_name("payTypo")        # "pay"
+        close_name("checkBalanse")   # "checkBalance"
+    """
+    lowered = method.lower()
+    best, best_score = None, 0
+    for candidate in known:
+        name = candidate.lower()
+        score = _edit_distance(lowered, name)
+        shorter = min(len(name), len(lowered))
+        if shorter >= 3 and (lowered.startswith(name) or name.startswith(lowered)):
+            score = min(score, 1)
+        if score <= max(1, len(name) // 4) and (best is None or score < best_score):
+            best, best_score = candidate, score
+    return None if best == method else best
+
+
+def _edit_distance(a: str, b: str) -> int:
+    previous = list(range(len(b) + 1))
+    for i, char in enumerate(a, 1):
+        current = [i]
+        for j, other in enumerate(b, 1):
+            current.append(min(previous[j] + 1, current[j - 1] + 1, previous[j - 1] + (char != other)))
+        previous = current
+    return previous[-1]
+
+
+def snake_case(name: str) -> str:
+    """``checkBalance`` -> ``check_balance``; ``canIUse`` -> ``can_i_use`` (the alias ``game`` has too).
+
+    Example::
+
+        snake_case("getShortcutMissionReward")     # "get_shortcut_mission_reward"
+    """
+    return "".join("_" + char.lower() if char.isupper() else char for char in name)
+
+
+def options_call(method: str, args: tuple[Any, ...], kwargs: dict[str, Any],
+                 result: Callable[[Payload], Any] = _success_dict, field: str | None = None) -> Any:
     """Call ``TTMinis.game[method]`` with an options object.
 
     Callback style (any of success/fail/complete given) returns None; await style returns an
@@ -301,6 +370,8 @@ def options_call(method, args, kwargs, result=_success_dict, field=None):
         await options_call("pay", ("ord-1",), {})          # {} or the SDK's payload
         options_call("recharge", (), {"tier_id": "t1", "success": print})
     """
+    if method not in SPECS:
+        _game_method(method)     # first: a name the SDK lacks says so, whatever the options
     options, callbacks, timeout = build_options(method, args, kwargs, ffi.NULL)
     order = options.get("trade_order_id") if method == "pay" else None
     call = _Call(method, callbacks, result, order, field=field)
@@ -319,8 +390,8 @@ def options_call(method, args, kwargs, result=_success_dict, field=None):
         what, detail = status
         if _pending.get(call_id) is call:            # (it may have answered before throwing)
             _forget(call_id, call)
-            if what == "unavailable":
-                raise _unavailable(detail, method)
+            if what != "threw":
+                raise _unavailable(detail if what == "unavailable" else what, method)
             _settle_soon(call, TTMinisError(ERROR_SDK_THREW, f"{method}: {detail}"))
         return call.future
     if timeout is not None and not call.settled:
@@ -328,16 +399,16 @@ def options_call(method, args, kwargs, result=_success_dict, field=None):
     return call.future
 
 
-def _watch(returned, call_id):
+def _watch(returned: JSValue, call_id: int) -> bool:
     """Whether ``returned`` is a thenable now reporting to the dispatcher; a thenable whose
     ``then`` breaks when used counts as none (the callbacks, or the caller, decide)."""
     try:
-        return ffi.watch_thenable(returned, call_id, RESOLVED, REJECTED)
+        return bool(ffi.watch_thenable(returned, call_id, RESOLVED, REJECTED))
     except Exception:
         return False
 
 
-def _time_out(call_id, seconds):
+def _time_out(call_id: int, seconds: float) -> None:
     call = _pending.get(call_id)
     if call is None or call.settled:
         return
@@ -348,14 +419,14 @@ def _time_out(call_id, seconds):
     _settle(call, None, TTMinisTimeout(call.method, seconds))
 
 
-def _settle_soon(call, error):
+def _settle_soon(call: _Call, error: TTMinisError) -> None:
     if call.future is not None:
         _settle(call, None, error)      # raised when awaited
     else:
         ffi.call_later(0, lambda: _settle(call, None, error))
 
 
-def sync_call(method, args):
+def sync_call(method: str, args: tuple[Any, ...]) -> Any:
     """Call a synchronous SDK method and return its result as Python data.
 
     Example::
@@ -370,7 +441,7 @@ def sync_call(method, args):
         raise TTMinisError(ERROR_SDK_THREW, f"{method}: {e}") from None
 
 
-def factory_call(method, options):
+def factory_call(method: str, options: dict[str, Any]) -> JSValue:
     """Call a ``create...`` factory; returns the JS object it made (a handle, not converted).
 
     Example::
@@ -387,7 +458,7 @@ def factory_call(method, options):
     return handle
 
 
-def promise_call(owner, method, args, what):
+def promise_call(owner: JSValue, method: str, args: tuple[Any, ...], what: str) -> Any:
     """Call ``owner[method](*args)``: an awaitable of a returned promise's outcome, else the value.
 
     A rejection (with anything, plain objects included) raises ``TTMinisError``.
@@ -414,11 +485,11 @@ def promise_call(owner, method, args, what):
     return call.future
 
 
-def _ended(payload):
+def _ended(payload: Payload) -> bool:
     return bool(payload.get("isEnded"))
 
 
-def watch_ad(handle, what, timeout=None):
+def watch_ad(handle: JSValue, what: str, timeout: float | None = None) -> Awaitable[bool]:
     """Show the ad ``handle`` once; an awaitable of True (watched to the end) or False (closed early).
 
     Settles once, on the first of: ``onClose`` (``{isEnded}``), ``onError``, a rejected ``show()``
@@ -435,11 +506,12 @@ def watch_ad(handle, what, timeout=None):
             raise TTMinisUnavailable(f"{what}.{required}")
     check_timeout(f"{what}.show", timeout)
     call = _Call(f"{what}.show", {}, _ended)
+    future: Awaitable[bool] = call.future
     call_id = _new_id()
     _pending[call_id] = call
-    registered = []
+    registered: list[tuple[str, JSValue]] = []
 
-    def cleanup():
+    def cleanup() -> None:
         for off_name, function in registered:
             try:
                 if ffi.is_function(ffi.get(handle, off_name)):
@@ -458,21 +530,22 @@ def watch_ad(handle, what, timeout=None):
         if _pending.get(call_id) is call:
             _forget(call_id, call)
         _settle(call, None, TTMinisError(ERROR_SDK_THREW, f"{call.method}: {e}"))
-        return call.future
+        return future
     _watch(returned, call_id)
     if timeout is not None and not call.settled:
         call.cancel_timer = ffi.call_later(timeout, lambda: _time_out(call_id, timeout))
-    return call.future
+    return future
 
 
 class _Registration:
     """One listener ttminis registered: ``owner.on<event>(handle)`` for the user's ``function``."""
     __slots__ = ("group", "owner", "event", "function", "handle")
 
-    def __init__(self, group, owner, event, function, handle):
+    def __init__(self, group: Listeners, owner: JSValue, event: str, function: Callable[..., object],
+                 handle: JSValue) -> None:
         self.group, self.owner, self.event, self.function, self.handle = group, owner, event, function, handle
 
-    def remove(self):
+    def remove(self) -> None:
         """``owner.off<event>(handle)``, then release the handle; SDKThrew leaves it registered."""
         off_name = "off" + self.event
         if not ffi.is_function(ffi.get(self.owner, off_name)):
@@ -495,28 +568,28 @@ class Listeners:
         listeners.off("offShow", on_show)    # same JS function, then released
     """
 
-    def __init__(self, owner_getter, what):
+    def __init__(self, owner_getter: Callable[[], JSValue], what: str) -> None:
         self._owner_getter = owner_getter
         self._what = what
 
-    def _owner_method(self, name):
+    def _owner_method(self, name: str) -> JSValue:
         owner = self._owner_getter()
         if not ffi.is_function(ffi.get(owner, name)):
             raise TTMinisUnavailable(f"{self._what}.{name}")
         return owner
 
-    def _mine(self, event=None, function=None):
+    def _mine(self, event: str | None = None, function: object = None) -> list[_Registration]:
         return [r for r in _registrations if r.group is self and (event is None or r.event == event)
                 and (function is None or r.function == function)]
 
-    def on(self, on_name, function):
+    def on(self, on_name: str, function: F) -> F:
         check_callable(on_name, "listener", function)
         owner = self._owner_method(on_name)
         event = on_name[2:]
         if any(ffi.same(r.owner, owner) for r in self._mine(event, function)):
             return function
 
-        def deliver(payload=None, *_more):
+        def deliver(payload: JSValue = None, *_more: JSValue) -> None:
             value = ffi.to_py(payload)
             _run_user_callback(function, {} if value is None else value)
 
@@ -529,7 +602,7 @@ class Listeners:
         _registrations.append(_Registration(self, owner, event, function, handle))
         return function
 
-    def off(self, off_name, function=None):
+    def off(self, off_name: str, function: object = None) -> None:
         """Remove ``function`` (or every listener of this event); all are tried. A listener the SDK
         refuses to remove stays registered (its JS function alive) and ``TTMinisError`` says so."""
         mine = self._mine(off_name[3:], function)
@@ -538,12 +611,12 @@ class Listeners:
             return
         self._remove(off_name, mine)
 
-    def off_all(self):
+    def off_all(self) -> None:
         """Remove every listener added through this object; all are tried, as in ``off``."""
         self._remove("off<every event>", self._mine())
 
-    def _remove(self, what, registrations):
-        failures = []
+    def _remove(self, what: str, registrations: list[_Registration]) -> None:
+        failures: list[str] = []
         for registration in registrations:
             try:
                 registration.remove()
@@ -553,5 +626,5 @@ class Listeners:
             raise TTMinisError(ERROR_SDK_THREW, f"{self._what}.{what}: {len(failures)} listener(s) "
                                f"could not be removed and stay registered ({'; '.join(failures)})")
 
-    def count(self):
+    def count(self) -> int:
         return len(self._mine())

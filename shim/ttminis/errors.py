@@ -11,6 +11,11 @@ TikTok's SDK fails with ``{error: {error_code, error_msg, error_extra}}``; integ
 WeChat's ``{errMsg, errNo}``, a bare string, or nothing at all. Whatever arrives, Python sees the
 one documented shape.
 """
+from __future__ import annotations
+
+TYPE_CHECKING = False
+if TYPE_CHECKING:     # names for type checkers only: a game never loads typing (see _types.pyi)
+    from ._types import Any, Failure
 
 ERROR_TIMEOUT = -1       # the SDK did not answer within the call's timeout=
 ERROR_SDK_THREW = -2     # the SDK threw instead of calling back
@@ -21,8 +26,9 @@ ERROR_RELEASED = -6      # the game gave this trade_order_id up with game.releas
 
 _NO_DETAILS = "the SDK reported a failure without details"
 _UNREADABLE = "the SDK reported a failure that could not be read"
-_UNAVAILABLE_HINT = ("Outside TikTok, load the fake SDK: build with `python build.py --dev`, "
-                     "or call ttminis.testing.install() in CPython tests.")
+_UNAVAILABLE_HINT = ("Outside TikTok, run the game with the fake SDK: a `ttminis build --dev` web build, the "
+                     "simulator (`ttminis build --target native --serve`, `ttminis simulate`, the ttminis_native "
+                     "fixture), or the ttminis_wallet fixture (ttminis.testing.install()) in CPython tests.")
 
 
 class TTMinisError(Exception):
@@ -36,22 +42,34 @@ class TTMinisError(Exception):
             show(f"payment failed ({e.error_code}): {e.error_msg}")
     """
 
-    def __init__(self, error_code=ERROR_UNKNOWN, error_msg="", error_extra=None):
+    def __init__(self, error_code: int = ERROR_UNKNOWN, error_msg: str = "",
+                 error_extra: dict[str, Any] | None = None) -> None:
         super().__init__(error_code, error_msg)
         self.error_code = error_code
         self.error_msg = error_msg
         self.error_extra = error_extra if error_extra is not None else {}
 
-    def __str__(self):
+    def __str__(self) -> str:
         return f"[{self.error_code}] {self.error_msg}"
 
-    def payload(self):
-        """The failure as the ``fail`` callback receives it."""
+    def payload(self) -> Failure:
+        """The failure as the ``fail`` callback receives it.
+
+        Example::
+
+            TTMinisError(1, "no").payload()   # {"error": {"error_code": 1, "error_msg": "no", "error_extra": {}}}
+        """
         return {"error": {"error_code": self.error_code, "error_msg": self.error_msg,
                           "error_extra": self.error_extra}}
 
     @classmethod
-    def from_payload(cls, payload):
+    def from_payload(cls, payload: object) -> TTMinisError:
+        """The error for whatever the SDK passed to ``fail`` (normalised by ``failure_payload``).
+
+        Example::
+
+            TTMinisError.from_payload({"errMsg": "pay:fail", "errNo": 21}).error_code   # 21
+        """
         error = failure_payload(payload)["error"]
         return cls(error["error_code"], error["error_msg"], error["error_extra"])
 
@@ -67,7 +85,7 @@ class TTMinisUnavailable(TTMinisError):
             print(e)   # says what is missing and how to get the fake SDK
     """
 
-    def __init__(self, what, hint=_UNAVAILABLE_HINT):
+    def __init__(self, what: str, hint: str = _UNAVAILABLE_HINT) -> None:
         super().__init__(ERROR_UNAVAILABLE, f"{what} is not available here. {hint}")
 
 
@@ -82,12 +100,12 @@ class TTMinisTimeout(TTMinisError):
             show("still waiting for TikTok; check your orders later")
     """
 
-    def __init__(self, method, seconds):
+    def __init__(self, method: str, seconds: float) -> None:
         super().__init__(ERROR_TIMEOUT, f"{method}: no answer from the SDK within {seconds} s",
                          {"timeout": seconds})
 
 
-def failure_payload(raw):
+def failure_payload(raw: object) -> Failure:
     """Normalise whatever the SDK passed to ``fail`` into TikTok's documented shape; never raises.
 
     Example::
@@ -101,8 +119,11 @@ def failure_payload(raw):
         return {"error": {"error_code": ERROR_UNKNOWN, "error_msg": _UNREADABLE, "error_extra": {}}}
 
 
-def _normalise(raw):
+def _normalise(raw: object) -> Failure:
     error = raw.get("error") if isinstance(raw, dict) else None
+    code: object
+    msg: object
+    extra: object
     if isinstance(error, dict):
         code, msg, extra = error.get("error_code"), error.get("error_msg"), error.get("error_extra")
     elif isinstance(raw, dict) and ("errMsg" in raw or "errNo" in raw or "errCode" in raw):
@@ -123,7 +144,7 @@ def _normalise(raw):
 _DIGITS = frozenset("0123456789")
 
 
-def _as_code(code):
+def _as_code(code: object) -> int:
     """An int error code: ints, integral floats and short ASCII decimal strings ("-12"); else
     ERROR_UNKNOWN (``"--5"``, ``"²"``, ``"1e3"``, NaN, booleans, and anything else)."""
     if isinstance(code, bool):

@@ -40,6 +40,12 @@ Example::
     best = int(files.read_text("best.txt")) if files.exists("best.txt") else 0
     files.write_text("best.txt", str(max(best, score)))
 """
+from __future__ import annotations
+
+TYPE_CHECKING = False
+if TYPE_CHECKING:     # names for type checkers only: a game never loads typing (see _types.pyi)
+    from ._types import Any, JSValue
+
 from . import target
 from .backend import ffi
 from .surface_checks import game_path
@@ -60,20 +66,20 @@ class StorageError(OSError):
                 show("Your device is full: progress not saved")
     """
 
-    def __init__(self, errno, strerror):
+    def __init__(self, errno: int, strerror: str) -> None:
         super().__init__(errno, strerror)
         self.errno = errno          # Brython's OSError keeps neither
         self.strerror = strerror
 
-    def __str__(self):
+    def __str__(self) -> str:
         return f"[Errno {self.errno}] {self.strerror}"
 
 
-def _checked(method, name):
+def _checked(method: str, name: object) -> str:
     return game_path(f"files.{method}", "name", name)
 
 
-def _saving(method, *args):
+def _saving(method: str, *args: Any) -> JSValue:
     try:
         return target.call(method, *args)
     except RuntimeError as e:         # "ttminis surface writeFile: ENOSPC: the ... storage is full (name, n bytes): ..."
@@ -83,7 +89,7 @@ def _saving(method, *args):
                            else detail) from None
 
 
-def path(name=""):
+def path(name: str = "") -> str:
     """The path of ``name`` in the writable folder (the folder itself for ``""``), for plain ``open()``.
 
     Pyodide only: Brython has no file system (use ``read_text``/``write_text``). Call ``flush()``
@@ -95,14 +101,14 @@ def path(name=""):
             f.write(data)
         files.flush()
     """
-    folder = ffi.to_py(target.call("useFiles"))
+    folder: str | None = ffi.to_py(target.call("useFiles"))
     if folder is None:
         raise NotImplementedError("files.path: this runtime (Brython) has no file system; use "
                                   "files.write_text / files.read_text")
     return folder if name == "" else folder + "/" + _checked("path", name)
 
 
-def read_bytes(name):
+def read_bytes(name: str) -> bytes:
     """The bytes of ``name`` in the writable folder; FileNotFoundError if there is no such file.
 
     Example::
@@ -115,7 +121,7 @@ def read_bytes(name):
     return data
 
 
-def read_text(name, encoding="utf-8"):
+def read_text(name: str, encoding: str = "utf-8") -> str:
     """The text of ``name`` in the writable folder; FileNotFoundError if there is no such file.
 
     Example::
@@ -125,7 +131,7 @@ def read_text(name, encoding="utf-8"):
     return read_bytes(name).decode(encoding)
 
 
-def write_bytes(name, data):
+def write_bytes(name: str, data: bytes | bytearray) -> None:
     """Write ``data`` (bytes) to ``name`` in the writable folder and save it at once.
 
     ``StorageError`` (errno 28) when the storage is full; the previously saved copy stays.
@@ -140,7 +146,7 @@ def write_bytes(name, data):
     _saving("writeFile", name, ffi.bytes_to_js(data))
 
 
-def write_text(name, text, encoding="utf-8"):
+def write_text(name: str, text: str, encoding: str = "utf-8") -> None:
     """Write ``text`` to ``name`` in the writable folder and save it at once.
 
     Example::
@@ -153,7 +159,7 @@ def write_text(name, text, encoding="utf-8"):
     write_bytes(name, text.encode(encoding))
 
 
-def exists(name):
+def exists(name: str) -> bool:
     """Whether ``name`` is a file in the writable folder.
 
     Example::
@@ -163,7 +169,7 @@ def exists(name):
     return ffi.bytes_to_py(target.call("readFile", _checked("exists", name))) is not None
 
 
-def remove(name):
+def remove(name: str) -> bool:
     """Delete ``name`` from the writable folder (and the store); False if there was no such file.
 
     Example::
@@ -173,7 +179,7 @@ def remove(name):
     return bool(ffi.to_py(_saving("removeFile", _checked("remove", name))))
 
 
-def names():
+def names() -> list[str]:
     """Every file in the writable folder, as relative names, sorted.
 
     Example::
@@ -183,7 +189,7 @@ def names():
     return sorted(ffi.to_py(target.call("fileNames")) or [])
 
 
-def flush():
+def flush() -> None:
     """Save everything in the writable folder now (files written with plain ``open()`` included).
 
     ``StorageError`` (errno 28) when the storage is full.

@@ -26,14 +26,22 @@ Example::
         last[0] = time
         ctx.clearRect(0, 0, *screen.size())
 """
+from __future__ import annotations
+
+TYPE_CHECKING = False
+if TYPE_CHECKING:     # names for type checkers only: a game never loads typing (see _types.pyi)
+    from ._types import Any, Callable, TypeVar
+
+    FrameFunction = TypeVar("FrameFunction", bound=Callable[[float], object])
+
 from . import target
 from .backend import ffi
 from .validation import check_callable
 
-_loop = {"function": None, "handle": None}
+_loop: dict[str, Any] = {"function": None, "handle": None}
 
 
-def _tick(time):
+def _tick(time: float) -> bool:
     function = _loop["function"]
     if function is None:
         return False
@@ -47,7 +55,7 @@ def _tick(time):
     return True
 
 
-def start(function, pause_when_hidden=True):
+def start(function: FrameFunction, pause_when_hidden: bool = True) -> FrameFunction:
     """Call ``function(time)`` at every animation frame (``time`` in ms); returns ``function``.
 
     Starting again replaces the function. Usable as a decorator.
@@ -65,7 +73,7 @@ def start(function, pause_when_hidden=True):
     return function
 
 
-def stop():
+def stop() -> None:
     """Stop the frame loop (``start`` runs it again).
 
     Example::
@@ -76,7 +84,7 @@ def stop():
     target.call("stopFrames")
 
 
-def running():
+def running() -> bool:
     """Whether the frame loop runs (it still does while paused by ``onHide``).
 
     Example::

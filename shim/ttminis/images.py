@@ -19,6 +19,12 @@ Example::
     def draw(time):
         coin.draw(100, 200, 48, 48)       # nothing until it has loaded
 """
+from __future__ import annotations
+
+TYPE_CHECKING = False
+if TYPE_CHECKING:     # names for type checkers only: a game never loads typing (see _types.pyi)
+    from ._types import JSValue
+
 from . import calls, target
 from .backend import ffi
 from .errors import TTMinisError
@@ -35,35 +41,36 @@ class Image:
         print(image.width, image.height)
     """
 
-    def __init__(self, path, record):
+    def __init__(self, path: str, record: JSValue) -> None:
         self.path = path
         self._record = record
         self.handle = ffi.get(record, "image")
 
     @property
-    def ready(self):
+    def ready(self) -> bool:
         """Whether it has loaded (``draw`` draws nothing before)."""
         return bool(ffi.get(self._record, "ready"))
 
     @property
-    def failed(self):
+    def failed(self) -> bool:
         return bool(ffi.get(self._record, "failed"))
 
     @property
-    def error(self):
+    def error(self) -> str:
         """Why it failed to load, or ``""``."""
         return ffi.get(self._record, "error") or ""
 
     @property
-    def width(self):
+    def width(self) -> float:
         """Its natural width in pixels (0 until loaded)."""
         return ffi.get(self._record, "width") or 0
 
     @property
-    def height(self):
+    def height(self) -> float:
         return ffi.get(self._record, "height") or 0
 
-    def draw(self, x, y, width=None, height=None, context=None):
+    def draw(self, x: float, y: float, width: float | None = None, height: float | None = None,
+             context: JSValue = None) -> bool:
         """Draw it with its top-left corner at (x, y), at its size or at ``width`` x ``height``
         (CSS pixels), on the screen or on ``context``; does nothing until it has loaded.
 
@@ -77,7 +84,7 @@ class Image:
         ffi.invoke(context if context is not None else target.call("context"), "drawImage", args)
         return True
 
-    async def loaded(self):
+    async def loaded(self) -> Image:
         """Wait until it has loaded; returns it. ``OSError`` if the file is missing or not an image.
 
         Example::
@@ -91,7 +98,7 @@ class Image:
         return self
 
 
-def load(path):
+def load(path: str) -> Image:
     """Start loading the image at ``path`` (under ``assets/``); returns an ``Image`` at once.
 
     Example::

@@ -37,11 +37,24 @@ Example::
         ttminis_page.wait_for("TTMinisFake.callsOf('pay').length === 1")
         assert ttminis_page.wallet()["balance"] == 470
 """
+from __future__ import annotations
+
 import os
 import re
 from pathlib import Path
+from typing import TYPE_CHECKING, Any, Iterator, Protocol
 
 import pytest
+
+if TYPE_CHECKING:      # imported for real only when a fixture needs them
+    from playwright.sync_api import Browser, BrowserContext, Page, Playwright
+    from selenium.webdriver.chromium.webdriver import ChromiumDriver
+
+    from .build.serve import BundleServer
+    from .server.fake_tiktok import FakeTikTokServer
+    from .server.testing import RunningBackend
+    from .simulator import Session
+    from .testing import FakeTikTok
 
 _CHROMIUM_ARGS = ["--no-sandbox", "--disable-background-networking", "--disable-component-update",
                   "--no-first-run", "--disable-sync", "--disable-quic"]
@@ -51,7 +64,7 @@ _READY = "!!window.ttminisLoader && ['ready', 'error'].includes(window.ttminisLo
 _BOOT_SECONDS = 60
 
 
-def pytest_addoption(parser):
+def pytest_addoption(parser: pytest.Parser) -> None:
     group = parser.getgroup("ttminis")
     group.addoption("--ttminis-game", default=None,
                     help="game folder (or build.py bundle) for ttminis_page/ttminis_driver")
@@ -63,20 +76,20 @@ def pytest_addoption(parser):
     parser.addini("ttminis_game", "default game folder for the browser fixtures", default="")
 
 
-def pytest_collection_modifyitems(items):
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
     """Selenium tests last, so the Playwright browser can be closed before chromedriver starts one."""
     items.sort(key=lambda item: "ttminis_driver" in getattr(item, "fixturenames", ()))
 
 
 @pytest.hookimpl(hookwrapper=True, tryfirst=True)
-def pytest_runtest_makereport(item, call):
-    outcome = yield
+def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo[None]) -> Iterator[None]:
+    outcome: Any = yield
     report = outcome.get_result()
     setattr(item, f"_ttminis_{report.when}_failed", report.failed)
 
 
 @pytest.fixture
-def ttminis_wallet():
+def ttminis_wallet() -> Iterator[FakeTikTok]:
     """An in-memory TikTok (wallet, orders, scripted outcomes) for plain CPython tests.
 
     Every test starts from a clean ttminis: no pending call, order lock, listener or cached
@@ -98,7 +111,7 @@ def ttminis_wallet():
 # -- the server half (pip install ttminis[server]) ----------------------------------------------------
 
 @pytest.fixture
-def ttminis_fake_tiktok():
+def ttminis_fake_tiktok() -> Iterator[FakeTikTokServer]:
     """TikTok's server side over real HTTP on 127.0.0.1: OAuth, trade orders, signed webhooks.
 
     Example::
@@ -114,19 +127,20 @@ def ttminis_fake_tiktok():
 
 
 @pytest.fixture
-def ttminis_backend_database(tmp_path):
+def ttminis_backend_database(tmp_path: Path) -> str:
     """The reference backend's database: a temporary SQLite file. Override to use PostgreSQL."""
     return f"sqlite:///{tmp_path / 'ttminis-orders.db'}"
 
 
 @pytest.fixture
-def ttminis_backend_settings():
+def ttminis_backend_settings() -> dict[str, Any]:
     """Overrides for the backend's ``Settings`` (``catalogue``, ``grant``, ``refund``, ``sandbox``...)."""
     return {}
 
 
 @pytest.fixture
-def ttminis_backend(ttminis_fake_tiktok, ttminis_backend_database, ttminis_backend_settings):
+def ttminis_backend(ttminis_fake_tiktok: FakeTikTokServer, ttminis_backend_database: str,
+                    ttminis_backend_settings: dict[str, Any]) -> Iterator[RunningBackend]:
     """The reference backend on 127.0.0.1 (``.url``, ``.store``), talking to ``ttminis_fake_tiktok``.
 
     With ``ttminis_wallet``, game code reaches it over HTTP once the wallet is connected::
@@ -143,34 +157,34 @@ def ttminis_backend(ttminis_fake_tiktok, ttminis_backend_database, ttminis_backe
 # -- the game under test --------------------------------------------------------------------------
 
 @pytest.fixture(scope="session")
-def ttminis_game_dir(request):
+def ttminis_game_dir(request: pytest.FixtureRequest) -> Path:
     """The game folder (or built bundle) the browser fixtures load. Override to pick another."""
     config = request.config
     if config.getoption("--ttminis-game"):
         return Path(config.getoption("--ttminis-game")).resolve()
     if config.getini("ttminis_game"):
-        return (config.rootpath / config.getini("ttminis_game")).resolve()
+        return (config.rootpath / str(config.getini("ttminis_game"))).resolve()
     return Path.cwd()
 
 
 @pytest.fixture
-def ttminis_runtime(request, ttminis_game_dir):
+def ttminis_runtime(request: pytest.FixtureRequest, ttminis_game_dir: Path) -> str:
     """The runtime the browser fixtures use; ``@pytest.mark.parametrize("ttminis_runtime", [...])``.
 
     ``--ttminis-runtime``, else the runtime a prebuilt bundle was built for, else "pyodide".
     """
-    chosen = request.config.getoption("--ttminis-runtime")
+    chosen: str | None = request.config.getoption("--ttminis-runtime")
     return chosen or (_bundle_runtime(ttminis_game_dir) if _is_bundle(ttminis_game_dir) else "pyodide")
 
 
 class _ServedGames:
     """Builds each (game, runtime) once per session and serves it on 127.0.0.1."""
 
-    def __init__(self, tmp_root):
+    def __init__(self, tmp_root: Path) -> None:
         self._tmp_root = tmp_root
-        self._servers = {}
+        self._servers: dict[tuple[str, str], BundleServer] = {}
 
-    def url(self, game_dir, runtime):
+    def url(self, game_dir: Path, runtime: str) -> str:
         from .build import BuildError, build
         from .build.serve import CSP_BY_RUNTIME, BundleServer
         key = (str(game_dir), runtime)
@@ -191,38 +205,38 @@ class _ServedGames:
             self._servers[key] = BundleServer(bundle, CSP_BY_RUNTIME[runtime]).__enter__()
         return self._servers[key].url
 
-    def close(self):
+    def close(self) -> None:
         for server in self._servers.values():
             server.__exit__(None, None, None)
 
 
-def _is_bundle(folder):
+def _is_bundle(folder: Path) -> bool:
     return (Path(folder) / "ttminis-loader.js").exists()
 
 
-def _bundle_runtime(bundle):
+def _bundle_runtime(bundle: Path) -> str:
     found = re.search(r'data-runtime="(\w+)"', (bundle / "index.html").read_text(encoding="utf-8"))
     return found.group(1) if found else "pyodide"
 
 
 @pytest.fixture(scope="session")
-def _ttminis_games(tmp_path_factory):
+def _ttminis_games(tmp_path_factory: pytest.TempPathFactory) -> Iterator[_ServedGames]:
     games = _ServedGames(tmp_path_factory.mktemp("ttminis-games"))
     yield games
     games.close()
 
 
-def _fake_js():
+def _fake_js() -> str:
     from .build.targets.html import FAKE
     return FAKE.read_text(encoding="utf-8")
 
 
-def _setup_script(setup):
+def _setup_script(setup: str | None) -> str:
     """JS run after the fake is installed and before the game's own scripts."""
     return f"(function () {{ {setup}\n}})();" if setup else ""
 
 
-def _finish(request, control):
+def _finish(request: pytest.FixtureRequest, control: _FakeControl) -> list[str]:
     """After a browser test: a screenshot if it failed, then the page problems that fail it."""
     if getattr(request.node, "_ttminis_call_failed", False):
         folder = Path(request.config.getoption("--ttminis-artifacts"))
@@ -234,11 +248,12 @@ def _finish(request, control):
 # -- Playwright -----------------------------------------------------------------------------------
 
 class _LazyBrowser:
-    def __init__(self, executable):
+    def __init__(self, executable: str) -> None:
         self.executable = executable
-        self._playwright = self._browser = None
+        self._playwright: Playwright | None = None
+        self._browser: Browser | None = None
 
-    def get(self):
+    def get(self) -> Browser:
         if self._browser is None:
             from playwright.sync_api import sync_playwright
             self._playwright = sync_playwright().start()
@@ -246,22 +261,24 @@ class _LazyBrowser:
                                                              args=_CHROMIUM_ARGS)
         return self._browser
 
-    def close(self):
+    def close(self) -> None:
         if self._browser is not None:
             self._browser.close()
+            self._browser = None
+        if self._playwright is not None:
             self._playwright.stop()
-            self._browser = self._playwright = None
+            self._playwright = None
 
 
 @pytest.fixture(scope="session")
-def _ttminis_lazy_browser(request):
+def _ttminis_lazy_browser(request: pytest.FixtureRequest) -> Iterator[_LazyBrowser]:
     holder = _LazyBrowser(request.config.getoption("--ttminis-chromium"))
     yield holder
     holder.close()
 
 
 @pytest.fixture(scope="session")
-def ttminis_browser(_ttminis_lazy_browser):
+def ttminis_browser(_ttminis_lazy_browser: _LazyBrowser) -> Browser:
     """The session's headless Chromium (Playwright), for tests that open their own contexts."""
     return _ttminis_lazy_browser.get()
 
@@ -274,41 +291,57 @@ class _FakeControl:
     and ``screenshot(path)``.
     """
 
-    def fake(self, expression, arg=None):
+    def _run(self, body: str, *args: Any) -> Any:
+        raise NotImplementedError
+
+    def _console_problems(self) -> list[str]:
+        raise NotImplementedError
+
+    def screenshot(self, path: str) -> None:
+        """Save what the game shows now as a PNG file."""
+        raise NotImplementedError
+
+    def fake(self, expression: str, arg: Any = None) -> Any:
         """Evaluate a JS expression (``TTMinisFake`` and the page in scope); ``arg`` is ``arg``."""
         return self._run(f"const arg = args[0]; return ({expression});", arg)
 
-    def script(self, method, **behaviour):
+    def script(self, method: str, **behaviour: Any) -> None:
         """The next ``method`` call behaves so, e.g. ``script("pay", outcome="never")``."""
         self._run("TTMinisFake.script(args[0], args[1]);", method, behaviour)
 
-    def trigger(self, event, payload=None):
+    def trigger(self, event: str, payload: Any = None) -> None:
         """Fire the game's ``on<event>`` listeners: ``trigger("Hide")``, ``trigger("Show", {...})``."""
         self._run("TTMinisFake.trigger(args[0], args[1] === null ? undefined : args[1]);", event, payload)
 
-    def calls(self, method=None):
+    def calls(self, method: str | None = None) -> list[dict[str, Any]]:
         """What the fake SDK received: ``{method, keys, types, plain, json, options, answers}``."""
-        return self._run("return args[0] ? TTMinisFake.callsOf(args[0]) : TTMinisFake.calls;", method)
+        found: list[dict[str, Any]] = self._run("return args[0] ? TTMinisFake.callsOf(args[0]) : TTMinisFake.calls;",
+                                                method)
+        return found
 
-    def wallet(self):
+    def wallet(self) -> dict[str, Any]:
         """``{balance, tiers, orders}`` of the fake wallet."""
-        return self._run("return TTMinisFake.wallet;")
+        wallet: dict[str, Any] = self._run("return TTMinisFake.wallet;")
+        return wallet
 
-    def loader(self):
+    def loader(self) -> dict[str, Any]:
         """The loader's ``{state, progress, errors}``."""
-        return self._run("return {state: ttminisLoader.state, progress: ttminisLoader.progress,"
-                         " errors: ttminisLoader.errors};")
+        loader: dict[str, Any] = self._run("return {state: ttminisLoader.state, progress: ttminisLoader.progress,"
+                                           " errors: ttminisLoader.errors};")
+        return loader
 
-    def page_problems(self):
+    def page_problems(self) -> list[str]:
         """Console errors, uncaught page errors and CSP violations seen so far (what fails a test)."""
         violations = self._run("return window.__cspViolations || [];")
         return self._console_problems() + [f"CSP violation: {v}" for v in violations]
 
-    def description(self):
+    def description(self) -> dict[str, Any] | None:
         """What the game said its screen shows (``ttminis.screen.describe``): ``{text, buttons, values}``."""
-        return self._run("return ttminisLoader.surface ? ttminisLoader.surface.description : null;")
+        described: dict[str, Any] | None = self._run(
+            "return ttminisLoader.surface ? ttminisLoader.surface.description : null;")
+        return described
 
-    def button(self, label):
+    def button(self, label: str) -> tuple[float, float]:
         """The centre ``(x, y)`` of the button the game described as ``label``, for ``tap``.
 
         Example::
@@ -332,19 +365,34 @@ class GamePage(_FakeControl):
         ttminis_page.wait_for("ttminisLoader.surface.description.text === 'Paused'")
     """
 
-    def __init__(self, browser, url, scripts):
+    def __init__(self, browser: Browser, url: str, scripts: list[str]) -> None:
         self.url = url
-        self.problems = []
+        self.problems: list[str] = []
         self._browser = browser
         self._scripts = scripts      # injected before the page's own scripts, on every load
-        self._setup = None
-        self.context = self.page = None
+        self._setup: str | None = None
+        self._context: BrowserContext | None = None
+        self._page: Page | None = None
 
-    def load(self, setup=None):
+    @property
+    def page(self) -> Page:
+        """The current Playwright page (a new one after ``reload(setup=...)``)."""
+        if self._page is None:
+            raise RuntimeError("the game page is not loaded (load() first)")
+        return self._page
+
+    @property
+    def context(self) -> BrowserContext:
+        """The current page's Playwright browser context."""
+        if self._context is None:
+            raise RuntimeError("the game page is not loaded (load() first)")
+        return self._context
+
+    def load(self, setup: str | None = None) -> GamePage:
         """(Re)load the game; ``setup`` is JS run after the fake is installed and before the game,
         for this load only. A new setup (or none after one) opens a fresh context and page:
         ``.page`` is always the current one."""
-        if self.page is None or setup != self._setup:
+        if self._page is None or setup != self._setup:
             self._open(setup)
         self.page.goto(self.url)
         self.page.wait_for_function(f"() => {_READY}", timeout=_BOOT_SECONDS * 1000)
@@ -352,41 +400,42 @@ class GamePage(_FakeControl):
 
     reload = load
 
-    def _open(self, setup):
+    def _open(self, setup: str | None) -> None:
         self.close()
         self._setup = setup
-        self.context = self._browser.new_context(viewport={"width": 390, "height": 844})
+        context = self._context = self._browser.new_context(viewport={"width": 390, "height": 844})
         for script in self._scripts + ([_setup_script(setup)] if setup else []):
-            self.context.add_init_script(script=script)
-        self.page = self.context.new_page()
-        self.page.on("console", lambda m: m.type == "error" and self.problems.append(f"console error: {m.text}"))
-        self.page.on("pageerror", lambda e: self.problems.append(f"page error: {e}"))
+            context.add_init_script(script=script)
+        page = self._page = context.new_page()
+        page.on("console", lambda m: self.problems.append(f"console error: {m.text}") if m.type == "error" else None)
+        page.on("pageerror", lambda e: self.problems.append(f"page error: {e}"))
 
-    def close(self):
-        if self.context is not None:
-            self.context.close()
-            self.context = self.page = None
+    def close(self) -> None:
+        if self._context is not None:
+            self._context.close()
+            self._context = self._page = None
 
-    def _run(self, body, *args):
+    def _run(self, body: str, *args: Any) -> Any:
         return self.page.evaluate(f"(args) => {{ {body} }}", list(args))
 
-    def _console_problems(self):
+    def _console_problems(self) -> list[str]:
         return list(self.problems)
 
-    def screenshot(self, path):
+    def screenshot(self, path: str) -> None:
         self.page.screenshot(path=path)
 
-    def wait_for(self, condition, timeout=30):
+    def wait_for(self, condition: str, timeout: float = 30) -> None:
         """Wait until the JS ``condition`` holds (seconds)."""
         self.page.wait_for_function(f"() => ({condition})", timeout=timeout * 1000)
 
-    def tap(self, x, y):
+    def tap(self, x: float, y: float) -> None:
         """A click at (x, y) in CSS pixels: a tap for the game (pointer events become touches)."""
         self.page.mouse.click(x, y)
 
 
 @pytest.fixture
-def ttminis_page(request, _ttminis_lazy_browser, _ttminis_games, ttminis_game_dir, ttminis_runtime):
+def ttminis_page(request: pytest.FixtureRequest, _ttminis_lazy_browser: _LazyBrowser, _ttminis_games: _ServedGames,
+                 ttminis_game_dir: Path, ttminis_runtime: str) -> Iterator[GamePage]:
     """The game loaded in headless Chromium with the fake SDK injected; fails on page problems.
 
     Example::
@@ -416,13 +465,13 @@ class GameDriver(_FakeControl):
         ttminis_driver.wait_for("TTMinisFake.listenerCount('Hide') === 1")
     """
 
-    def __init__(self, driver, url):
+    def __init__(self, driver: ChromiumDriver, url: str) -> None:
         self.driver = driver
         self.url = url
-        self._setup_id = None
-        self._console = []
+        self._setup_id: str | None = None
+        self._console: list[str] = []
 
-    def load(self, setup=None):
+    def load(self, setup: str | None = None) -> GameDriver:
         """(Re)load the game; ``setup`` is JS run after the fake is installed and before the game,
         for this load only."""
         if self._setup_id is not None:
@@ -437,26 +486,27 @@ class GameDriver(_FakeControl):
 
     reload = load
 
-    def _run(self, body, *args):
+    def _run(self, body: str, *args: Any) -> Any:
         return self.driver.execute_script("const args = Array.from(arguments); " + body, *args)
 
-    def _console_problems(self):
+    def _console_problems(self) -> list[str]:
         # Reading chromedriver's log empties it: keep what was read, for the teardown check too.
-        self._console += [f"console error: {e['message']}" for e in self.driver.get_log("browser")
-                          if e["level"] == "SEVERE"]
+        read_log: Any = getattr(self.driver, "get_log")       # untyped in Selenium's own stubs
+        self._console += [f"console error: {e['message']}" for e in read_log("browser") if e["level"] == "SEVERE"]
         return list(self._console)
 
-    def screenshot(self, path):
+    def screenshot(self, path: str) -> None:
         self.driver.save_screenshot(path)
 
-    def wait_for(self, condition, timeout=30):
+    def wait_for(self, condition: str, timeout: float = 30) -> None:
         """Wait until the JS ``condition`` holds (seconds)."""
         from selenium.webdriver.support.ui import WebDriverWait
         WebDriverWait(self.driver, timeout).until(lambda d: d.execute_script(f"return !!({condition});"))
 
 
 @pytest.fixture
-def ttminis_driver(request, _ttminis_lazy_browser, _ttminis_games, ttminis_game_dir, ttminis_runtime):
+def ttminis_driver(request: pytest.FixtureRequest, _ttminis_lazy_browser: _LazyBrowser, _ttminis_games: _ServedGames,
+                   ttminis_game_dir: Path, ttminis_runtime: str) -> Iterator[GameDriver]:
     """The game loaded through Selenium and chromedriver, the fake injected via CDP.
 
     Example::
@@ -491,11 +541,11 @@ def ttminis_driver(request, _ttminis_lazy_browser, _ttminis_games, ttminis_game_
 class _NativePackages:
     """Builds each game folder for the native target once per session (a built package is used as is)."""
 
-    def __init__(self, tmp_root):
+    def __init__(self, tmp_root: Path) -> None:
         self._tmp_root = tmp_root
-        self._packages = {}
+        self._packages: dict[str, Path] = {}
 
-    def package(self, game_dir):
+    def package(self, game_dir: Path) -> Path:
         from .build import BuildError, build
         key = str(game_dir)
         if key not in self._packages:
@@ -511,12 +561,12 @@ class _NativePackages:
 
 
 @pytest.fixture(scope="session")
-def _ttminis_native_packages(tmp_path_factory):
+def _ttminis_native_packages(tmp_path_factory: pytest.TempPathFactory) -> _NativePackages:
     return _NativePackages(tmp_path_factory.mktemp("ttminis-native"))
 
 
 @pytest.fixture
-def ttminis_native_setup():
+def ttminis_native_setup() -> str:
     """JS run in the simulator after the fake SDK is installed and before the game's ``game.js``
     (``TTMinisFake`` in scope). Override it, e.g. to give the game a backend::
 
@@ -544,67 +594,74 @@ class NativeGame(_FakeControl):
         ttminis_native.wait_for("TTMinisFake.callsOf('pay').length === 1")
     """
 
-    def __init__(self, package, setup=""):
+    def __init__(self, package: Path, setup: str = "") -> None:
         import tempfile
         self.package = package
-        self.session = None
+        self._session: Session | None = None
         self.user_data = Path(tempfile.mkdtemp(prefix="ttminis-native-user-data-"))
         self._setup = setup
         self.restart()
 
-    def restart(self, setup=None):
+    @property
+    def session(self) -> Session:
+        """The running ``ttminis.simulator.Session`` (a new one after ``restart``)."""
+        if self._session is None:
+            raise RuntimeError("the game is not running")
+        return self._session
+
+    def restart(self, setup: str | None = None) -> NativeGame:
         """Start the game again in a fresh simulator; ``setup`` (JS, ``TTMinisFake`` in scope) runs
         before game.js, after ``ttminis_native_setup``. The writable folder (``user_data``) is kept,
         as a phone keeps it when a game restarts."""
         from .simulator import READY, Session
-        if self.session is not None:
-            self.session.close()
-        self.session = Session(self.package, start=False, user_data=self.user_data)
+        if self._session is not None:
+            self._session.close()
+        session = self._session = Session(self.package, start=False, user_data=self.user_data)
         for script in (self._setup, setup):
             if script:
-                self.session.eval(f"(function () {{ {script}\n}})()")
-        self.session.start()
-        self.session.wait_for(READY, timeout=_BOOT_SECONDS)
+                session.eval(f"(function () {{ {script}\n}})()")
+        session.start()
+        session.wait_for(READY, timeout=_BOOT_SECONDS)
         return self
 
     reload = restart
 
-    def _run(self, body, *args):
+    def _run(self, body: str, *args: Any) -> Any:
         import json
         return self.session.eval(f"(function (args) {{ {body}\n}})({json.dumps(list(args))})")
 
-    def wait_for(self, condition, timeout=30):
+    def wait_for(self, condition: str, timeout: float = 30) -> Any:
         """Wait until the JS ``condition`` holds in the game's realm (seconds; polled inside Node)."""
         return self.session.wait_for(condition, timeout=timeout)
 
-    def tap(self, x, y):
+    def tap(self, x: float, y: float) -> None:
         """A one-finger tap at (x, y) in CSS pixels: onTouchStart, then onTouchEnd."""
         self.session.tap(x, y)
 
-    def touch(self, kind, points):
+    def touch(self, kind: str, points: list[tuple[float, ...]]) -> int:
         """Deliver ``kind`` (start/move/end/cancel) for ``points`` [(x, y) or (x, y, id)]."""
         return self.session.touch(kind, points)
 
-    def hide(self):
+    def hide(self) -> None:
         """TikTok hides the game (onHide)."""
         self.session.hide()
 
-    def show(self, query=None):
+    def show(self, query: dict[str, Any] | None = None) -> None:
         """TikTok shows the game again (onShow)."""
         self.session.show(query)
 
-    def run_frames(self, count):
+    def run_frames(self, count: int) -> int:
         """Run ``count`` animation frames now (no 1/60 s waits)."""
         return self.session.run_frames(count)
 
-    def frame_png(self):
+    def frame_png(self) -> bytes | None:
         """The on-screen canvas as PNG bytes (device pixels)."""
         return self.session.frame_png()
 
-    def screenshot(self, path):
+    def screenshot(self, path: str) -> None:
         self.session.save_frame(path)
 
-    def page_problems(self):
+    def page_problems(self) -> list[str]:
         """Violations (what the native runtime lacks), uncaught errors and console errors so far."""
         report = self.session.report()
         return ([f"violation: {v['kind']}: {v['detail']}" for v in report["violations"]]
@@ -613,15 +670,16 @@ class NativeGame(_FakeControl):
 
     problems = page_problems
 
-    def close(self):
+    def close(self) -> None:
         import shutil
-        if self.session is not None:
-            self.session.close()
+        if self._session is not None:
+            self._session.close()
         shutil.rmtree(self.user_data, ignore_errors=True)
 
 
 @pytest.fixture
-def ttminis_native(request, _ttminis_native_packages, ttminis_game_dir, ttminis_native_setup):
+def ttminis_native(request: pytest.FixtureRequest, _ttminis_native_packages: _NativePackages, ttminis_game_dir: Path,
+                   ttminis_native_setup: str) -> Iterator[NativeGame]:
     """The game built for TikTok's native runtime (once per session) and started in the strict
     simulator, fresh for each test; the test fails on any violation, uncaught error or console
     error, and the last frame is saved in ``--ttminis-artifacts`` when it fails.

@@ -22,13 +22,19 @@ Example::
     ctx.fillStyle = "#161823"
     ctx.fillRect(0, 0, width, height)
 """
+from __future__ import annotations
+
+TYPE_CHECKING = False
+if TYPE_CHECKING:     # names for type checkers only: a game never loads typing (see _types.pyi)
+    from ._types import Iterable, JSValue, Plain, Sequence
+
 from . import target
 from .backend import ffi
 from .surface_checks import number
 from .validation import plain
 
 
-def context():
+def context() -> JSValue:
     """The 2D context of the main canvas, scaled to CSS pixels; the same object at every call.
 
     Example::
@@ -39,7 +45,7 @@ def context():
     return target.call("context")
 
 
-def canvas():
+def canvas() -> JSValue:
     """The main canvas (a JS object): ``canvas.width``/``height`` are device pixels.
 
     Example::
@@ -49,7 +55,7 @@ def canvas():
     return target.call("canvas")
 
 
-def size():
+def size() -> tuple[float, float]:
     """The screen's size in CSS pixels, ``(width, height)``: where touches and drawing coordinates live.
 
     Example::
@@ -60,17 +66,18 @@ def size():
     return view["width"], view["height"]
 
 
-def pixel_ratio():
+def pixel_ratio() -> float:
     """Device pixels per CSS pixel (2 or 3 on most phones).
 
     Example::
 
         screen.pixel_ratio()        # 2
     """
-    return ffi.to_py(target.call("viewport"))["pixelRatio"]
+    ratio: float = ffi.to_py(target.call("viewport"))["pixelRatio"]
+    return ratio
 
 
-def describe(text, buttons=(), **values):
+def describe(text: str, buttons: Iterable[Sequence[object]] = (), **values: Plain) -> None:
     """Say what the screen shows: ``text`` (one line), the tappable ``buttons`` as ``(label, x, y,
     width, height)`` in CSS pixels, and any plain ``values``.
 

@@ -18,6 +18,12 @@ Example::
     music.play()
     coin.play()          # on every tap: starts again from the beginning
 """
+from __future__ import annotations
+
+TYPE_CHECKING = False
+if TYPE_CHECKING:     # names for type checkers only: a game never loads typing (see _types.pyi)
+    from ._types import JSValue
+
 from . import target
 from .backend import ffi
 from .surface_checks import game_path, number
@@ -32,11 +38,11 @@ class Sound:
         jump.play()
     """
 
-    def __init__(self, path, record):
+    def __init__(self, path: str, record: JSValue) -> None:
         self.path = path
         self._record = record
 
-    def play(self):
+    def play(self) -> None:
         """Play from where it was paused, or from the start.
 
         Example::
@@ -45,7 +51,7 @@ class Sound:
         """
         ffi.invoke(self._record, "play", [])
 
-    def pause(self):
+    def pause(self) -> None:
         """Pause; ``play`` continues from here.
 
         Example::
@@ -54,7 +60,7 @@ class Sound:
         """
         ffi.invoke(self._record, "pause", [])
 
-    def stop(self):
+    def stop(self) -> None:
         """Stop and go back to the start.
 
         Example::
@@ -64,27 +70,27 @@ class Sound:
         ffi.invoke(self._record, "stop", [])
 
     @property
-    def playing(self):
+    def playing(self) -> bool:
         """Whether it is playing (or, for music, would be if the game were not hidden)."""
         return bool(ffi.get(self._record, "playing"))
 
     @property
-    def loop(self):
+    def loop(self) -> bool:
         return bool(ffi.get(self._record, "loop"))
 
     @loop.setter
-    def loop(self, value):
+    def loop(self, value: bool) -> None:
         ffi.invoke(self._record, "setLoop", [bool(value)])
 
     @property
-    def volume(self):
-        return ffi.get(self._record, "volume")
+    def volume(self) -> float:
+        return float(ffi.get(self._record, "volume"))
 
     @volume.setter
-    def volume(self, value):
+    def volume(self, value: float) -> None:
         ffi.invoke(self._record, "setVolume", [number("Sound.volume", "volume", value, 0, 1)])
 
-    def release(self):
+    def release(self) -> None:
         """Stop it and free what the target holds for it (it cannot play afterwards).
 
         Example::
@@ -94,7 +100,7 @@ class Sound:
         ffi.invoke(self._record, "release", [])
 
 
-def load(path, loop=False, volume=1.0):
+def load(path: str, loop: bool = False, volume: float = 1.0) -> Sound:
     """A sound from ``path`` (under ``assets/``); ``loop=True`` for music.
 
     Example::

@@ -9,9 +9,10 @@ Example::
     game_path("images.load", "path", "assets/coin.png", under="assets/")
     number("sound.load", "volume", 0.5, 0, 1)
 """
+from __future__ import annotations
 
 
-def game_path(method, name, value, under=""):
+def game_path(method: str, name: str, value: object, under: str = "") -> str:
     """``value`` as a relative ``/``-separated path that stays inside its folder (and starts with
     ``under``, if given).
 
@@ -31,7 +32,7 @@ def game_path(method, name, value, under=""):
     return value
 
 
-def number(method, name, value, low, high):
+def number(method: str, name: str, value: object, low: float, high: float) -> float:
     """``value`` as an int or float in ``low..high``, not a bool.
 
     Example::

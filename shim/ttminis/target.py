@@ -16,14 +16,20 @@ Example::
     if target.NAME == "native":
         ...
 """
+from __future__ import annotations
+
+TYPE_CHECKING = False
+if TYPE_CHECKING:     # names for type checkers only: a game never loads typing (see _types.pyi)
+    from ._types import Any, JSValue
+
 from .backend import ffi
 from .errors import SDKThrew, TTMinisUnavailable
 
-NAME = ffi.global_value("ttminisTarget") or ("host" if ffi.NAME == "cpython" else "html")
-_surface = []
+NAME: str = ffi.global_value("ttminisTarget") or ("host" if ffi.NAME == "cpython" else "html")
+_surface: list[JSValue] = []
 
 
-def surface():
+def surface() -> JSValue:
     """The target's game surface (``ttminisLoader.surface``); ``TTMinisUnavailable`` where there is none.
 
     Example::
@@ -43,7 +49,7 @@ def surface():
     return _surface[0]
 
 
-def call(method, *args):
+def call(method: str, *args: Any) -> JSValue:
     """``surface()[method](*args)``, the result as it comes (a JS handle, or a number, str, bool, None).
 
     A JS throw raises ``RuntimeError``. Example::

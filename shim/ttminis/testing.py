@@ -26,14 +26,21 @@ Example::
         tiktok.run(lambda: game.pay(order))
         assert tiktok.balance == 70
 """
+from __future__ import annotations
+
 import asyncio
 import json
 import threading
 import urllib.error
 import urllib.request
+from typing import Any, Awaitable, Callable, TypeVar
 
 from . import _host, calls
 from .backend import ffi
+
+T = TypeVar("T")
+Options = dict[str, Any]
+Result = tuple[bool, Any]          # (succeeded, the success payload or the failure)
 
 CODES = {
     "INTERNAL": 50001000, "INVALID_PARAMS": 40001000, "ORDER_NOT_FOUND": 20011002,
@@ -44,7 +51,7 @@ CODES = {
 EVENTS = ("Show", "Hide", "TouchStart", "TouchMove", "TouchEnd", "TouchCancel", "KeyDown", "KeyUp", "Error")
 
 
-def _error(code, msg, extra=None):
+def _error(code: int, msg: str, extra: dict[str, Any] | None = None) -> dict[str, Any]:
     return {"error": {"error_code": code, "error_msg": msg, "error_extra": extra or {}}}
 
 
@@ -55,25 +62,25 @@ _copy = _host.to_py
 class FakeRejection(Exception):
     """How the fake rejects a promise; ``.payload`` is what a JS rejection would carry."""
 
-    def __init__(self, payload):
+    def __init__(self, payload: object) -> None:
         super().__init__(payload)
         self.payload = payload
 
 
-class _BrokenThenable(asyncio.Future):
+class _BrokenThenable(asyncio.Future[Any]):
     """A returned "thenable" whose ``then`` throws when used (``thenable="broken"``)."""
 
-    def add_done_callback(self, *args, **kwargs):
+    def add_done_callback(self, *args: Any, **kwargs: Any) -> None:
         raise RuntimeError("broken thenable (fake)")
 
 
 class _Game:
     """The ``TTMinis.game`` object of the fake: attribute lookups resolve to fake methods."""
 
-    def __init__(self, fake):
+    def __init__(self, fake: FakeTikTok) -> None:
         self._fake = fake
 
-    def __getattr__(self, name):
+    def __getattr__(self, name: str) -> Any:
         fake = self._fake
         if name.startswith("_") or name in fake.unsupported:
             raise AttributeError(name)
@@ -94,15 +101,15 @@ class _Game:
 
 
 class _Ad:
-    def __init__(self, fake, kind, options):
+    def __init__(self, fake: FakeTikTok, kind: str, options: dict[str, Any]) -> None:
         self._fake = fake
-        self._listeners = {"Close": [], "Error": [], "Load": []}
+        self._listeners: dict[str, list[Callable[..., object]]] = {"Close": [], "Error": [], "Load": []}
         self._shown = False
         self.record = {"method": kind, "options": _copy(options), "answers": ["created"]}
         fake.calls.append(self.record)
         fake.ads_created.append(self)
 
-    def __getattr__(self, name):
+    def __getattr__(self, name: str) -> Any:
         for prefix in ("on", "off"):
             event = name[len(prefix):]
             if name.startswith(prefix) and event in self._listeners:
@@ -112,10 +119,10 @@ class _Ad:
                     event, [] if fn is None else [f for f in self._listeners[event] if f is not fn])
         raise AttributeError(name)
 
-    def listener_count(self, event):
+    def listener_count(self, event: str) -> int:
         return len(self._listeners[event])
 
-    def show(self):
+    def show(self) -> asyncio.Future[Any]:
         loop = asyncio.get_running_loop()
         result = loop.create_future()
         if self._shown:
@@ -134,6 +141,20 @@ class _Ad:
         if ending != "never":      # "never": shown, and never closed
             loop.call_soon(lambda: [fn({"isEnded": ending == "watch"}) for fn in list(self._listeners["Close"])])
         return result
+
+
+class _StandInBackend:
+    """``TTMinisFake.backend`` of the JS fake, for ``ttminis.game_server.StandInServer``."""
+
+    def __init__(self, fake: FakeTikTok) -> None:
+        self._fake = fake
+
+    def createOrder(self, amount: int, order_id: str | None = None) -> str:   # noqa: N802 - the JS fake's name
+        return self._fake.create_order(amount, order_id)
+
+    def order(self, order_id: str) -> dict[str, Any] | None:
+        order = self._fake.orders.get(order_id)
+        return None if order is None else dict(order)
 
 
 class FakeTikTok:
@@ -156,31 +177,32 @@ class FakeTikTok:
         tiktok.script("pay", {"outcome": "never"})
     """
 
-    def __init__(self, balance=100, tiers=None):
+    def __init__(self, balance: int = 100, tiers: dict[str, int] | None = None) -> None:
         self.balance = balance
         self.tiers = dict(tiers or {"tier-1": 60, "tier-2": 300, "tier-3": 980})
-        self.orders = {}
-        self.calls = []
-        self.visits = []
-        self.progress = []
-        self.storage = {}
-        self.listeners = {event: [] for event in EVENTS}
-        self.unsupported = set()
+        self.orders: dict[str, dict[str, Any]] = {}
+        self.calls: list[dict[str, Any]] = []
+        self.visits: list[dict[str, Any]] = []
+        self.progress: list[float] = []
+        self.storage: dict[str, Any] = {}
+        self.listeners: dict[str, list[Callable[..., object]]] = {event: [] for event in EVENTS}
+        self.unsupported: set[str] = set()
         self.next_ad = "watch"
-        self.ads_created = []
+        self.ads_created: list[_Ad] = []
         self.logins = 0
-        self.init_options = None
+        self.init_options: dict[str, Any] | None = None
         self.shortcut = {"added": False, "reward_claimed": False}
         self.entrance = {"started": False, "reward_claimed": False}
-        self._scripts = {}
-        self._defaults = {}
+        self._scripts: dict[str, list[dict[str, Any]]] = {}
+        self._defaults: dict[str, dict[str, Any]] = {}
         self._order_seq = 0
-        self.order_book = None             # URL of a fake TikTok server holding the orders
+        self.order_book: str | None = None     # URL of a fake TikTok server holding the orders
         self.player = "fake-player-1"      # who logs in when the order book is a server
-        self.request_origins = set()
+        self.request_origins: set[str] = set()
         self.game = _Game(self)
+        self.backend = _StandInBackend(self)
 
-    def use_order_book(self, url, player="fake-player-1"):
+    def use_order_book(self, url: str | None, player: str = "fake-player-1") -> None:
         """Keep the orders at the fake TikTok server at ``url`` (None: in memory again).
 
         ``login`` then answers a code that server issued for ``player``; ``pay`` pays there.
@@ -192,7 +214,7 @@ class FakeTikTok:
         self.order_book = url.rstrip("/") if url else None
         self.player = player
 
-    def allow_requests(self, *origins):
+    def allow_requests(self, *origins: str) -> None:
         """Let ``request`` reach these origins over real HTTP (TikTok's declared domains).
 
         Example::
@@ -202,7 +224,7 @@ class FakeTikTok:
         self.request_origins.update(origin.rstrip("/") for origin in origins)
 
     # -- the stand-in backend ---------------------------------------------------------------------
-    def create_order(self, amount, order_id=None):
+    def create_order(self, amount: int, order_id: str | None = None) -> str:
         """Create a trade order (what your server does with TikTok's API); returns its id.
 
         Example::
@@ -219,7 +241,7 @@ class FakeTikTok:
         return order_id
 
     # -- the control surface ----------------------------------------------------------------------
-    def script(self, method, behaviour=None, **fields):
+    def script(self, method: str, behaviour: dict[str, Any] | None = None, **fields: Any) -> None:
         """The next call of ``method`` behaves so (``behaviour`` dict and/or keyword fields).
 
         Example::
@@ -228,7 +250,7 @@ class FakeTikTok:
         """
         self._scripts.setdefault(method, []).append({**(behaviour or {}), **fields})
 
-    def set_default(self, method, behaviour=None, **fields):
+    def set_default(self, method: str, behaviour: dict[str, Any] | None = None, **fields: Any) -> None:
         """Every call of ``method`` behaves so until replaced (``None`` clears it)."""
         if behaviour is None and not fields:
             self._defaults.pop(method, None)
@@ -236,7 +258,7 @@ class FakeTikTok:
             self._defaults[method] = {**(behaviour or {}), **fields}
 
     @staticmethod
-    def run(awaitable_factory):
+    def run(awaitable_factory: Callable[[], Awaitable[T]]) -> T:
         """Await ``awaitable_factory()`` in a fresh event loop and return its result.
 
         Runs on a worker thread, so it works even where another loop is already running in this
@@ -246,10 +268,10 @@ class FakeTikTok:
 
             assert tiktok.run(lambda: game.check_balance(50)) is True
         """
-        box = {}
+        box: dict[str, Any] = {}
 
-        def target():
-            async def main():
+        def target() -> None:
+            async def main() -> T:
                 return await awaitable_factory()
             try:
                 box["value"] = asyncio.run(main())
@@ -260,23 +282,24 @@ class FakeTikTok:
         worker.join()
         if "error" in box:
             raise box["error"]
-        return box["value"]
+        value: T = box["value"]
+        return value
 
-    def calls_of(self, method):
+    def calls_of(self, method: str) -> list[dict[str, Any]]:
         """The recorded calls of ``method``: ``{"method", "options", "answers"}`` dicts."""
         return [c for c in self.calls if c["method"] == method]
 
-    def trigger(self, event, payload=None):
+    def trigger(self, event: str, payload: Any = None) -> None:
         """Fire the game's ``on<event>`` listeners, e.g. ``trigger("Hide")``."""
         for fn in list(self.listeners[event]):
             fn(_copy(payload) if payload is not None else None)
 
-    def listener_count(self, event):
+    def listener_count(self, event: str) -> int:
         return len(self.listeners[event])
 
     # -- the SDK side ------------------------------------------------------------------------------
-    def _options_call(self, method, options):
-        record = {"method": method, "options": _copy({k: v for k, v in options.items() if not callable(v)}),
+    def _options_call(self, method: str, options: dict[str, Any]) -> asyncio.Future[Any] | None:
+        record: dict[str, Any] = {"method": method, "options": _copy({k: v for k, v in options.items() if not callable(v)}),
                   "answers": [], "thrown": []}
         self.calls.append(record)
         queue = self._scripts.get(method)
@@ -285,28 +308,28 @@ class FakeTikTok:
         if outcome == "throw":
             raise RuntimeError(behaviour.get("message") or f"fake {method} threw")
 
-        def call_back(function, *args):
+        def call_back(function: Callable[..., object], *args: Any) -> None:
             try:
                 function(*args)
             except Exception as e:
                 record["thrown"].append(repr(e))
                 raise
 
-        def answer(kind, payload):
+        def answer(kind: str, payload: Any) -> None:
             record["answers"].append(kind)
             if callable(options.get(kind)):
                 call_back(options[kind], _copy(payload))
             if callable(options.get("complete")):
                 call_back(options["complete"])
 
-        def fail_payload():
+        def fail_payload() -> Any:
             if "raw" in behaviour:
                 return behaviour["raw"]
             return {"error": behaviour.get("error") or {"error_code": CODES["INTERNAL"],
                                                         "error_msg": "scripted failure (fake)", "error_extra": {}}}
 
         if "answers" in behaviour:
-            def step(answer_step):
+            def step(answer_step: dict[str, Any]) -> None:
                 record["answers"].append(answer_step["kind"])
                 if callable(options.get(answer_step["kind"])):
                     call_back(options[answer_step["kind"]], *answer_step.get("args", ()))
@@ -316,11 +339,13 @@ class FakeTikTok:
                     step(answer_step)
             later = [answer_step for answer_step in steps if answer_step.get("later")]
             if later:
-                asyncio.get_running_loop().call_later(max(1, behaviour.get("delay", 0)) / 1000,
-                                                      lambda: [step(answer_step) for answer_step in later])
+                def later_steps() -> None:
+                    for answer_step in later:
+                        step(answer_step)
+                asyncio.get_running_loop().call_later(max(1, behaviour.get("delay", 0)) / 1000, later_steps)
             return self._thenable(behaviour, fail_payload)
 
-        def run():
+        def run() -> None:
             if outcome == "never":
                 return
             if outcome == "fail":
@@ -343,47 +368,53 @@ class FakeTikTok:
         return self._thenable(behaviour, fail_payload)
 
     @staticmethod
-    def _thenable(behaviour, fail_payload):
+    def _thenable(behaviour: dict[str, Any], fail_payload: Callable[[], Any]) -> asyncio.Future[Any] | None:
         kind = behaviour.get("thenable")
         if kind is None:
             return None
-        future = (_BrokenThenable if kind == "broken" else asyncio.Future)(loop=asyncio.get_running_loop())
+        loop = asyncio.get_running_loop()
+        future: asyncio.Future[Any] = _BrokenThenable(loop=loop) if kind == "broken" else asyncio.Future(loop=loop)
         if kind == "resolve":
             future.set_result(behaviour.get("payload"))
         elif kind == "reject":
             future.set_exception(FakeRejection(fail_payload()))
         return future
 
-    def _listen(self, prefix, event, fn):
+    def _listen(self, prefix: str, event: str, fn: Callable[..., object] | None) -> None:
         self.calls.append({"method": prefix + event, "options": None, "answers": []})
         if prefix == "on":
-            self.listeners[event].append(fn)
+            if fn is not None:
+                self.listeners[event].append(fn)
         else:
             self.listeners[event] = [] if fn is None else [f for f in self.listeners[event] if f is not fn]
 
 
-def _invalid(message):
+Logic = Callable[["FakeTikTok", Options], Result]
+
+
+def _invalid(message: str) -> Result:
     return False, _error(CODES["INVALID_PARAMS"], message)
 
 
-def _is_count(value):
+def _is_count(value: object) -> bool:
     return isinstance(value, int) and not isinstance(value, bool) and value >= 1
 
 
-def _init(fake, o):
+def _init(fake: FakeTikTok, o: Options) -> Result:
     if not isinstance(o.get("clientKey"), str) or not o["clientKey"]:
         return _invalid("init: clientKey is required")
     fake.init_options = {"clientKey": o["clientKey"]}
     return True, None
 
 
-def _check_balance(fake, o):
+def _check_balance(fake: FakeTikTok, o: Options) -> Result:
     if not _is_count(o.get("amount")) or o.get("type") != "BEANS":
         return _invalid("checkBalance: invalid amount or type")
     return True, {"is_sufficient": fake.balance >= o["amount"]}
 
 
-def _http(method, url, data=None, headers=None, timeout=10):
+def _http(method: str, url: str, data: Any = None, headers: dict[str, str] | None = None,
+          timeout: float = 10) -> tuple[int, Any, dict[str, str]]:
     """A real HTTP call: (status, parsed JSON or text, headers); raises OSError when unanswered."""
     body = None if data is None else (data if isinstance(data, str) else json.dumps(data)).encode()
     request = urllib.request.Request(url, data=body, method=method, headers=dict(headers or {}))
@@ -401,9 +432,9 @@ def _http(method, url, data=None, headers=None, timeout=10):
         return status, text, header
 
 
-def _pay_at_order_book(fake, trade_order_id):
+def _pay_at_order_book(fake: FakeTikTok, trade_order_id: str) -> Result:
     try:
-        _status, answer, _header = _http("POST", fake.order_book + "/fake/pay",
+        _status, answer, _header = _http("POST", f"{fake.order_book}/fake/pay",
                                          {"trade_order_id": trade_order_id, "balance": fake.balance})
     except OSError as e:
         return False, _error(CODES["INTERNAL"], f"the fake order book did not answer: {e} (fake)")
@@ -416,7 +447,7 @@ def _pay_at_order_book(fake, trade_order_id):
     return True, None
 
 
-def _pay(fake, o):
+def _pay(fake: FakeTikTok, o: Options) -> Result:
     if not isinstance(o.get("trade_order_id"), str) or not o["trade_order_id"]:
         return _invalid("pay: trade_order_id is required")
     if fake.order_book:
@@ -434,22 +465,22 @@ def _pay(fake, o):
     return True, None
 
 
-def _recharge(fake, o):
-    beans = fake.tiers.get(o.get("tier_id"))
+def _recharge(fake: FakeTikTok, o: Options) -> Result:
+    beans = fake.tiers.get(str(o.get("tier_id")))
     if beans is None:
         return False, _error(CODES["TIER_INVALID"], "tier id invalid")
     fake.balance += beans
     return True, None
 
 
-def _navigate_to_balance(fake, o):
+def _navigate_to_balance(fake: FakeTikTok, o: Options) -> Result:
     if o.get("type") != "BEANS":
         return _invalid("navigateToBalance: type must be BEANS")
     fake.visits.append({"type": o["type"]})
     return True, None
 
 
-def _set_loading_progress(fake, o):
+def _set_loading_progress(fake: FakeTikTok, o: Options) -> Result:
     progress = o.get("progress")
     if isinstance(progress, bool) or not isinstance(progress, (int, float)) or not 0 <= progress <= 1:
         return _invalid("progress must be in 0..1")
@@ -457,42 +488,42 @@ def _set_loading_progress(fake, o):
     return True, None
 
 
-def _login(fake, o):
+def _login(fake: FakeTikTok, o: Options) -> Result:
     fake.logins += 1
     if fake.order_book:
         try:
-            _status, answer, _header = _http("POST", fake.order_book + "/fake/login", {"open_id": fake.player})
+            _status, answer, _header = _http("POST", f"{fake.order_book}/fake/login", {"open_id": fake.player})
             return True, {"code": answer["code"], "isLogin": True}
         except (OSError, KeyError, TypeError) as e:
             return False, _error(CODES["INTERNAL"], f"the fake order book did not answer: {e} (fake)")
     return True, {"code": f"fake-login-code-{fake.logins}", "isLogin": True}
 
 
-def _set_storage(fake, o):
+def _set_storage(fake: FakeTikTok, o: Options) -> Result:
     fake.storage[str(o.get("key"))] = _copy(o.get("data"))
     return True, None
 
 
-def _get_storage(fake, o):
+def _get_storage(fake: FakeTikTok, o: Options) -> Result:
     if str(o.get("key")) not in fake.storage:
         return False, _error(CODES["STORAGE_KEY_MISSING"], "no data for key (fake)", {"key": o.get("key")})
     return True, {"data": _copy(fake.storage[str(o["key"])])}
 
 
-def _remove_storage(fake, o):
+def _remove_storage(fake: FakeTikTok, o: Options) -> Result:
     fake.storage.pop(str(o.get("key")), None)
     return True, None
 
 
-def _set_flag(state_key, flag):
-    def set_flag(fake, o):
+def _set_flag(state_key: str, flag: str) -> Logic:
+    def set_flag(fake: FakeTikTok, o: Options) -> Result:
         getattr(fake, state_key)[flag] = True
         return True, None
     return set_flag
 
 
-def _mission_reward(state_key, flag):
-    def reward(fake, o):
+def _mission_reward(state_key: str, flag: str) -> Logic:
+    def reward(fake: FakeTikTok, o: Options) -> Result:
         state = getattr(fake, state_key)
         can = state[flag] and not state["reward_claimed"]
         state["reward_claimed"] = state["reward_claimed"] or can
@@ -500,7 +531,7 @@ def _mission_reward(state_key, flag):
     return reward
 
 
-def _request(fake, o):
+def _request(fake: FakeTikTok, o: Options) -> Result:
     """TikTok's ``request`` (WeChat's shape): success ``{data, statusCode, header}`` for any HTTP
     status; ``fail`` only when nothing answered. Real HTTP, only to ``allow_requests`` origins."""
     url = o.get("url")
@@ -509,7 +540,8 @@ def _request(fake, o):
         return False, _error(CODES["INTERNAL"], f"the fake has no network: request({url}) (fake)")
     data = o.get("data")
     method = str(o.get("method") or "GET").upper()
-    timeout = o.get("timeout") / 1000 if isinstance(o.get("timeout"), (int, float)) else 10
+    given = o.get("timeout")
+    timeout = given / 1000 if isinstance(given, (int, float)) else 10
     try:
         status, body, header = _http(method, url, None if method == "GET" else data, o.get("header"), timeout)
     except OSError as e:
@@ -519,10 +551,10 @@ def _request(fake, o):
     return True, {"data": body, "statusCode": status, "header": header}
 
 
-_LOGIC = {
+_LOGIC: dict[str, Logic] = {
     "init": _init,
     "login": _login,
-    "authorize": lambda f, o: (True, {}),
+    "authorize": lambda fake, o: (True, {}),
     "checkBalance": _check_balance,
     "recharge": _recharge,
     "pay": _pay,
@@ -539,19 +571,19 @@ _LOGIC = {
 }
 
 
-def _set_storage_sync(fake, key, data=None):
+def _set_storage_sync(fake: FakeTikTok, key: object, data: Any = None) -> None:
     fake.calls.append({"method": "setStorageSync", "options": None, "answers": []})
     if not isinstance(key, str) or not key:
         raise ValueError("setStorageSync: key must be a non-empty string")
     fake.storage[key] = _copy(data)
 
 
-def _get_storage_sync(fake, key):
+def _get_storage_sync(fake: FakeTikTok, key: object) -> Any:
     fake.calls.append({"method": "getStorageSync", "options": None, "answers": []})
     return _copy(fake.storage[str(key)]) if str(key) in fake.storage else ""
 
 
-_SYNC = {
+_SYNC: dict[str, Callable[..., Any]] = {
     "getStorageSync": _get_storage_sync,
     "setStorageSync": _set_storage_sync,
     "removeStorageSync": lambda fake, key: fake.storage.pop(str(key), None) and None,
@@ -564,7 +596,7 @@ _SYNC = {
 }
 
 
-def install(fake=None):
+def install(fake: FakeTikTok | None = None) -> FakeTikTok:
     """Make ``fake`` (default: a new ``FakeTikTok()``) the SDK of this CPython process."""
     if ffi is not _host:
         raise RuntimeError("ttminis.testing replaces the SDK only on CPython; in the browser "
@@ -573,10 +605,12 @@ def install(fake=None):
     calls.reset()
     _host.reported.clear()
     _host.install_root(fake)
+    _host.globals_["ttminisStandInOrders"] = fake.backend    # as the JS fake sets it while installed
     return fake
 
 
-def uninstall():
+def uninstall() -> None:
     """Remove the fake (calls raise TTMinisUnavailable again) and clean the shim's state."""
     _host.install_root(None)
+    _host.globals_.pop("ttminisStandInOrders", None)
     calls.reset()

@@ -21,18 +21,38 @@ Example::
         finger = event["changedTouches"][0]
         print(finger["clientX"], finger["clientY"])
 """
+from __future__ import annotations
+
+TYPE_CHECKING = False
+if TYPE_CHECKING:     # names for type checkers only: a game never loads typing (see _types.pyi)
+    from ._types import Callable, TypedDict, TypeVar
+
+    class Touch(TypedDict):
+        """One finger: TikTok's ``identifier`` and where it is, in CSS pixels."""
+        identifier: int
+        clientX: float
+        clientY: float
+
+    class TouchEvent(TypedDict):
+        """What a touch listener receives, in TikTok's shape on both targets."""
+        touches: list[Touch]
+        changedTouches: list[Touch]
+        timeStamp: float
+
+    TouchListener = TypeVar("TouchListener", bound=Callable[[TouchEvent], object])
+
 from . import calls, target
 
-_listeners = []
+_listeners: list[calls.Listeners] = []
 
 
-def _all():
+def _all() -> calls.Listeners:
     if not _listeners:
         _listeners.append(calls.Listeners(target.surface, "ttminis's touch surface"))
     return _listeners[0]
 
 
-def on_start(function):
+def on_start(function: TouchListener) -> TouchListener:
     """Call ``function(event)`` when a finger touches the screen (a mouse button goes down).
 
     Example::
@@ -42,7 +62,7 @@ def on_start(function):
     return _all().on("onTouchStart", function)
 
 
-def on_move(function):
+def on_move(function: TouchListener) -> TouchListener:
     """Call ``function(event)`` when a finger that is down moves (a drag with the mouse).
 
     Example::
@@ -52,7 +72,7 @@ def on_move(function):
     return _all().on("onTouchMove", function)
 
 
-def on_end(function):
+def on_end(function: TouchListener) -> TouchListener:
     """Call ``function(event)`` when a finger leaves the screen (the mouse button goes up).
 
     Example::
@@ -62,7 +82,7 @@ def on_end(function):
     return _all().on("onTouchEnd", function)
 
 
-def on_cancel(function):
+def on_cancel(function: TouchListener) -> TouchListener:
     """Call ``function(event)`` when the system takes a touch away (a call, a system gesture).
 
     Example::
@@ -72,7 +92,7 @@ def on_cancel(function):
     return _all().on("onTouchCancel", function)
 
 
-def off_start(function=None):
+def off_start(function: TouchListener | None = None) -> None:
     """Remove ``function`` (or every listener added here) from touch starts.
 
     Example::
@@ -82,7 +102,7 @@ def off_start(function=None):
     _all().off("offTouchStart", function)
 
 
-def off_move(function=None):
+def off_move(function: TouchListener | None = None) -> None:
     """Remove ``function`` (or every listener added here) from touch moves.
 
     Example::
@@ -92,7 +112,7 @@ def off_move(function=None):
     _all().off("offTouchMove", function)
 
 
-def off_end(function=None):
+def off_end(function: TouchListener | None = None) -> None:
     """Remove ``function`` (or every listener added here) from touch ends.
 
     Example::
@@ -102,7 +122,7 @@ def off_end(function=None):
     _all().off("offTouchEnd", function)
 
 
-def off_cancel(function=None):
+def off_cancel(function: TouchListener | None = None) -> None:
     """Remove ``function`` (or every listener added here) from touch cancels.
 
     Example::

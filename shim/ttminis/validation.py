@@ -12,58 +12,66 @@ Errors name the method, the field and what was expected: ``TypeError`` for a wro
 ``ValueError`` for a wrong value. Unknown fields pass through (newer SDK fields need no release),
 but must still be plain data: None, bool, int, float, str, lists/tuples and str-keyed dicts.
 """
+from __future__ import annotations
+
+TYPE_CHECKING = False
+if TYPE_CHECKING:     # names for type checkers only: a game never loads typing (see _types.pyi)
+    from ._types import Any, Callable
+
+    Checker = Callable[[str, str, object], None]
+    Spec = tuple[tuple[str, ...], dict[str, tuple[Checker, bool]], dict[str, object]]
 
 INT32_MAX = 2 ** 31 - 1
 _JS_SAFE_INT = 2 ** 53 - 1
 CALLBACK_NAMES = ("success", "fail", "complete")
-_NO_SPEC = ((), {}, {})
+_NO_SPEC: Spec = ((), {}, {})
 _INF = float("inf")
 
 
-def _type_name(value):
+def _type_name(value: object) -> str:
     return type(value).__name__
 
 
-def _int32_amount(method, field, value):
+def _int32_amount(method: str, field: str, value: object) -> None:
     if not isinstance(value, int) or isinstance(value, bool):
         raise TypeError(f"{method}: {field} must be an int, got {_type_name(value)} {value!r}")
     if not 1 <= value <= INT32_MAX:
         raise ValueError(f"{method}: {field} must be in 1..{INT32_MAX}, got {value!r}")
 
 
-def _beans(method, field, value):
+def _beans(method: str, field: str, value: object) -> None:
     if not isinstance(value, str):
         raise TypeError(f"{method}: {field} must be the str 'BEANS', got {_type_name(value)} {value!r}")
     if value != "BEANS":
         raise ValueError(f"{method}: {field} must be 'BEANS', got {value!r}")
 
 
-def _non_empty_str(method, field, value):
+def _non_empty_str(method: str, field: str, value: object) -> None:
     if not isinstance(value, str):
         raise TypeError(f"{method}: {field} must be a non-empty str, got {_type_name(value)} {value!r}")
     if not value.strip():
         raise ValueError(f"{method}: {field} must be a non-empty str, got {value!r}")
 
 
-def _mapping(method, field, value):
+def _mapping(method: str, field: str, value: object) -> None:
     if not isinstance(value, dict):
         raise TypeError(f"{method}: {field} must be a dict, got {_type_name(value)}")
 
 
-def _progress(method, field, value):
+def _progress(method: str, field: str, value: object) -> None:
     if not isinstance(value, (int, float)) or isinstance(value, bool):
         raise TypeError(f"{method}: {field} must be a number, got {_type_name(value)} {value!r}")
     if not 0 <= value <= 1:
         raise ValueError(f"{method}: {field} must be in 0..1, got {value!r}")
 
 
-def _str(method, field, value):
+def _str(method: str, field: str, value: object) -> None:
     if not isinstance(value, str):
         raise TypeError(f"{method}: {field} must be a str, got {_type_name(value)} {value!r}")
 
 
 # method -> (positional field names, {field: (checker, required)}, defaults)
-SPECS = {
+SPECS: dict[str, Spec] = {
     "checkBalance": (("amount", "type"),
                      {"amount": (_int32_amount, True), "type": (_beans, True)}, {"type": "BEANS"}),
     "recharge": (("tier_id",), {"tier_id": (_non_empty_str, True)}, {}),
@@ -93,12 +101,13 @@ _REQUIRED = {method: tuple(name for name, (_check, required) in spec[1].items() 
 _DEFAULTS = {method: tuple(spec[2].items()) for method, spec in SPECS.items()}
 
 
-def check_callable(method, name, value):
+def check_callable(method: str, name: str, value: object) -> None:
+    """TypeError naming ``method`` and ``name`` unless ``value`` is callable."""
     if not callable(value):
         raise TypeError(f"{method}: {name} must be callable, got {_type_name(value)}")
 
 
-def check_timeout(method, timeout):
+def check_timeout(method: str, timeout: object) -> float | None:
     """``timeout`` if it is None or a positive, finite number of seconds; else TypeError/ValueError."""
     if timeout is not None:
         if not isinstance(timeout, (int, float)) or isinstance(timeout, bool):
@@ -108,13 +117,14 @@ def check_timeout(method, timeout):
     return timeout
 
 
-def check_text(method, field, value):
+def check_text(method: str, field: str, value: object) -> str:
     """``value`` if it is a non-empty str; else TypeError/ValueError naming ``method`` and ``field``."""
     _non_empty_str(method, field, value)
-    return value
+    return value     # type: ignore[return-value]   # checked just above: a str
 
 
-def build_options(method, args, kwargs, null=None):
+def build_options(method: str, args: tuple[Any, ...], kwargs: dict[str, Any], null: object = None
+                  ) -> tuple[dict[str, Any], dict[str, Callable[..., object]], float | None]:
     """Assemble and check one call's options.
 
     ``args`` may start with an options mapping; otherwise positionals fill the method's documented
@@ -133,7 +143,7 @@ def build_options(method, args, kwargs, null=None):
     if args and not kwargs and positional_names and not isinstance(args[0], dict):
         return _from_positionals(method, args, positional_names, fields, null), {}, None
     timeout = kwargs.pop("timeout", None) if kwargs else None
-    merged = {}
+    merged: dict[Any, Any] = {}
     if args:
         first = args[0]
         if isinstance(first, dict) or not positional_names:
@@ -156,7 +166,7 @@ def build_options(method, args, kwargs, null=None):
     if timeout is not None:
         check_timeout(method, timeout)
 
-    callbacks = {}
+    callbacks: dict[str, Callable[..., object]] = {}
     if "success" in merged or "fail" in merged or "complete" in merged:
         for name in CALLBACK_NAMES:
             value = merged.pop(name, None)
@@ -167,20 +177,21 @@ def build_options(method, args, kwargs, null=None):
     for name, default in _DEFAULTS.get(method, ()):
         if merged.get(name) is None:
             merged[name] = default
-    options = {}
+    options: dict[str, Any] = {}
     for name, value in merged.items():
         _add_option(options, method, fields, name, value, null)
     _check_required(method, options)
     return options, callbacks, timeout
 
 
-def _from_positionals(method, args, names, fields, null):
+def _from_positionals(method: str, args: tuple[Any, ...], names: tuple[str, ...],
+                      fields: dict[str, tuple[Checker, bool]], null: object) -> dict[str, Any]:
     """The options of the commonest call, documented fields given in order (``check_balance(50)``):
     the same checks as ``build_options``, walking tuples only (iterating a dict costs ~20 µs on Brython)."""
     if len(args) > len(names):
         raise TypeError(f"{method}: takes at most {len(names)} positional "
                         f"field(s) {names}, got {len(args)}")
-    options = {}
+    options: dict[str, Any] = {}
     for i in range(len(args)):
         _add_option(options, method, fields, names[i], args[i], null)
     for pair in _DEFAULTS.get(method, ()):
@@ -190,7 +201,8 @@ def _from_positionals(method, args, names, fields, null):
     return options
 
 
-def _add_option(options, method, fields, name, value, null):
+def _add_option(options: dict[str, Any], method: str, fields: dict[str, tuple[Checker, bool]], name: object,
+                value: object, null: object) -> None:
     """``options[name] = value`` checked (its field's rule, plain data); ``None`` values are dropped."""
     if value is None:
         return
@@ -206,13 +218,13 @@ def _add_option(options, method, fields, name, value, null):
         options[name] = plain(value, (method, ": ", name), null)
 
 
-def _check_required(method, options):
+def _check_required(method: str, options: dict[str, Any]) -> None:
     for name in _REQUIRED.get(method, ()):
         if name not in options:
             raise TypeError(f"{method}: missing required field {name!r}")
 
 
-def plain(value, where, null=None):
+def plain(value: object, where: str | tuple[str, ...], null: object = None) -> Any:
     """A copy of ``value`` that can cross to JavaScript as plain data, dict ``None`` values dropped.
 
     ``where`` names the value in error messages: a str, or a tuple of str joined only when an
@@ -233,7 +245,7 @@ def plain(value, where, null=None):
             raise ValueError(f"{_name(where)} must be a finite number, got {value!r}")
         return value
     if isinstance(value, dict):
-        out = {}
+        out: dict[str, Any] = {}
         for key, item in value.items():
             if not isinstance(key, str):
                 raise TypeError(f"{_name(where)} keys must be str, got {_type_name(key)} {key!r}")
@@ -247,5 +259,5 @@ def plain(value, where, null=None):
                     f"got {_type_name(value)}")
 
 
-def _name(where):
+def _name(where: str | tuple[str, ...]) -> str:
     return where if isinstance(where, str) else "".join(where)

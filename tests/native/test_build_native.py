@@ -7,7 +7,7 @@ import pytest
 
 from ttminis.build import BuildError, build
 from ttminis.build.cli import main
-from ttminis.build.native_checks import findings
+from ttminis.build.compliance import NATIVE_RULES, UPLOAD_RULES, scan
 from ttminis.build.native_layout import MAIN_LIMIT, MB, SUBPACKAGE_LIMIT, measure
 from ttminis.simulator import Session
 
@@ -141,24 +141,21 @@ def test_a_bad_device_orientation_is_named(tmp_path):
 
 
 def test_the_static_checks_find_what_the_runtime_lacks(tmp_path):
-    bad = tmp_path / "bad.js"
-    bad.write_text("var a = eval('1');\nnew Function('x');\nsetTimeout('go()', 1);\nimport('./x.js');\n"
-                   "document.title = 'x';\nif (typeof fetch !== 'undefined') {}\nvar o = {window: 1}; o.window;\n")
-    esm = tmp_path / "esm.js"
-    esm.write_text("export default 1;\n")
-    found = findings({"bad.js": bad, "esm.js": esm}, log=lambda *_: None)
-    assert [(f["kind"], f["line"]) for f in found["bad.js"]] == [
-        ("eval", 1), ("function-constructor", 2), ("string-timer", 3), ("dynamic-import", 4),
-        ("forbidden-global", 5)]
-    assert [f["kind"] for f in found["esm.js"]] == ["es-module-syntax"]
+    (tmp_path / "bad.js").write_text(
+        "var a = eval('1');\nnew Function('x');\nsetTimeout('go()', 1);\nimport('./x.js');\n"
+        "document.title = 'x';\nif (typeof fetch !== 'undefined') {}\nvar o = {window: 1}; o.window;\n")
+    (tmp_path / "esm.js").write_text("export default 1;\n")
+    report = scan(tmp_path, ["bad.js"], UPLOAD_RULES + NATIVE_RULES, log=lambda *_: None)
+    assert report.rules_failed == {"eval", "function-constructor", "string-timer", "es-module", "dom"}
+    (esm,) = [f for f in report.failures if f.startswith("esm.js")]     # third-party, and still fatal
+    assert "ES module syntax" in esm
+    assert not [f for f in report.failures if "fetch" in f]
 
 
 def test_our_own_javascript_passes_them(game_package):
     own = ["game.js", "ttminis/boot.js", "ttminis/config.js"]
-    found = findings({name: game_package / name for name in own}, log=lambda *_: None)
-    assert found == {name: [] for name in own}
-    runtime = findings({"rt": game_package / "ttminis" / "pyodide-native.js"}, log=lambda *_: None)["rt"]
-    assert not [f for f in runtime if f["kind"] in ("es-module-syntax", "dynamic-import", "syntax-error")]
+    report = scan(game_package, own, UPLOAD_RULES + NATIVE_RULES, log=lambda *_: None)
+    assert report.failures == []
 
 
 def test_sizes_are_megabytes_of_10_to_the_6(game_package):

@@ -180,3 +180,14 @@ def test_the_page_shows_the_game_and_a_click_on_it_is_a_tap(browser, preview):
         assert problems == []
     finally:
         context.close()
+
+
+def test_the_dev_panel_creates_an_order_the_game_can_pay(preview):
+    made = {"name": "order", "value": {"id": "ord-1", "amount": 30}}
+    assert post(preview.url + "action", made) == (200, {"ok": True})
+    assert preview.session.eval("TTMinisFake.wallet.orders['ord-1']") == {"amount": 30, "status": "created"}
+    assert post(preview.url + "action", made) == (400, {"error": "order: 'ord-1' exists already"})
+    assert post(preview.url + "action", {"name": "order", "value": {"id": "", "amount": 30}})[0] == 400
+    assert post(preview.url + "action", {"name": "order", "value": {"id": "ord-2", "amount": 0}}) == \
+        (400, {"error": "order: amount must be an int of Beans in 1..2**31-1, got 0"})
+    assert preview.session.eval("Object.keys(TTMinisFake.wallet.orders)") == ["ord-1"]

@@ -25,6 +25,7 @@ def test_the_game_s_modules_and_requirements_are_importable(running_game):
     got = result(running_game)
     assert got["bought"] == "bought"                               # shopping.py, a module of the game
     assert got["requirement"] == "from a pure-Python requirement"  # native_req, from requirements.txt
+    assert got["requirement_version"] == "1.0"                     # importlib.metadata reads its .dist-info
 
 
 def test_a_successful_and_a_failing_pay_through_the_fake(running_game):

@@ -17,7 +17,8 @@ ECMASCRIPT = {
     "SharedArrayBuffer", "Atomics",
 }
 DOCUMENTED = {"console", "setTimeout", "clearTimeout", "setInterval", "clearInterval", "requestAnimationFrame",
-              "cancelAnimationFrame", "GameGlobal", "require", "TTMinis", "TTWebAssembly"}
+              "cancelAnimationFrame", "GameGlobal", "require", "TTMinis", "TTWebAssembly",
+              "ttminisStandInOrders"}     # the fake SDK's stand-in order book, for ttminis.game_server.StandInServer
 UNKNOWN = {"WebAssembly", "TextDecoder", "TextEncoder", "performance", "crypto", "queueMicrotask"}
 READY = "GameGlobal.ttminisLoader = {state: 'ready', progress: 1, timings: {}, errors: []};\n"
 # A minimal valid wasm module: the magic and version.

@@ -122,7 +122,7 @@ def test_a_crash_around_the_commit_then_tiktoks_retry_grants_exactly_once(
 
 
 def test_50_concurrent_deliveries_across_two_processes_sharing_postgresql_grant_once(processes, tiktok, tmp_path):
-    from conftest import postgres_server_url
+    from tests.server.conftest import postgres_server_url
     from ttminis.server.testing import fresh_postgres_database
     with fresh_postgres_database(postgres_server_url()) as database_url:
         first, second = (processes(tiktok, database_url, free_port()) for _ in range(2))

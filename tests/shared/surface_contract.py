@@ -193,6 +193,11 @@ frames.start(broken)
     assert len(errors) == 1
     assert "exception in your frame function 'broken'" in errors[0]
     assert "ValueError: the second frame broke" in errors[0]
+    # The error screen leads with the exception and the game's own frame; ttminis's frames come after.
+    shown = errors[0]
+    assert shown.index("ValueError: the second frame broke") < shown.index("In your code") \
+        < shown.index("in broken") < shown.index("Traceback (most recent call last)")
+    assert "frames.py" not in shown[:shown.index("Traceback (most recent call last)")]
     problems = surface_game.take_problems()        # logged (once by ttminis, once by the error screen)
     assert problems and all("the second frame broke" in p for p in problems), problems
 

@@ -10,10 +10,12 @@ from ttminis import testing
 run = testing.FakeTikTok.run
 
 
-def test_without_a_fake_every_call_raises_unavailable():
+def test_without_a_fake_every_call_raises_unavailable_saying_what_an_installed_user_can_do():
     testing.uninstall()
-    with pytest.raises(TTMinisUnavailable, match="ttminis.testing.install"):
+    with pytest.raises(TTMinisUnavailable) as raised:
         game.check_balance(5)
+    assert "`ttminis build --dev`" in str(raised.value) and "ttminis_wallet" in str(raised.value)
+    assert "build.py" not in str(raised.value)
 
 
 def test_pay_deducts_the_order_amount_exactly_once(ttminis_wallet):
@@ -75,3 +77,21 @@ def test_validation_errors_never_reach_the_fake(ttminis_wallet):
     with pytest.raises(ValueError, match="trade_order_id must be a non-empty str"):
         game.pay("   ")
     assert ttminis_wallet.calls == []
+
+
+@pytest.mark.parametrize("call, meant", [
+    (lambda: game.pay_typo("x"), "game.pay (TTMinis.game.pay)"),           # looked up before its options
+    (lambda: game.checkBalanse(50), "game.check_balance (TTMinis.game.checkBalance)"),
+    (lambda: game.get_storge({"key": "k"}), "game.get_storage (TTMinis.game.getStorage)"),
+])
+def test_a_method_the_sdk_lacks_is_named_with_the_known_one_meant(ttminis_wallet, call, meant):
+    with pytest.raises(TTMinisUnavailable) as raised:
+        call()
+    assert f"Did you mean {meant}?" in str(raised.value)
+    assert ttminis_wallet.calls == []
+
+
+def test_an_unknown_name_far_from_any_known_one_gets_no_guess(ttminis_wallet):
+    with pytest.raises(TTMinisUnavailable, match="TTMinis.game.fooBarBaz is not available") as raised:
+        game.foo_bar_baz()
+    assert "Did you mean" not in str(raised.value)

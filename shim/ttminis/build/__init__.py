@@ -16,16 +16,22 @@ Example::
 """
 from __future__ import annotations
 
-from . import targets
-from .package import BuildError, check_game_dir, make_zip
+import os
+
+from . import python_check, targets
+from .package import BuildError, Log, check_game_dir, game_files, make_zip
 from .targets import BuildResult
 
 __all__ = ["build", "BuildError", "BuildResult", "make_zip"]
 
 
-def build(game_dir, out=None, *, target="html", runtime="pyodide", dev=False, client_key="",
-          log=print, backend_url="", fake_tiktok_url="", **target_options) -> BuildResult:
+def build(game_dir: str | os.PathLike[str], out: str | os.PathLike[str] | None = None, *, target: str = "html",
+          runtime: str = "pyodide", dev: bool = False, client_key: str = "", log: Log = print,
+          backend_url: str = "", fake_tiktok_url: str = "", **target_options: object) -> BuildResult:
     """Build the game in ``game_dir`` for ``target``; returns what was made and where.
+
+    The game's Python is compiled first with the runtime's own Python (``python_check``): a syntax
+    error is a ``BuildError`` naming ``file:line``.
 
     ``expose_interpreter=True`` (html) is for tests that measure the interpreter itself (proxy
     counts, soak): the page publishes the live Pyodide as ``ttminisLoader.pyodide``, as ``dev``
@@ -44,5 +50,8 @@ def build(game_dir, out=None, *, target="html", runtime="pyodide", dev=False, cl
             if value}     # only when given: a target without a backend option still builds plain games
     if target_options.get("probe"):       # the device probe is a game of its own (native only)
         game_dir = module.PROBE_GAME
-    return module.build(check_game_dir(game_dir), out, runtime=runtime, dev=dev,
-                        client_key=client_key, log=log, **urls, **target_options)
+    folder = check_game_dir(game_dir)
+    python_check.check(folder, game_files(folder), log=log)    # a syntax error is a build error
+    result: BuildResult = module.build(folder, out, runtime=runtime, dev=dev, client_key=client_key, log=log,
+                                       **urls, **target_options)
+    return result

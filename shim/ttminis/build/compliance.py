@@ -3,8 +3,9 @@
 Exports:
     UPLOAD_RULES       what TikTok's upload scan forbids in JavaScript (eval, the Function
                        constructor, string timers) and the fake SDK, which must never be uploaded
-    NATIVE_RULES       what the native runtime cannot run (ES modules, the DOM, fetch/XHR,
-                       Worker, wasm compiled from bytes); for the native target, not wired here
+    NATIVE_RULES       what the native runtime cannot run (ES modules — in every file, third-party
+                       included —, the DOM, fetch/XHR, Worker, wasm compiled from bytes); the native
+                       target scans with UPLOAD_RULES + NATIVE_RULES
     scan(bundle, own_files, rules=UPLOAD_RULES, log=print) -> Report
     Report             ``failures`` (the package breaks a rule), ``notes``, ``rules_failed``,
                        ``failures_besides(*rule_ids)``
@@ -41,6 +42,7 @@ import re
 from dataclasses import dataclass, field
 from html.parser import HTMLParser
 from pathlib import Path
+from typing import Any, Callable, Iterable
 
 from . import node, runtimes
 from .package import BuildError
@@ -61,7 +63,7 @@ UPLOAD_RULES = (
 
 NATIVE_RULES = (
     {"id": "es-module", "what": "ES module syntax (import, export, import(), import.meta): the native "
-     "runtime loads CommonJS with require()",
+     "runtime loads CommonJS with require()", "anywhere": True,
      "syntax": ["ImportDeclaration", "ImportExpression", "ImportMeta", "ExportNamedDeclaration",
                 "ExportDefaultDeclaration", "ExportAllDeclaration"]},
     {"id": "dom", "what": "the DOM (document, window): the native runtime has none", "globals": ["document", "window"], "typeof_ok": True},
@@ -82,40 +84,42 @@ _JS_SUFFIXES = (".js", ".mjs", ".cjs")
 
 @dataclass
 class Report:
-    failures: list = field(default_factory=list)
-    notes: list = field(default_factory=list)
-    rules_failed: set = field(default_factory=set)
-    _failure_rules: list = field(default_factory=list, repr=False)
+    failures: list[str] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)
+    rules_failed: set[str] = field(default_factory=set)
+    _failure_rules: list[str | None] = field(default_factory=list, repr=False)
 
-    def fail(self, message, rule_id=None):
+    def fail(self, message: str, rule_id: str | None = None) -> None:
         self.failures.append(message)
         self._failure_rules.append(rule_id)
         if rule_id is not None:
             self.rules_failed.add(rule_id)
 
-    def failures_besides(self, *rule_ids):
+    def failures_besides(self, *rule_ids: str) -> list[str]:
         """The failures not due to ``rule_ids`` (a --dev build holds the fake: that one is expected)."""
         return [f for f, rule in zip(self.failures, self._failure_rules) if rule not in rule_ids]
 
 
 class _Sources(HTMLParser):
-    def __init__(self):
+    def __init__(self) -> None:
         super().__init__()
-        self.sources = []
+        self.sources: list[str] = []
 
-    def handle_starttag(self, tag, attrs):
-        attrs = dict(attrs)
-        if tag == "script" and attrs.get("src"):
-            self.sources.append(attrs["src"])
-        if tag == "link" and (attrs.get("rel") or "").lower() == "stylesheet" and attrs.get("href"):
-            self.sources.append(attrs["href"])
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        found = dict(attrs)
+        src, href = found.get("src"), found.get("href")
+        if tag == "script" and src:
+            self.sources.append(src)
+        if tag == "link" and (found.get("rel") or "").lower() == "stylesheet" and href:
+            self.sources.append(href)
 
 
 def _is_local(src: str) -> bool:
     return not re.match(r"^[a-z][a-z0-9+.-]*:|^//", src, re.I)
 
 
-def scan(bundle: Path, own_files, rules=UPLOAD_RULES, log=print) -> Report:
+def scan(bundle: Path, own_files: Iterable[str], rules: Iterable[dict[str, Any]] = UPLOAD_RULES,
+         log: Callable[[str], object] = print) -> Report:
     """Check the package; ``own_files`` are the package-relative paths of JS we wrote.
 
     Raises ``node.NodeMissing`` (one line: install Node.js) when Node is not installed.
@@ -126,7 +130,7 @@ def scan(bundle: Path, own_files, rules=UPLOAD_RULES, log=print) -> Report:
     """
     report = Report()
     own = set(own_files)
-    scripts = []
+    scripts: list[tuple[str, Path]] = []
     for path in sorted(p for p in Path(bundle).rglob("*") if p.is_file()):
         rel = path.relative_to(bundle).as_posix()
         if path.stat().st_size == 0:
@@ -159,12 +163,14 @@ def scan(bundle: Path, own_files, rules=UPLOAD_RULES, log=print) -> Report:
     return report
 
 
-def _scan_scripts(scripts, rules, log):
+def _scan_scripts(scripts: list[tuple[str, Path]], rules: Iterable[dict[str, Any]],
+                  log: Callable[[str], object]) -> dict[str, dict[str, Any]]:
     """{relative path: {"findings", "count", "error"}} for each script: cached, else one Node run."""
     matchers = json.dumps([{k: v for k, v in rule.items() if k != "what"} for rule in rules], sort_keys=True)
     salt = hashlib.sha256(SCANNER.read_bytes() + matchers.encode()).hexdigest()
     cache = runtimes.cache_root() / "compliance"
-    results, missing = {}, []
+    results: dict[str, dict[str, Any]] = {}
+    missing: list[tuple[str, Path, Path]] = []
     for rel, path in scripts:
         key = hashlib.sha256(salt.encode() + path.read_bytes()).hexdigest()[:32]
         cached = cache / f"{key}.json"
@@ -190,8 +196,9 @@ def _scan_scripts(scripts, rules, log):
     return results
 
 
-def size_table(bundle: Path):
-    rows, total_raw, total_gz = [], 0, 0
+def size_table(bundle: Path) -> tuple[list[str], int, int]:
+    rows: list[tuple[str, int, int]] = []
+    total_raw, total_gz = 0, 0
     for path in sorted(p for p in bundle.rglob("*") if p.is_file()):
         data = path.read_bytes()
         gz = len(gzip.compress(data, 6))

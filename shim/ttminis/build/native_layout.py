@@ -25,6 +25,7 @@ import zipfile
 import zlib
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Iterable
 
 from .package import MARKER, BuildError
 
@@ -36,13 +37,15 @@ TOTAL_LIMIT = 30 * MB
 SLACK = 64 * 1024
 _ZIP_ENTRY_OVERHEAD = 30 + 46      # local header + central directory entry, plus the name twice
 
+Assets = list[tuple[str, Path]]
+
 
 @dataclass
 class Part:
     """A subpackage made by the build: ``files`` maps package-relative paths (under ``root``) to bytes."""
     name: str
     root: str
-    files: dict = field(default_factory=dict)
+    files: dict[str, bytes] = field(default_factory=dict)
 
     @property
     def size(self) -> int:
@@ -55,10 +58,10 @@ def _too_big(what: str, size: int) -> BuildError:
 
 
 class _Archive:
-    def __init__(self):
+    def __init__(self) -> None:
         self.buffer = io.BytesIO()
         self.zip = zipfile.ZipFile(self.buffer, "w", zipfile.ZIP_DEFLATED, compresslevel=9)
-        self.names = []
+        self.names: list[str] = []
 
     def estimate_with(self, name: str, compressed: int) -> int:
         names = sum(len(n.encode()) for n in self.names) + len(name.encode())
@@ -74,7 +77,7 @@ class _Archive:
         return self.buffer.getvalue()
 
 
-def pack_code(files, first_room: int) -> list:
+def pack_code(files: list[tuple[str, bytes]], first_room: int) -> list[bytes]:
     """Zip the game's code ``[(relative path, bytes)]`` into archives; the first fits ``first_room`` bytes,
     the others a subpackage each. Returns the archives' bytes, in order (main.py is in the first).
 
@@ -83,7 +86,8 @@ def pack_code(files, first_room: int) -> list:
         archives = pack_code([("main.py", b"print(1)")], 2 * MB)    # [b'PK...']
     """
     ordered = sorted(files, key=lambda f: (f[0] != "main.py", f[0]))
-    archives, current, room = [], _Archive(), first_room
+    archives: list[bytes] = []
+    current, room = _Archive(), first_room
     for rel, data in ordered:
         deflate = zlib.compressobj(9, zlib.DEFLATED, -15)
         compressed = len(deflate.compress(data) + deflate.flush())
@@ -97,7 +101,7 @@ def pack_code(files, first_room: int) -> list:
     return archives
 
 
-def place_assets(assets, room: int):
+def place_assets(assets: list[tuple[str, Path]], room: int) -> tuple[Assets, list[Assets]]:
     """Split ``[(relative path, Path)]`` assets: (kept in the main package, [[...], ...] one list per part).
 
     Assets keep their paths in the main package while they fit in ``room``; the rest go, in order, into
@@ -107,7 +111,10 @@ def place_assets(assets, room: int):
 
         kept, parts = place_assets([("assets/a.png", Path("game/assets/a.png"))], 1 * MB)
     """
-    kept, parts, current, current_size = [], [], [], 0
+    kept: Assets = []
+    parts: list[Assets] = []
+    current: Assets = []
+    current_size = 0
     for rel, path in assets:
         size = path.stat().st_size
         if size == 0:
@@ -129,7 +136,7 @@ def place_assets(assets, room: int):
     return kept, parts
 
 
-def group_files(blobs):
+def group_files(blobs: list[bytes]) -> list[list[tuple[int, bytes]]]:
     """``blobs`` (bytes) grouped, in order, so that each group fits one subpackage: [[(index, bytes)], ...].
     A file that fits no subpackage fails the build.
 
@@ -137,7 +144,9 @@ def group_files(blobs):
 
         group_files([b"x" * 3 * MB, b"y" * 2 * MB])     # [[(0, ...)], [(1, ...)]]
     """
-    groups, current, size = [], [], 0
+    groups: list[list[tuple[int, bytes]]] = []
+    current: list[tuple[int, bytes]] = []
+    size = 0
     for index, data in enumerate(blobs):
         if len(data) > SUBPACKAGE_LIMIT - SLACK:
             raise _too_big(f"snapshot data module {index}", len(data))
@@ -154,12 +163,12 @@ def group_files(blobs):
 @dataclass
 class Sizes:
     """Measured (sub)packages: ``rows`` of (name, bytes, limit, files); ``total``; ``failures`` (strings)."""
-    rows: list
+    rows: list[tuple[str, int, int, int]]
     total: int
-    failures: list
+    failures: list[str]
 
-    def lines(self) -> list:
-        width = max(len(r[0]) for r in self.rows + [("total", 0, 0, 0)])
+    def lines(self) -> list[str]:
+        width = max(len(r[0]) for r in [*self.rows, ("total", 0, 0, 0)])
         out = [f"  {'(sub)package'.ljust(width)}  {'files':>5}  {'size':>9}  {'limit':>7}  used"]
         for name, size, limit, count in self.rows:
             out.append(f"  {name.ljust(width)}  {count:>5}  {size / MB:>6.2f} MB  {limit / MB:>4.0f} MB  "
@@ -169,7 +178,7 @@ class Sizes:
         return out
 
 
-def measure(folder: Path, subpackages) -> Sizes:
+def measure(folder: Path, subpackages: Iterable[tuple[str, str]]) -> Sizes:
     """Measure ``folder`` as TikTok counts it; ``subpackages`` is [(name, root)] as game.json lists them.
 
     Example::

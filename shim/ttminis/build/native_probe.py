@@ -12,6 +12,7 @@ Example::
 from __future__ import annotations
 
 from .native_pyodide import NATIVE_WEB, brotli
+from .package import Log
 from .snapshot_format import data_module
 
 # (module (func (export "add") (param i32 i32) (result i32) local.get 0 local.get 1 i32.add))
@@ -22,13 +23,13 @@ GLOBAL_WASM = bytes.fromhex("0061736d010000000606017f01412a0b07050101670300")
 DATA_WASM = data_module([(16, b"ttminis")])
 
 
-def main_files() -> dict:
+def main_files() -> dict[str, bytes]:
     return {"game.js": (NATIVE_WEB / "probe-game.js").read_bytes(),
             "ttminis/probe.js": (NATIVE_WEB / "probe.js").read_bytes(),
             "ttminis/probe-es2022.js": (NATIVE_WEB / "probe-es2022.js").read_bytes()}
 
 
-def runtime_files(log=print) -> dict:
+def runtime_files(log: Log = print) -> dict[str, bytes]:
     return {"ttminis-runtime/probe/add.wasm": ADD_WASM,
             "ttminis-runtime/probe/add.wasm.br": brotli(ADD_WASM, log),
             "ttminis-runtime/probe/global.wasm": GLOBAL_WASM,

@@ -39,9 +39,10 @@ import shutil
 import tempfile
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from . import node, runtimes
-from .package import WEB, BuildError
+from .package import WEB, BuildError, Log
 
 NATIVE_WEB = WEB / "native"
 SHIMS = ["shims/webassembly.mjs", "shims/text.mjs", "shims/shell.mjs"]
@@ -82,14 +83,14 @@ class RuntimeParts:
     """
     bundle: Path
     wasm_br: Path
-    modules: dict
+    modules: dict[str, bytes]
     error_module: str | None
     trampoline: str | None
     stdlib: Path
-    lock_info: dict
+    lock_info: dict[str, Any]
 
 
-def _leb_with_len(items: list) -> list:
+def _leb_with_len(items: list[int]) -> list[int]:
     n = len(items)
     return [n % 128 | 128, n >> 7, *items]
 
@@ -111,7 +112,7 @@ def _canonical(sig: str) -> str:
     return sig.replace("p", "i")
 
 
-def small_modules(asm: str, loader: str):
+def small_modules(asm: str, loader: str) -> tuple[dict[str, bytes], str, str]:
     """(modules {file: bytes}, error module file, trampoline file) found in Pyodide's two JS files."""
     for what, text in (("convertJsFunctionToWasm", _CONVERT), ("wasmTypeCodes", _TYPE_TABLE),
                        ("uleb128EncodeWithLen", _LEB)):
@@ -131,7 +132,7 @@ def small_modules(asm: str, loader: str):
     return modules, "error_conversion.wasm", "trampoline.wasm"
 
 
-def brotli(data: bytes, log=print, quality: int = 11) -> bytes:
+def brotli(data: bytes, log: Log = print, quality: int = 11) -> bytes:
     """``data`` compressed with brotli at ``quality`` (Node's zlib; Python has no brotli of its own).
 
     Example::
@@ -151,7 +152,7 @@ def brotli(data: bytes, log=print, quality: int = 11) -> bytes:
         return dst.read_bytes()
 
 
-def _bundle(runtime_dir: Path, out: Path, log) -> None:
+def _bundle(runtime_dir: Path, out: Path, log: Log) -> None:
     modules_dir = node.tools(log)
     with tempfile.TemporaryDirectory() as tmp:
         entry = Path(tmp) / "entry.mjs"
@@ -184,7 +185,7 @@ def _inputs_key(runtime_dir: Path) -> str:
     return h.hexdigest()[:16]
 
 
-def prepare(runtime_dir: Path, log=print) -> RuntimeParts:
+def prepare(runtime_dir: Path, log: Log = print) -> RuntimeParts:
     """Bundle, compress and extract what a native package needs from Pyodide; cached by its inputs.
 
     Example::
@@ -221,7 +222,7 @@ def prepare(runtime_dir: Path, log=print) -> RuntimeParts:
                         stdlib=runtime_dir / "python_stdlib.zip", lock_info=meta["lock_info"])
 
 
-def _cached_brotli(wasm: Path, log) -> Path:
+def _cached_brotli(wasm: Path, log: Log) -> Path:
     digest = runtimes._sha256(wasm)[:16]
     target = runtimes.cache_root() / "brotli" / f"{wasm.name}-{digest}.br"
     if not target.exists():
@@ -232,7 +233,7 @@ def _cached_brotli(wasm: Path, log) -> Path:
     return target
 
 
-def runtime_files(parts: RuntimeParts, root: str) -> dict:
+def runtime_files(parts: RuntimeParts, root: str) -> dict[str, bytes]:
     """The runtime's wasm files as package files under ``root``: pyodide.asm.wasm.br and the small modules.
 
     Example::
@@ -245,7 +246,7 @@ def runtime_files(parts: RuntimeParts, root: str) -> dict:
     return files
 
 
-def runtime_config(parts: RuntimeParts, root: str, stdlib_path: str) -> dict:
+def runtime_config(parts: RuntimeParts, root: str, stdlib_path: str) -> dict[str, Any]:
     """What ``startPyodide`` (web/native/pyodide-native.mjs) needs to find the files of ``runtime_files``.
 
     Example::

@@ -24,8 +24,11 @@ import shutil
 import subprocess
 import tempfile
 from pathlib import Path
+from typing import Any, Callable
 
 from . import runtimes
+
+Log = Callable[[str], object]
 
 TOOLS = Path(__file__).resolve().parent / "node-tools"
 MIN_NODE_MAJOR = 18
@@ -54,7 +57,7 @@ def node_binary() -> str:
     return found
 
 
-def tools(log=print) -> Path:
+def tools(log: Log = print) -> Path:
     """The ``node_modules`` folder with the pinned host tools, installed with ``npm ci`` if needed.
 
     Example::
@@ -87,7 +90,7 @@ def tools(log=print) -> Path:
     return folder / "node_modules"
 
 
-def run(args, *, log=print, **kwargs) -> subprocess.CompletedProcess:
+def run(args: list[str], *, log: Log = print, **kwargs: Any) -> subprocess.CompletedProcess[Any]:
     """``node *args`` with the host tools on ``NODE_PATH``; keyword arguments go to subprocess.run.
 
     Example::

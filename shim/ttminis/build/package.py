@@ -31,6 +31,8 @@ import sys
 import tempfile
 import zipfile
 from pathlib import Path
+from types import TracebackType
+from typing import Callable, Iterator, Literal
 
 from . import runtimes
 
@@ -40,14 +42,21 @@ MARKER = ".ttminis-build.json"
 
 HOST_ONLY = {"_host.py", "testing.py", "pytest_plugin.py", "__main__.py"}
 OTHER_BACKEND = {"pyodide": "_brython.py", "brython": "_pyodide.py"}
-_GAME_SKIP = {"__pycache__", "assets", "tests", "dist", "requirements.txt", "minigame.config.json"}
+# Never shipped as game files: built separately (assets, requirements, the config), or host side only
+# (tests and their configuration, the game's README, build output).
+_GAME_SKIP = {"__pycache__", "assets", "tests", "dist", "requirements.txt", "minigame.config.json",
+              "README.md", "pytest.ini", "pyproject.toml", "setup.cfg", "tox.ini", "conftest.py", "mypy.ini"}
+
+
+Log = Callable[[str], object]
+"""Where a build's progress lines go (``print`` by default)."""
 
 
 class BuildError(RuntimeError):
     """The game folder or the build went wrong; the message is for the user."""
 
 
-def check_game_dir(game_dir) -> Path:
+def check_game_dir(game_dir: str | os.PathLike[str]) -> Path:
     """The game folder, resolved; ``BuildError`` if it is missing or has no ``main.py``.
 
     Example::
@@ -74,7 +83,7 @@ def default_out(game_dir: Path, suffix: str = "") -> Path:
     return Path.cwd() / "dist" / f"{game_dir.name}{suffix}"
 
 
-def game_files(game_dir: Path):
+def game_files(game_dir: Path) -> Iterator[tuple[Path, Path]]:
     """The game's own files to ship (sources, data), as ``(relative path, path)``, sorted.
 
     Example::
@@ -90,7 +99,7 @@ def game_files(game_dir: Path):
         yield rel, path
 
 
-def shim_files(runtime: str):
+def shim_files(runtime: str) -> Iterator[tuple[Path, Path]]:
     """The ttminis modules a game on ``runtime`` needs, as ``(ttminis/<name>, path)``.
 
     Example::
@@ -103,7 +112,7 @@ def shim_files(runtime: str):
             yield Path("ttminis") / path.name, path
 
 
-def requirement_files(game_dir: Path, log=print):
+def requirement_files(game_dir: Path, log: Log = print) -> list[tuple[Path, bytes]]:
     """Pure-Python wheels for ``requirements.txt`` (fetched with pip, cached), as (relpath, bytes).
 
     Wheels are unpacked as Python would install them, ``.dist-info`` included, so
@@ -132,7 +141,7 @@ def requirement_files(game_dir: Path, log=print):
             raise BuildError("requirements.txt: pip could not fetch pure-Python wheels "
                              f"(offline, or a package with compiled code?): {tail[-1] if tail else ''}")
         (wheels / ".complete").write_text("ok")
-    files = []
+    files: list[tuple[Path, bytes]] = []
     for wheel in sorted(wheels.glob("*.whl")):
         with zipfile.ZipFile(wheel) as zf:
             for name in zf.namelist():
@@ -153,10 +162,10 @@ class OutputFolder:
             (staging / "index.html").write_text("...")
     """
 
-    def __init__(self, out, game_dir: Path, describe: dict):
+    def __init__(self, out: str | os.PathLike[str], game_dir: Path, describe: dict[str, object]) -> None:
         self.out = Path(out).resolve()
         self.describe = describe
-        self.staging = None
+        self.staging: Path | None = None
         protected = {"the game folder": game_dir.resolve(), "the current folder": Path.cwd().resolve()}
         for name, folder in protected.items():
             if self.out == folder or self.out in folder.parents:
@@ -171,19 +180,23 @@ class OutputFolder:
 
     def __enter__(self) -> Path:
         self.out.parent.mkdir(parents=True, exist_ok=True)
-        self.staging = Path(tempfile.mkdtemp(prefix=f".{self.out.name}.building-", dir=self.out.parent))
-        return self.staging
+        staging = Path(tempfile.mkdtemp(prefix=f".{self.out.name}.building-", dir=self.out.parent))
+        self.staging = staging
+        return staging
 
-    def __exit__(self, exc_type, exc, tb):
+    def __exit__(self, exc_type: type[BaseException] | None, exc: BaseException | None,
+                 tb: TracebackType | None) -> Literal[False]:
+        staging = self.staging
+        assert staging is not None, "OutputFolder.__exit__ without __enter__"
         if exc_type is not None:
-            shutil.rmtree(self.staging, ignore_errors=True)
+            shutil.rmtree(staging, ignore_errors=True)
             return False
-        (self.staging / MARKER).write_text(json.dumps(self.describe, sort_keys=True) + "\n")
+        (staging / MARKER).write_text(json.dumps(self.describe, sort_keys=True) + "\n")
         old = None
         if self.out.exists():
             old = self.out.with_name(f".{self.out.name}.old-{os.getpid()}")
             self.out.rename(old)
-        self.staging.rename(self.out)
+        staging.rename(self.out)
         if old is not None:
             shutil.rmtree(old, ignore_errors=True)
         return False

@@ -28,6 +28,7 @@ import time
 import zipfile
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Callable
 
 
 class FetchError(RuntimeError):
@@ -41,7 +42,7 @@ class Artifact:
     client: str            # "npm" or "pip"
     package_file: str      # the file the client writes
     sha256: str            # of package_file
-    members: dict          # member path inside the archive -> file name in the cache folder
+    members: dict[str, str]  # member path inside the archive -> file name in the cache folder
 
     @property
     def folder_name(self) -> str:
@@ -91,7 +92,7 @@ def cache_root() -> Path:
     return Path(os.environ.get("TTMINIS_CACHE") or Path.home() / ".cache" / "ttminis")
 
 
-def ensure(artifact: Artifact, log=print) -> Path:
+def ensure(artifact: Artifact, log: Callable[[str], object] = print) -> Path:
     """Return the cache folder of ``artifact``, fetching and verifying it first if needed."""
     folder = cache_root() / artifact.folder_name
     if (folder / ".complete").exists():
@@ -128,7 +129,7 @@ def _check_npm_integrity(package: Path) -> None:
         raise FetchError(f"{package.name}: npm integrity mismatch")
 
 
-def _download(artifact: Artifact, downloads: Path, log) -> None:
+def _download(artifact: Artifact, downloads: Path, log: Callable[[str], object]) -> None:
     with tempfile.TemporaryDirectory(dir=downloads) as tmp:
         if artifact.client == "npm":
             cmd = ["npm", "pack", "--silent", f"{artifact.name}@{artifact.version}",
@@ -145,7 +146,8 @@ def _download(artifact: Artifact, downloads: Path, log) -> None:
         shutil.move(str(produced), downloads / artifact.package_file)
 
 
-def run_with_progress(cmd, watch: Path, label: str, log, cwd=None) -> None:
+def run_with_progress(cmd: list[str], watch: Path, label: str, log: Callable[[str], object],
+                      cwd: Path | None = None) -> None:
     """Run a registry client, drawing a one-line progress display (bytes and seconds) meanwhile.
 
     Example::
@@ -159,7 +161,7 @@ def run_with_progress(cmd, watch: Path, label: str, log, cwd=None) -> None:
         raise FetchError(f"cannot fetch {label}: '{cmd[0]}' is not installed") from None
     done = threading.Event()
 
-    def draw():
+    def draw() -> None:
         spinner = "|/-\\"
         i = 0
         if not sys.stderr.isatty():
@@ -190,7 +192,10 @@ def _extract(artifact: Artifact, package: Path, folder: Path) -> None:
         if package.name.endswith(".tgz"):
             with tarfile.open(package) as tar:
                 for member, target in artifact.members.items():
-                    _write(staging / target, tar.extractfile(member).read())
+                    extracted = tar.extractfile(member)
+                    if extracted is None:
+                        raise FetchError(f"{package.name}: {member} is not a file")
+                    _write(staging / target, extracted.read())
         else:
             with zipfile.ZipFile(package) as zf:
                 for member, target in artifact.members.items():

@@ -20,8 +20,10 @@ from __future__ import annotations
 
 import functools
 import http.server
+import os
 import threading
 from pathlib import Path
+from typing import Any, Iterable
 
 TIKTOK_SDK_URL = "https://developers.tiktok.com/js/minis.js"
 _SDK_ORIGIN = "https://developers.tiktok.com"
@@ -46,7 +48,7 @@ def origin(url: str) -> str:
     return f"{parts.scheme}://{parts.netloc}"
 
 
-def csp_for(runtime: str, connect=()) -> str:
+def csp_for(runtime: str, connect: Iterable[str] = ()) -> str:
     """The runtime's policy with ``connect`` URLs' origins added to connect-src.
 
     Example::
@@ -73,23 +75,23 @@ MIME_TYPES = {
 class _Handler(http.server.SimpleHTTPRequestHandler):
     extensions_map = {**http.server.SimpleHTTPRequestHandler.extensions_map, **MIME_TYPES}
 
-    def __init__(self, *args, csp: str, **kwargs):
+    def __init__(self, *args: Any, csp: str, **kwargs: Any) -> None:
         self._csp = csp
         super().__init__(*args, **kwargs)
 
-    def end_headers(self):
+    def end_headers(self) -> None:
         self.send_header("Content-Security-Policy", self._csp)
         self.send_header("Cache-Control", "no-cache")
         super().end_headers()
 
-    def log_message(self, format, *args):
+    def log_message(self, format: str, *args: Any) -> None:
         pass
 
 
 class BundleServer:
     """Serve ``folder`` on 127.0.0.1 (``port=0`` picks a free port) in a background thread."""
 
-    def __init__(self, folder, csp: str = CSP_PYODIDE, port: int = 0):
+    def __init__(self, folder: str | os.PathLike[str], csp: str = CSP_PYODIDE, port: int = 0) -> None:
         handler = functools.partial(_Handler, directory=str(Path(folder)), csp=csp)
         self._httpd = http.server.ThreadingHTTPServer(("127.0.0.1", port), handler)
         self._httpd.daemon_threads = True
@@ -100,7 +102,7 @@ class BundleServer:
         self._thread.start()
         return self
 
-    def __exit__(self, *exc) -> None:
+    def __exit__(self, *exc: object) -> None:
         self._httpd.shutdown()
         self._httpd.server_close()
 

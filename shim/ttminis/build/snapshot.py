@@ -53,9 +53,11 @@ import zlib
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any, Iterable
 
 from . import native_pyodide, node, runtimes, snapshot_format
-from .package import WEB, BuildError
+from .native_pyodide import RuntimeParts
+from .package import WEB, BuildError, Log
 
 KEEP_ALL = "all"
 FORMAT = 1                       # bump when what a snapshot's files mean changes
@@ -179,18 +181,18 @@ class Snapshot:
     """
     key: str
     head: bytes
-    modules: list
+    modules: list[bytes]
     suffix: str
     heap_bytes: int
     stdlib: bytes
     start: str = START
-    facts: dict = field(default_factory=dict)
+    facts: dict[str, Any] = field(default_factory=dict)
 
-    def config(self, head, modules) -> dict:
+    def config(self, head: str, modules: Iterable[str]) -> dict[str, Any]:
         """What the boot needs (``runtime.snapshot``), with the head and data modules at these package paths."""
         return {"head": head, "modules": list(modules), "heapBytes": self.heap_bytes, "start": self.start}
 
-    def report(self) -> list:
+    def report(self) -> list[str]:
         f = self.facts
         packed = sum(len(m) for m in self.modules)
         lines = [f"  heap {self.heap_bytes / 1e6:.1f} MB: a start writes {f['written'] / 1e6:.1f} MB of it from "
@@ -210,7 +212,7 @@ class Snapshot:
         return lines
 
 
-def imports_of(sources) -> list:
+def imports_of(sources: Iterable[str]) -> list[str]:
     """The absolute module names ``import``-ed in ``sources`` (texts), at any depth, sorted.
 
     A plain text scan (not a parser): it works for any Python version's syntax, and a name it finds in a
@@ -221,7 +223,7 @@ def imports_of(sources) -> list:
         imports_of(["import json, os.path as p\\nfrom ttminis import game\\nfrom . import x"])
         # ['json', 'os.path', 'ttminis']
     """
-    names = set()
+    names: set[str] = set()
     for text in sources:
         for match in _IMPORT.finditer(text):
             if match.group(1):
@@ -234,9 +236,9 @@ def imports_of(sources) -> list:
     return sorted(names)
 
 
-def _stdlib_modules(zip_bytes: bytes) -> dict:
+def _stdlib_modules(zip_bytes: bytes) -> dict[str, list[str]]:
     """{module name: [zip entry names]} of a standard library zip (a package: its whole folder's files)."""
-    modules = {}
+    modules: dict[str, list[str]] = {}
     with zipfile.ZipFile(io.BytesIO(zip_bytes)) as zf:
         for name in zf.namelist():
             if name.endswith("/"):
@@ -252,10 +254,11 @@ def _stdlib_modules(zip_bytes: bytes) -> dict:
     return modules
 
 
-def _closure(names, zip_bytes: bytes, modules: dict) -> set:
+def _closure(names: Iterable[str], zip_bytes: bytes, modules: dict[str, list[str]]) -> set[str]:
     """``names`` and every standard-library module their sources import, at any depth (also inside
     functions: the standard library imports lazily), followed through the zip."""
-    seen, todo = set(), [n for n in names if n in modules]
+    seen: set[str] = set()
+    todo = [n for n in names if n in modules]
     with zipfile.ZipFile(io.BytesIO(zip_bytes)) as zf:
         while todo:
             name = todo.pop()
@@ -283,9 +286,9 @@ def _closure(names, zip_bytes: bytes, modules: dict) -> set:
     return seen
 
 
-def _expand(names, available) -> set:
+def _expand(names: Iterable[str], available: Iterable[str]) -> set[str]:
     """``names`` with their parent packages and, for packages, every submodule."""
-    out = set()
+    out: set[str] = set()
     for name in names:
         for module in available:
             if module == name or module.startswith(name + "."):
@@ -297,7 +300,7 @@ def _expand(names, available) -> set:
     return out
 
 
-def trim_stdlib(zip_bytes: bytes, kept) -> bytes:
+def trim_stdlib(zip_bytes: bytes, kept: Iterable[str]) -> bytes:
     """The standard library zip with only the modules in ``kept`` (and their packages' data files).
 
     Example::
@@ -315,7 +318,7 @@ def trim_stdlib(zip_bytes: bytes, kept) -> bytes:
     return out.getvalue()
 
 
-def _digest(*parts) -> str:
+def _digest(*parts: object) -> str:
     h = hashlib.sha256()
     for part in parts:
         data = part if isinstance(part, bytes) else json.dumps(part, sort_keys=True).encode()
@@ -323,7 +326,7 @@ def _digest(*parts) -> str:
     return h.hexdigest()[:20]
 
 
-def _maker_package(folder: Path, parts, code, stdlib: bytes) -> None:
+def _maker_package(folder: Path, parts: RuntimeParts, code: list[tuple[str, bytes]], stdlib: bytes) -> None:
     """A snapshot-less package for the maker: everything in the main package (it is never uploaded)."""
     folder.mkdir(parents=True)
     files = native_pyodide.runtime_files(parts, "runtime/")
@@ -347,7 +350,8 @@ def _maker_package(folder: Path, parts, code, stdlib: bytes) -> None:
         (folder / rel).write_bytes(data)
 
 
-def _run_maker(folder: Path, request: dict, log) -> tuple:
+def _run_maker(folder: Path, request: dict[str, Any],
+               log: Log) -> tuple[dict[str, Any], bytes | None, bytes | None]:
     """Boot the maker package in the simulator; (report, snapshot bytes, memory before Python)."""
     from ..simulator import Session, SimulatorError
     try:
@@ -376,9 +380,14 @@ def brotli_quality() -> int:
     return int(value)
 
 
-def _compress(target: str, modules: list, log) -> list:
+def _gzip(data: bytes) -> bytes:
+    packer = zlib.compressobj(9, zlib.DEFLATED, 31)      # wbits 31: a gzip stream, no timestamp
+    return packer.compress(data) + packer.flush()
+
+
+def _compress(target: str, modules: list[bytes], log: Log) -> list[bytes]:
     if target == "html":
-        return [zlib.compress(m, 9, wbits=31) for m in modules]       # gzip: DecompressionStream("gzip")
+        return [_gzip(m) for m in modules]       # gzip: DecompressionStream("gzip")
     quality = brotli_quality()
     log(f"[ttminis]   compressing {len(modules)} data module(s) with brotli (quality {quality}"
         + ("; ~10 s per module" if quality > 9 else "") + ") ...")
@@ -386,7 +395,7 @@ def _compress(target: str, modules: list, log) -> list:
         return list(pool.map(lambda m: native_pyodide.brotli(m, log=log, quality=quality), modules))
 
 
-def build_imports(code, own) -> list:
+def build_imports(code: list[tuple[str, bytes]], own: set[str]) -> list[str]:
     """What the build imports before the snapshot: the modules the game's own files import, except its own
     modules (the game's code never runs at build time) and those whose import does something visible.
 
@@ -399,7 +408,8 @@ def build_imports(code, own) -> list:
     return [name for name in imports_of(sources) if name.split(".")[0] not in own | NEVER_AT_BUILD | _NOT_YET]
 
 
-def key(target: str, code, own, keep_stdlib, parts, runtime_dir: Path) -> str:
+def key(target: str, code: list[tuple[str, bytes]], own: set[str], keep_stdlib: Iterable[str], parts: RuntimeParts,
+        runtime_dir: Path) -> str:
     """The snapshot's cache key: everything that can change what it holds. The game's own files count only
     through what they import (they never run at build time); ttminis and the requirements count whole.
 
@@ -417,7 +427,8 @@ def key(target: str, code, own, keep_stdlib, parts, runtime_dir: Path) -> str:
                    Path(snapshot_format.__file__).read_bytes())
 
 
-def make(target: str, code, own, parts, runtime_dir: Path, keep_stdlib=(), log=print) -> Snapshot:
+def make(target: str, code: list[tuple[str, bytes]], own: set[str], parts: RuntimeParts | None, runtime_dir: Path,
+         keep_stdlib: Iterable[str] = (), log: Log = print) -> Snapshot:
     """The snapshot for a game: ``code`` is [(path in the game folder, bytes)] as it will be unpacked (the
     game's files, ttminis, the requirements); ``own`` the game's own top-level module names (never imported
     at build time); ``parts`` from ``native_pyodide.prepare`` (made here if None). Cached by :func:`key`.
@@ -444,15 +455,16 @@ def make(target: str, code, own, parts, runtime_dir: Path, keep_stdlib=(), log=p
                     stdlib=(folder / "python_stdlib.zip").read_bytes(), facts=meta["facts"])
 
 
-def _make(folder, target, code, own, candidates, keep, parts, runtime_dir, log) -> None:
+def _make(folder: Path, target: str, code: list[tuple[str, bytes]], own: set[str], candidates: list[str],
+          keep: list[str], parts: RuntimeParts, runtime_dir: Path, log: Log) -> None:
     full_stdlib = (runtime_dir / "python_stdlib.zip").read_bytes()
     log(f"[ttminis] making the memory snapshot the game starts from (once for these imports, ttminis and "
         f"Pyodide; ~30 s) ...")
     stdlib_modules = _stdlib_modules(full_stdlib)
     request = {"target": target, "prepare": PREPARE, "candidates": candidates, "gameDir": GAME_DIR, "cut": [],
                "own": sorted(own)}
-    with tempfile.TemporaryDirectory(prefix="ttminis-snapshot-") as tmp:
-        tmp = Path(tmp)
+    with tempfile.TemporaryDirectory(prefix="ttminis-snapshot-") as tmp_name:
+        tmp = Path(tmp_name)
         if KEEP_ALL in keep:
             stdlib, kept = full_stdlib, sorted(stdlib_modules)
         else:
@@ -469,6 +481,7 @@ def _make(folder, target, code, own, candidates, keep, parts, runtime_dir, log) 
         _maker_package(tmp / "make", parts, code, stdlib)
         made, snapshot, before = _run_maker(tmp / "make", dict(request, cut=cut), log)
         _refuse_js(made)
+        assert snapshot is not None and before is not None, "a maker run that is not measureOnly writes both"
         if KEEP_ALL not in keep and made["failed"] != found["failed"]:
             raise BuildError("the trimmed standard library changed what the game's imports do: "
                              f"{sorted(set(made['failed'].items()) ^ set(found['failed'].items()))}; "
@@ -501,7 +514,7 @@ def _make(folder, target, code, own, candidates, keep, parts, runtime_dir, log) 
             shutil.rmtree(staging, ignore_errors=True)
 
 
-def _refuse_js(report: dict) -> None:
+def _refuse_js(report: dict[str, Any]) -> None:
     if report.get("holdsJs"):
         name, why = report["holdsJs"]
         raise BuildError(

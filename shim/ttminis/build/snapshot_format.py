@@ -38,7 +38,7 @@ class SnapshotFormatError(ValueError):
     """The bytes are not what Pyodide's snapshot (or a wasm module) is expected to look like."""
 
 
-def split(snapshot: bytes):
+def split(snapshot: bytes) -> tuple[bytes, bytes]:
     """(head, heap): Pyodide's header with the JSON of its JS state (``_loadSnapshot`` reads only this when
     the heap is already in memory), and the heap itself.
 
@@ -81,7 +81,7 @@ def _sleb32(value: int) -> bytes:
         out.append(byte | 0x80)
 
 
-def _read_leb(data: bytes, i: int, signed: bool = False):
+def _read_leb(data: bytes, i: int, signed: bool = False) -> tuple[int, int]:
     """(value, next index) of the LEB128 number at ``data[i]``."""
     result = shift = 0
     while True:
@@ -141,7 +141,7 @@ def memory_image(wasm: bytes) -> bytes:
     return bytes(image)
 
 
-def plan(heap: bytes, image: bytes, before: bytes):
+def plan(heap: bytes, image: bytes, before: bytes) -> list[tuple[int, bytes]]:
     """The ranges ``[(offset, bytes)]`` a start must write so that memory equals ``heap``.
 
     Memory at that moment holds ``image`` (then zeros) except where Emscripten's runtime wrote before Python
@@ -175,7 +175,7 @@ def plan(heap: bytes, image: bytes, before: bytes):
     return [(start, heap[start:end]) for start, end in ranges]
 
 
-def data_module(segments) -> bytes:
+def data_module(segments: list[tuple[int, bytes]]) -> bytes:
     """A module importing memory ``e.m`` whose active data segments write ``segments`` when instantiated.
 
     Example::
@@ -192,14 +192,16 @@ def data_module(segments) -> bytes:
             + b"\x0b" + _leb(len(body)) + bytes(body))
 
 
-def data_modules(segments, chunk: int):
+def data_modules(segments: list[tuple[int, bytes]], chunk: int) -> list[bytes]:
     """``segments`` as data modules of about ``chunk`` bytes each (a segment larger than ``chunk`` is split).
 
     Example::
 
         data_modules(plan(heap, image, before), 4 * 2**20)     # [b'\\0asm...', ...]
     """
-    modules, current, current_size = [], [], 0
+    modules: list[bytes] = []
+    current: list[tuple[int, bytes]] = []
+    current_size = 0
     for offset, data in segments:
         while data:
             room = chunk - current_size

@@ -18,6 +18,7 @@ Example::
     event = verify_webhook(raw_body, signature_header, client_secret)
 """
 import importlib
+from typing import TYPE_CHECKING, Any
 
 from .webhook import (REDEEM_SUCCESS, REFUND_TRACEBACK, WebhookError, WebhookEvent, WebhookSignatureError,
                       WebhookTimestampError, sign_webhook, verify_webhook)
@@ -33,7 +34,16 @@ __all__ = ["verify_webhook", "sign_webhook", "WebhookEvent", "WebhookError", "We
            "WebhookTimestampError", "REDEEM_SUCCESS", "REFUND_TRACEBACK", *_LAZY]
 
 
-def __getattr__(name):
+if TYPE_CHECKING:      # what __getattr__ imports on first use, for type checkers
+    from .app import Settings, create_app, load_catalogue
+    from .fake_tiktok import FakeTikTokServer
+    from .serving import ServerThread
+    from .store import Grant, Refund, Store
+    from .sweeper import Sweeper
+    from .tiktok_api import OrderOutcomeUnknown, OrderRequest, OrderStatus, TikTokAPI, TikTokAPIError, Tokens
+
+
+def __getattr__(name: str) -> Any:
     if name in _LAZY:
         return getattr(importlib.import_module(f".{_LAZY[name]}", __name__), name)
     raise AttributeError(f"module 'ttminis.server' has no attribute {name!r}")

@@ -21,14 +21,20 @@ import subprocess
 import sys
 import threading
 from pathlib import Path
+from typing import TYPE_CHECKING, Any, Callable
+
+if TYPE_CHECKING:
+    from .app import Settings
 
 
-def _load_hooks(spec):
+def _load_hooks(spec: str | None) -> dict[str, Callable[..., Any]]:
     """``grant``/``refund``/``granted`` functions from a .py file or an importable module."""
     if not spec:
         return {}
     if spec.endswith(".py"):
         module_spec = importlib.util.spec_from_file_location("ttminis_backend_hooks", spec)
+        if module_spec is None or module_spec.loader is None:
+            raise ValueError(f"--hooks {spec}: cannot load this file")
         module = importlib.util.module_from_spec(module_spec)
         module_spec.loader.exec_module(module)
     else:
@@ -36,7 +42,7 @@ def _load_hooks(spec):
     return {name: getattr(module, name) for name in ("grant", "refund", "granted") if hasattr(module, name)}
 
 
-def _add_backend_options(parser):
+def _add_backend_options(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--host", default="127.0.0.1")
     parser.add_argument("--port", type=int, default=8080)
     parser.add_argument("--database", default=os.environ.get("TTMINIS_DATABASE_URL", "sqlite:///ttminis-orders.db"),
@@ -49,7 +55,7 @@ def _add_backend_options(parser):
     parser.add_argument("--tolerance", type=int, default=300, help="webhook signature tolerance, seconds")
 
 
-def _settings(args, **overrides):
+def _settings(args: argparse.Namespace, **overrides: Any) -> tuple[Settings, Callable[..., Any] | None]:
     from .app import Settings, load_catalogue
     from .testing import DEMO_CATALOGUE
     hooks = _load_hooks(args.hooks)
@@ -59,7 +65,7 @@ def _settings(args, **overrides):
     return Settings.from_env(**values), hooks.get("granted")
 
 
-def _serve(args):
+def _serve(args: argparse.Namespace) -> int:
     import uvicorn
 
     from .app import create_app
@@ -71,7 +77,7 @@ def _serve(args):
     return 0
 
 
-def _wait_for_interrupt():
+def _wait_for_interrupt() -> None:
     stop = threading.Event()
     signal.signal(signal.SIGTERM, lambda *_: stop.set())
     try:
@@ -80,7 +86,7 @@ def _wait_for_interrupt():
         pass
 
 
-def _fake(args):
+def _fake(args: argparse.Namespace) -> int:
     from .fake_tiktok import FakeTikTokServer
     with FakeTikTokServer(webhook_url=args.webhook, sandbox=args.sandbox, port=args.port) as tiktok:
         print(f"fake TikTok on {tiktok.url} (client_key {tiktok.client_key}); webhooks to {args.webhook}", flush=True)
@@ -88,7 +94,7 @@ def _fake(args):
     return 0
 
 
-def _demo(args):
+def _demo(args: argparse.Namespace) -> int:
     """The fake TikTok and the reference backend side by side, on fixed ports, until interrupted."""
     from .fake_tiktok import FakeTikTokServer
     from .testing import running_backend
@@ -104,7 +110,7 @@ def _demo(args):
     return 0
 
 
-def _postgres(args):
+def _postgres(args: argparse.Namespace) -> int:
     from .testing import temporary_postgres
     command = args.command[1:] if args.command[:1] == ["--"] else args.command
     if not command:
@@ -115,8 +121,8 @@ def _postgres(args):
         return subprocess.call(command, env={**os.environ, "TTMINIS_TEST_POSTGRES_URL": url})
 
 
-def main(argv=None) -> int:
-    parser = argparse.ArgumentParser(prog="python -m ttminis.server", description=__doc__.split("\n\n")[0])
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m ttminis.server", description=(__doc__ or "").split("\n\n")[0])
     commands = parser.add_subparsers(dest="command_name", required=True)
     serve = commands.add_parser("serve", help="run the reference backend")
     _add_backend_options(serve)
@@ -133,7 +139,9 @@ def main(argv=None) -> int:
     args = parser.parse_args(argv)
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s %(levelname)s %(message)s")
     try:
-        return {"serve": _serve, "fake-tiktok": _fake, "demo": _demo, "postgres": _postgres}[args.command_name](args)
+        run: dict[str, Callable[[argparse.Namespace], int]] = {
+            "serve": _serve, "fake-tiktok": _fake, "demo": _demo, "postgres": _postgres}
+        return run[args.command_name](args)
     except ValueError as e:
         print(f"error: {e}", file=sys.stderr)
         return 2

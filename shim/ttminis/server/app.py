@@ -33,6 +33,7 @@ import logging
 import os
 from contextlib import asynccontextmanager
 from dataclasses import dataclass, field
+from typing import Any, AsyncIterator, Callable
 
 from starlette.applications import Starlette
 from starlette.concurrency import run_in_threadpool
@@ -41,11 +42,12 @@ from starlette.middleware.cors import CORSMiddleware
 from starlette.requests import Request
 from starlette.responses import JSONResponse
 from starlette.routing import Route
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from .store import GRANTED, UNKNOWN_ORDER, Store
+from .store import GRANTED, UNKNOWN_ORDER, Grant, Refund, Store
 from .sweeper import Sweeper
 from .tiktok_api import TIKTOK_API, OrderOutcomeUnknown, OrderRequest, TikTokAPI, TikTokAPIError
-from .webhook import (REDEEM_SUCCESS, REFUND_TRACEBACK, SIGNATURE_HEADER, WebhookError,
+from .webhook import (REDEEM_SUCCESS, REFUND_TRACEBACK, SIGNATURE_HEADER, WebhookError, WebhookEvent,
                       WebhookTimestampError, verify_webhook)
 
 log = logging.getLogger("ttminis.server")
@@ -63,26 +65,26 @@ class Settings:
     client_secret: str = field(repr=False)
     database_url: str = "sqlite:///ttminis-orders.db"
     tiktok_api: str = TIKTOK_API
-    catalogue: dict = field(default_factory=dict)
+    catalogue: dict[str, dict[str, Any]] = field(default_factory=dict)
     sandbox: bool = False
     tolerance: int = 300
     max_body: int = 16 * 1024
     session_ttl: float = 30 * 24 * 3600
-    allowed_origins: tuple = ("*",)
+    allowed_origins: tuple[str, ...] = ("*",)
     sweep_every: float = 0          # seconds between sweeper rounds; 0: no background sweeper
     sweep_older_than: float = 60
-    grant: object = None            # the game's hooks (see ``Store``)
-    refund: object = None
+    grant: Callable[[Grant], object] | None = None      # the game's hooks (see ``Store``)
+    refund: Callable[[Refund], object] | None = None
 
     @classmethod
-    def from_env(cls, **overrides) -> "Settings":
+    def from_env(cls, **overrides: Any) -> "Settings":
         """Example::
 
             Settings.from_env(catalogue=load_catalogue("products.json"), sandbox=True)
         """
         env = os.environ
         key, secret = env.get("TIKTOK_CLIENT_KEY", ""), env.get("TIKTOK_CLIENT_SECRET", "")
-        values = {"client_key": key, "client_secret": secret}
+        values: dict[str, Any] = {"client_key": key, "client_secret": secret}
         if env.get("TTMINIS_DATABASE_URL"):
             values["database_url"] = env["TTMINIS_DATABASE_URL"]
         if env.get("TTMINIS_TIKTOK_API"):
@@ -98,7 +100,7 @@ class Settings:
         return settings
 
 
-def load_catalogue(path) -> dict:
+def load_catalogue(path: str | os.PathLike[str]) -> dict[str, dict[str, Any]]:
     """The products a backend sells, from a JSON list of ``{"id", "name", "price"}``.
 
     Example::
@@ -107,7 +109,7 @@ def load_catalogue(path) -> dict:
     """
     with open(path, encoding="utf-8") as f:
         items = json.load(f)
-    catalogue = {}
+    catalogue: dict[str, dict[str, Any]] = {}
     for i, item in enumerate(items if isinstance(items, list) else []):
         if not (isinstance(item, dict) and isinstance(item.get("id"), str) and item["id"]
                 and isinstance(item.get("name"), str) and isinstance(item.get("price"), int)
@@ -120,22 +122,22 @@ def load_catalogue(path) -> dict:
 
 
 class _Problem(Exception):
-    def __init__(self, status, code, message):
+    def __init__(self, status: int, code: str, message: str) -> None:
         super().__init__(message)
         self.status, self.code, self.message = status, code, message
 
 
-def _problem(status, code, message):
+def _problem(status: int, code: str, message: str) -> JSONResponse:
     return JSONResponse({"error": {"code": code, "message": message}}, status_code=status)
 
 
 class _BodyLimit:
     """Refuse request bodies over ``limit`` bytes (413) before the app reads them."""
 
-    def __init__(self, app, limit):
+    def __init__(self, app: ASGIApp, limit: int) -> None:
         self.app, self.limit = app, limit
 
-    async def __call__(self, scope, receive, send):
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
             return await self.app(scope, receive, send)
         declared = dict(scope.get("headers") or []).get(b"content-length")
@@ -144,7 +146,7 @@ class _BodyLimit:
                 scope, receive, send)
         seen = 0
 
-        async def limited():
+        async def limited() -> Message:
             nonlocal seen
             message = await receive()
             seen += len(message.get("body", b""))
@@ -155,7 +157,7 @@ class _BodyLimit:
 
 
 def create_app(settings: Settings, *, store: Store | None = None, api: TikTokAPI | None = None,
-               on_granted=None) -> Starlette:
+               on_granted: Callable[[str], object] | None = None) -> Starlette:
     """The reference backend as a Starlette app (see the module docstring).
 
     ``on_granted(trade_order_id)`` runs after a grant committed and before TikTok gets its 200
@@ -171,7 +173,7 @@ def create_app(settings: Settings, *, store: Store | None = None, api: TikTokAPI
     sweeper = Sweeper(store, api)
 
     @asynccontextmanager
-    async def lifespan(app):
+    async def lifespan(app: Starlette) -> AsyncIterator[None]:
         await run_in_threadpool(store.migrate)
         task = asyncio.create_task(sweeper.run_forever(settings.sweep_every, settings.sweep_older_than)) \
             if settings.sweep_every else None
@@ -180,7 +182,7 @@ def create_app(settings: Settings, *, store: Store | None = None, api: TikTokAPI
             task.cancel()
         await api.aclose()
 
-    async def json_body(request, *fields):
+    async def json_body(request: Request, *fields: str) -> dict[str, Any]:
         try:
             body = json.loads(await request.body())
         except ValueError:
@@ -193,15 +195,15 @@ def create_app(settings: Settings, *, store: Store | None = None, api: TikTokAPI
                 raise _Problem(400, "invalid_field", f"'{name}' must be a non-empty string of at most 512 characters")
         return body
 
-    async def player(request) -> str:
+    async def player(request: Request) -> str:
         header = request.headers.get("authorization", "")
         token = header[7:] if header.startswith("Bearer ") else ""
-        open_id = await run_in_threadpool(store.session_player, token) if token else None
+        open_id: str | None = await run_in_threadpool(store.session_player, token) if token else None
         if open_id is None:
             raise _Problem(401, "not_signed_in", "sign in first: POST /login with the code from game.login()")
         return open_id
 
-    async def login(request: Request):
+    async def login(request: Request) -> JSONResponse:
         code = (await json_body(request, "code"))["code"]
         try:
             tokens = await api.exchange_code(code)
@@ -213,10 +215,10 @@ def create_app(settings: Settings, *, store: Store | None = None, api: TikTokAPI
         session = await run_in_threadpool(store.new_session, tokens.open_id, settings.session_ttl)
         return JSONResponse({"session": session, "expires_in": int(settings.session_ttl)})
 
-    async def products(request: Request):
+    async def products(request: Request) -> JSONResponse:
         return JSONResponse({"products": list(settings.catalogue.values())})
 
-    async def create_order(request: Request):
+    async def create_order(request: Request) -> JSONResponse:
         open_id = await player(request)
         product_id = (await json_body(request, "product_id"))["product_id"]
         product = settings.catalogue.get(product_id)
@@ -240,14 +242,14 @@ def create_app(settings: Settings, *, store: Store | None = None, api: TikTokAPI
         order = await run_in_threadpool(store.order_created, order.order_id, trade_order_id)
         return JSONResponse(order.public(), status_code=201)
 
-    async def get_order(request: Request):
+    async def get_order(request: Request) -> JSONResponse:
         open_id = await player(request)
         order = await run_in_threadpool(store.order, request.path_params["order_id"][:64])
         if order is None or order.open_id != open_id:
             raise _Problem(404, "not_found", "no such order")
         return JSONResponse(order.public())
 
-    async def webhook(request: Request):
+    async def webhook(request: Request) -> JSONResponse:
         body = await request.body()
         stale = False
         try:
@@ -260,16 +262,17 @@ def create_app(settings: Settings, *, store: Store | None = None, api: TikTokAPI
             raise _Problem(400, "bad_webhook", str(e)) from None
         if event.client_key != settings.client_key:
             raise _Problem(400, "bad_webhook", "client_key is not this app's")
+        trade_order_id = event.trade_order_id or ""      # an event without one matches no order
         if event.event == REDEEM_SUCCESS:
             try:
                 outcome = await (_confirm_stale(event) if stale else run_in_threadpool(
-                    store.redeem, event.trade_order_id, order_id=event.order_id, is_sandbox=event.is_sandbox))
+                    store.redeem, trade_order_id, order_id=event.order_id, is_sandbox=event.is_sandbox))
             except Exception as e:     # rolled back: no 200, so TikTok delivers it again
                 log.error("grant of %s failed and was rolled back (TikTok will retry): %s: %s",
                           event.trade_order_id, type(e).__name__, e)
                 raise _Problem(500, "grant_failed", "the grant failed and was rolled back; retry") from None
         elif event.event == REFUND_TRACEBACK:
-            first = await run_in_threadpool(store.refund, event.trade_order_id, event.create_time,
+            first = await run_in_threadpool(store.refund, trade_order_id, event.create_time,
                                             event.raw["content"], event.content)
             outcome = "refund_recorded" if first else "refund_duplicate"
         else:
@@ -278,12 +281,12 @@ def create_app(settings: Settings, *, store: Store | None = None, api: TikTokAPI
         if outcome == UNKNOWN_ORDER:
             log.warning("webhook for an order this backend does not know: %s", event.trade_order_id)
         if outcome == GRANTED and on_granted is not None:
-            on_granted(event.trade_order_id)
+            on_granted(trade_order_id)
         return JSONResponse({"ok": True, "outcome": outcome})
 
-    async def _confirm_stale(event):
+    async def _confirm_stale(event: WebhookEvent) -> str:
         """Authentic but late (or replayed): grant only what TikTok's query confirms."""
-        order = await run_in_threadpool(store.order_for_trade, event.trade_order_id)
+        order = await run_in_threadpool(store.order_for_trade, event.trade_order_id or "")
         if order is None and event.order_id:      # created at TikTok, but we crashed before keeping its id
             order = await run_in_threadpool(store.order, event.order_id)
             if order is not None and order.trade_order_id is None and order.status in ("creating", "abandoned"):
@@ -296,10 +299,11 @@ def create_app(settings: Settings, *, store: Store | None = None, api: TikTokAPI
             log.warning("stale webhook for %s left to the sweeper: %s", order.order_id, e)
             return "stale_left_for_sweeper"
 
-    async def health(request: Request):
+    async def health(request: Request) -> JSONResponse:
         return JSONResponse({"ok": True})
 
-    async def problems(request, exc):
+    async def problems(request: Request, exc: Exception) -> JSONResponse:
+        assert isinstance(exc, _Problem)
         return _problem(exc.status, exc.code, exc.message)
 
     routes = [Route("/login", login, methods=["POST"]), Route("/products", products, methods=["GET"]),

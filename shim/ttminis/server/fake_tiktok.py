@@ -42,6 +42,7 @@ import secrets
 import threading
 import time
 from dataclasses import dataclass, field
+from typing import Any, Callable, Iterable
 
 import httpx
 from starlette.applications import Starlette
@@ -86,7 +87,7 @@ class _Delivery:
     event: str
     plan: DeliveryPlan
     first_signed_at: int | None = None
-    attempts: list = field(default_factory=list)
+    attempts: list[dict[str, Any]] = field(default_factory=list)
     acknowledged: bool = False
     gave_up: bool = False
 
@@ -99,8 +100,8 @@ class FakeTikTokServer:
     """
 
     def __init__(self, client_key: str = "fake-client-key", client_secret: str = "fake-client-secret",
-                 webhook_url=None, *, sandbox: bool = False, port: int = 0,
-                 retry_delays=(0.05, 0.1, 0.2, 0.4, 0.8, 1.6, 3.2)):
+                 webhook_url: str | Iterable[str] | None = None, *, sandbox: bool = False, port: int = 0,
+                 retry_delays: Iterable[float] = (0.05, 0.1, 0.2, 0.4, 0.8, 1.6, 3.2)) -> None:
         self.client_key = client_key
         self.client_secret = client_secret
         self.webhook_urls = [webhook_url] if isinstance(webhook_url, str) else list(webhook_url or [])
@@ -108,17 +109,19 @@ class FakeTikTokServer:
         self.retry_delays = tuple(retry_delays)
         self._lock = threading.RLock()
         self._changed = threading.Condition(self._lock)
-        self._codes, self._access, self._refresh = {}, {}, {}
-        self.orders = {}                  # trade_order_id -> dict
-        self._order_ids = {}              # your order_id -> trade_order_id
-        self._failures = {}               # endpoint -> [scripted answers]
-        self._plans = []
+        self._codes: dict[str, tuple[str, float]] = {}          # code -> (open_id, expires)
+        self._access: dict[str, tuple[str, float]] = {}         # token -> (open_id, expires)
+        self._refresh: dict[str, str] = {}                     # refresh token -> open_id
+        self.orders: dict[str, dict[str, Any]] = {}              # trade_order_id -> the order
+        self._order_ids: dict[str, str] = {}                     # your order_id -> trade_order_id
+        self._failures: dict[str, list[tuple[Any, int, bool, str]]] = {}   # endpoint -> scripted answers
+        self._plans: list[DeliveryPlan] = []
         self.default_plan = DeliveryPlan()
         self.deliveries: list[_Delivery] = []
         self._held: list[_Delivery] = []
         self._seq = itertools.count(1)
-        self._wake = None
-        self.calls = []                   # (endpoint, open_id or None)
+        self._wake: asyncio.Event | None = None
+        self.calls: list[tuple[str, str | None]] = []          # (endpoint, open_id or None)
         self._server = ServerThread(self._app(), port)
         self.url = self._server.url
 
@@ -128,19 +131,19 @@ class FakeTikTokServer:
         self._server.call(self._on_loop_start())
         return self
 
-    async def _on_loop_start(self):
+    async def _on_loop_start(self) -> None:
         self._wake = asyncio.Event()
         self._http = httpx.AsyncClient(timeout=10)
 
-    def stop(self):
+    def stop(self) -> None:
         if self._server.loop is not None:
             self._server.call(self._http.aclose())
         self._server.stop()
 
-    def __enter__(self):
+    def __enter__(self) -> FakeTikTokServer:
         return self.start()
 
-    def __exit__(self, *exc):
+    def __exit__(self, *exc: object) -> None:
         self.stop()
 
     # -- what a test drives -----------------------------------------------------------------------
@@ -156,14 +159,14 @@ class FakeTikTokServer:
             self._codes[code] = (open_id, time.time() + 300)
         return code
 
-    def expire_access_tokens(self):
+    def expire_access_tokens(self) -> None:
         """Every access token issued so far is now expired (401 ``access_token_invalid``)."""
         with self._lock:
             for token in self._access:
                 self._access[token] = (self._access[token][0], 0)
 
-    def fail_next(self, endpoint: str, code=INTERNAL, http_status: int = 500, *, after_create: bool = False,
-                  message: str = "scripted failure (fake)"):
+    def fail_next(self, endpoint: str, code: int | str = INTERNAL, http_status: int = 500, *,
+                  after_create: bool = False, message: str = "scripted failure (fake)") -> None:
         """The next call of ``endpoint`` ("token", "create", "query", "revoke") fails with TikTok's
         ``code``. ``after_create=True`` (create only): the order IS created, then the error answers.
 
@@ -174,7 +177,7 @@ class FakeTikTokServer:
         with self._lock:
             self._failures.setdefault(endpoint, []).append((code, http_status, after_create, message))
 
-    def plan(self, **fields) -> DeliveryPlan:
+    def plan(self, **fields: Any) -> DeliveryPlan:
         """How the next payment's webhook(s) go out; see ``DeliveryPlan``.
 
         Example::
@@ -195,7 +198,7 @@ class FakeTikTokServer:
         outcome = self._pay(trade_order_id, balance)
         if not outcome["ok"]:
             raise ValueError(outcome["error"]["error_msg"], outcome["error"])
-        return outcome["amount"]
+        return int(outcome["amount"])
 
     def refund(self, trade_order_id: str, amount: int | None = None) -> None:
         """TikTok claws a paid order back: delivers ``minis.trade_order.refund_traceback``."""
@@ -205,17 +208,17 @@ class FakeTikTokServer:
                    "refund_amount": order["amount"] if amount is None else amount}
         self._send_event(REFUND_TRACEBACK, order, content)
 
-    def release(self, reverse: bool = True):
+    def release(self, reverse: bool = True) -> None:
         """Send the held deliveries now, one after the other (in reverse order by default)."""
         with self._lock:
             held, self._held = self._held, []
         asyncio.run_coroutine_threadsafe(self._deliver_in_turn(held[::-1] if reverse else held), self._server.loop)
 
-    async def _deliver_in_turn(self, deliveries):
+    async def _deliver_in_turn(self, deliveries: list[_Delivery]) -> None:
         for delivery in deliveries:
             await self._deliver(delivery)
 
-    def retry_now(self):
+    def retry_now(self) -> None:
         """Wake every delivery waiting for its next retry (instead of waiting out the backoff)."""
         self._server.loop.call_soon_threadsafe(self._wake_retries)
 
@@ -225,7 +228,7 @@ class FakeTikTokServer:
             return any(d.acknowledged for d in self.deliveries
                        if d.trade_order_id == trade_order_id and d.event == event)
 
-    def attempts(self, trade_order_id: str | None = None) -> list:
+    def attempts(self, trade_order_id: str | None = None) -> list[dict[str, Any]]:
         """Every delivery attempt in the order made: ``{trade_order_id, event, status, signed_at, at, url}``
         (status None: no answer)."""
         with self._lock:
@@ -238,7 +241,7 @@ class FakeTikTokServer:
         with self._lock:
             return not self._held and all(d.acknowledged or d.gave_up for d in self.deliveries)
 
-    def wait_for(self, condition, timeout: float = 20):
+    def wait_for(self, condition: Callable[[], object], timeout: float = 20) -> Any:
         """Wait until ``condition()`` holds (re-checked whenever the server's state changes)."""
         deadline = time.monotonic() + timeout
         with self._changed:
@@ -249,7 +252,7 @@ class FakeTikTokServer:
                 self._changed.wait(min(left, 0.05))
 
     # -- order book and webhooks ------------------------------------------------------------------
-    def _pay(self, trade_order_id, balance):
+    def _pay(self, trade_order_id: object, balance: int | None) -> dict[str, Any]:
         with self._lock:
             order = self.orders.get(trade_order_id) if isinstance(trade_order_id, str) else None
             if order is None:
@@ -261,13 +264,13 @@ class FakeTikTokServer:
                                   {"balance": balance, "amount": order["amount"]})
             order["status"] = "SUCCESS"
             order["paid_at"] = time.time()
-        content = {"trade_order_id": trade_order_id, "order_id": order["order_id"]}
+        content: dict[str, Any] = {"trade_order_id": trade_order_id, "order_id": order["order_id"]}
         if self.sandbox:
             content["is_sandbox"] = True
         self._send_event(REDEEM_SUCCESS, order, content)
         return {"ok": True, "amount": order["amount"], "trade_order_id": trade_order_id}
 
-    def _send_event(self, event, order, content):
+    def _send_event(self, event: str, order: dict[str, Any], content: dict[str, Any]) -> None:
         body = json.dumps({"client_key": self.client_key, "event": event, "create_time": int(time.time()),
                            "user_openid": order["open_id"], "content": json.dumps(content)}).encode()
         with self._lock:
@@ -284,20 +287,22 @@ class FakeTikTokServer:
         for delivery in copies:
             self._server.loop.call_soon_threadsafe(self._start_delivery, delivery)
 
-    def _start_delivery(self, delivery):
+    def _start_delivery(self, delivery: _Delivery) -> None:
         asyncio.get_running_loop().create_task(self._deliver(delivery))
 
-    def _wake_retries(self):
-        self._wake.set()
+    def _wake_retries(self) -> None:
+        if self._wake is not None:
+            self._wake.set()
         self._wake = asyncio.Event()
 
-    async def _deliver(self, delivery):
+    async def _deliver(self, delivery: _Delivery) -> None:
         urls = self.webhook_urls
         for attempt, delay in enumerate((0,) + self.retry_delays):
             if delay:
                 wake = self._wake
                 try:
-                    await asyncio.wait_for(wake.wait(), delay)
+                    if wake is not None:
+                        await asyncio.wait_for(wake.wait(), delay)
                 except asyncio.TimeoutError:
                     pass
             if not urls:
@@ -328,7 +333,7 @@ class FakeTikTokServer:
                 return
 
     # -- the HTTP app -----------------------------------------------------------------------------
-    def _app(self):
+    def _app(self) -> Starlette:
         routes = [Route("/v2/oauth/token/", self._token, methods=["POST"]),
                   Route("/v2/oauth/revoke/", self._revoke, methods=["POST"]),
                   Route("/v2/minis/trade_order/create/", self._create, methods=["POST"]),
@@ -340,12 +345,12 @@ class FakeTikTokServer:
                           allow_headers=["Content-Type"])
         return Starlette(routes=routes, middleware=[cors])
 
-    def _scripted(self, endpoint):
+    def _scripted(self, endpoint: str) -> tuple[Any, int, bool, str] | None:
         with self._lock:
             queue = self._failures.get(endpoint)
             return queue.pop(0) if queue else None
 
-    async def _token(self, request: Request):
+    async def _token(self, request: Request) -> JSONResponse:
         form = await _form(request)
         failure = self._scripted("token")
         if failure:
@@ -360,9 +365,10 @@ class FakeTikTokServer:
                     return _oauth_error("invalid_grant", "Authorization code is expired or was already used.")
                 open_id = entry[0]
             elif grant_type == "refresh_token":
-                open_id = self._refresh.get(form.get("refresh_token") or "")
-                if open_id is None:
+                known = self._refresh.get(form.get("refresh_token") or "")
+                if known is None:
                     return _oauth_error("invalid_grant", "Refresh token is invalid or expired.")
+                open_id = known
             else:
                 return _oauth_error("invalid_request", "grant_type must be authorization_code or refresh_token")
             access, refresh = "act." + secrets.token_hex(16), "rft." + secrets.token_hex(16)
@@ -373,7 +379,7 @@ class FakeTikTokServer:
                              "refresh_token": refresh, "refresh_expires_in": REFRESH_TTL,
                              "scope": "user.info.basic", "token_type": "Bearer"})
 
-    async def _revoke(self, request: Request):
+    async def _revoke(self, request: Request) -> JSONResponse:
         form = await _form(request)
         if form.get("client_key") != self.client_key or form.get("client_secret") != self.client_secret:
             return _oauth_error("invalid_client", "client_key or client_secret is wrong", 401)
@@ -381,31 +387,31 @@ class FakeTikTokServer:
             self._access.pop(form.get("token") or "", None)
         return JSONResponse({})
 
-    def _bearer(self, request):
+    def _bearer(self, request: Request) -> str | None:
         header = request.headers.get("authorization", "")
         token = header[7:] if header.startswith("Bearer ") else ""
         with self._lock:
             entry = self._access.get(token)
         return entry[0] if entry and entry[1] > time.time() else None
 
-    async def _order_endpoint(self, request, endpoint):
+    async def _order_endpoint(self, request: Request, endpoint: str) -> tuple[str, dict[str, Any]] | JSONResponse:
         open_id = self._bearer(request)
         if open_id is None:
-            return None, _envelope(error=("access_token_invalid", "The access token is invalid or expired."),
+            return _envelope(error=("access_token_invalid", "The access token is invalid or expired."),
                                    status=401)
         try:
             body = json.loads(await request.body())
         except ValueError:
-            return None, _envelope(error=(INVALID_PARAMS, "body is not JSON"), status=400)
+            return _envelope(error=(INVALID_PARAMS, "body is not JSON"), status=400)
         self.calls.append((endpoint, open_id))
         if not isinstance(body, dict):
-            return None, _envelope(error=(INVALID_PARAMS, "body must be an object"), status=400)
-        return (open_id, body), None
+            return _envelope(error=(INVALID_PARAMS, "body must be an object"), status=400)
+        return open_id, body
 
-    async def _create(self, request: Request):
-        parsed, error = await self._order_endpoint(request, "create")
-        if error:
-            return error
+    async def _create(self, request: Request) -> JSONResponse:
+        parsed = await self._order_endpoint(request, "create")
+        if isinstance(parsed, JSONResponse):
+            return parsed
         open_id, body = parsed
         failure = self._scripted("create")
         if failure and not failure[2]:
@@ -428,21 +434,21 @@ class FakeTikTokServer:
             return _envelope(error=(failure[0], failure[3]), status=failure[1])
         return _envelope({"trade_order_id": trade_order_id})
 
-    async def _query(self, request: Request):
-        parsed, error = await self._order_endpoint(request, "query")
-        if error:
-            return error
+    async def _query(self, request: Request) -> JSONResponse:
+        parsed = await self._order_endpoint(request, "query")
+        if isinstance(parsed, JSONResponse):
+            return parsed
         open_id, body = parsed
         failure = self._scripted("query")
         if failure:
             return _envelope(error=(failure[0], failure[3]), status=failure[1])
         with self._lock:
-            order = self.orders.get(body.get("trade_order_id"))
+            order = self.orders.get(str(body.get("trade_order_id")))
             if order is None or order["open_id"] != open_id:
                 return _envelope(error=(ORDER_NOT_FOUND, "order does not exist"), status=400)
             return _envelope({"trade_order_id": body["trade_order_id"], "trade_order_status": order["status"]})
 
-    async def _fake_login(self, request: Request):
+    async def _fake_login(self, request: Request) -> JSONResponse:
         try:
             body = json.loads(await request.body() or b"{}")
         except ValueError:
@@ -450,7 +456,7 @@ class FakeTikTokServer:
         open_id = body.get("open_id") if isinstance(body, dict) and isinstance(body.get("open_id"), str) else None
         return JSONResponse({"code": self.issue_code(open_id or "fake-player-1")})
 
-    async def _fake_order(self, request: Request):
+    async def _fake_order(self, request: Request) -> JSONResponse:
         with self._lock:
             order = self.orders.get(request.path_params["trade_order_id"])
             order = dict(order) if order else None
@@ -458,7 +464,7 @@ class FakeTikTokServer:
             return JSONResponse(_sdk_error(ORDER_NOT_FOUND, "order does not exist"), status_code=404)
         return JSONResponse(order)
 
-    async def _fake_pay(self, request: Request):
+    async def _fake_pay(self, request: Request) -> JSONResponse:
         try:
             body = json.loads(await request.body())
         except ValueError:
@@ -469,27 +475,28 @@ class FakeTikTokServer:
         return JSONResponse(self._pay(body.get("trade_order_id"), balance if isinstance(balance, int) else None))
 
 
-async def _form(request):
+async def _form(request: Request) -> dict[str, str]:
     """The form-encoded body as a dict of first values (no multipart dependency)."""
     from urllib.parse import parse_qs
     fields = parse_qs((await request.body()).decode("utf-8", "replace"))
     return {key: values[0] for key, values in fields.items()}
 
 
-def _sdk_error(code, message, extra=None):
+def _sdk_error(code: int, message: str, extra: dict[str, Any] | None = None) -> dict[str, Any]:
     return {"ok": False, "error": {"error_code": code, "error_msg": message, "error_extra": extra or {}}}
 
 
-def _log_id():
+def _log_id() -> str:
     return time.strftime("%Y%m%d%H%M%S") + secrets.token_hex(6).upper()
 
 
-def _envelope(data=None, error=None, status=200):
+def _envelope(data: dict[str, Any] | None = None, error: tuple[Any, str] | None = None,
+              status: int = 200) -> JSONResponse:
     code, message = error if error else ("ok", "")
     return JSONResponse({"data": data or {}, "error": {"code": code, "message": message, "log_id": _log_id()}},
                         status_code=status)
 
 
-def _oauth_error(error, description, status=400):
+def _oauth_error(error: str, description: str, status: int = 400) -> JSONResponse:
     return JSONResponse({"error": error, "error_description": description, "log_id": _log_id()},
                         status_code=status)

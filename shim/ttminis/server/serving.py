@@ -18,12 +18,16 @@ import asyncio
 import socket
 import threading
 import time
+from typing import Any, Coroutine, TypeVar
 
 import uvicorn
+from starlette.types import ASGIApp, Receive, Scope, Send
+
+T = TypeVar("T")
 
 
 class ServerThread:
-    def __init__(self, app, port: int = 0, host: str = "127.0.0.1"):
+    def __init__(self, app: ASGIApp, port: int = 0, host: str = "127.0.0.1") -> None:
         self.app = app
         self._sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
         self._sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
@@ -31,20 +35,27 @@ class ServerThread:
         self._sock.listen(512)
         self.port = self._sock.getsockname()[1]
         self.url = f"http://{host}:{self.port}"
-        self.loop = None
+        self._loop: asyncio.AbstractEventLoop | None = None
         self._ready = threading.Event()
         config = uvicorn.Config(self._wrapped, interface="asgi3", log_level="warning", lifespan="on", access_log=False,
                                 timeout_graceful_shutdown=2)
         self._server = uvicorn.Server(config)
         self._thread = threading.Thread(target=self._run, name=f"server-{self.port}", daemon=True)
-        self._error = None
+        self._error: BaseException | None = None
 
-    async def _wrapped(self, scope, receive, send):
-        if scope["type"] == "lifespan" and self.loop is None:
-            self.loop = asyncio.get_running_loop()
+    @property
+    def loop(self) -> asyncio.AbstractEventLoop:
+        """The server's event loop (once started)."""
+        if self._loop is None:
+            raise RuntimeError(f"the server on {self.url} has not started")
+        return self._loop
+
+    async def _wrapped(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] == "lifespan" and self._loop is None:
+            self._loop = asyncio.get_running_loop()
         await self.app(scope, receive, send)
 
-    def _run(self):
+    def _run(self) -> None:
         try:
             self._server.run(sockets=[self._sock])
         except BaseException as e:     # reported by start()
@@ -60,17 +71,17 @@ class ServerThread:
                 raise RuntimeError(f"the server on {self.url} did not start: {self._error!r}")
         return self
 
-    def stop(self):
+    def stop(self) -> None:
         self._server.should_exit = True
         self._thread.join(timeout=10)
         self._sock.close()
 
-    def call(self, coroutine, timeout: float = 30):
+    def call(self, coroutine: Coroutine[Any, Any, T], timeout: float = 30) -> T:
         """Run ``coroutine`` on the server's loop from another thread; returns its result."""
         return asyncio.run_coroutine_threadsafe(coroutine, self.loop).result(timeout)
 
-    def __enter__(self):
+    def __enter__(self) -> ServerThread:
         return self.start()
 
-    def __exit__(self, *exc):
+    def __exit__(self, *exc: object) -> None:
         self.stop()

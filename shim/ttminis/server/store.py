@@ -43,10 +43,14 @@ import hashlib
 import secrets
 import time
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any, Callable
 
 from sqlalchemy import (BigInteger, Boolean, Column, Float, Integer, MetaData, String, Table, Text,
                         UniqueConstraint, create_engine, event, func, select, text, update)
-from sqlalchemy.engine import make_url
+from sqlalchemy.engine import Connection, Engine, make_url
+
+if TYPE_CHECKING:
+    from .tiktok_api import Tokens
 
 GRANTED, ALREADY_GRANTED, UNKNOWN_ORDER, REFUSED_SANDBOX, NOT_PAID = (
     "granted", "already_granted", "unknown_order", "refused_sandbox", "not_paid")
@@ -111,7 +115,11 @@ webhook_log = Table(
 
 V1_TABLES = [players, sessions, orders, grants, refunds, webhook_log]
 # Numbered schema steps: append, never edit. Each runs once, in a transaction, in order.
-MIGRATIONS = [(1, lambda conn: metadata.create_all(conn, tables=V1_TABLES))]
+def _create_v1(conn: Connection) -> None:
+    metadata.create_all(conn, tables=V1_TABLES)
+
+
+MIGRATIONS: list[tuple[int, Callable[[Connection], None]]] = [(1, _create_v1)]
 _MIGRATION_LOCK = 7_250_311_014
 
 
@@ -144,7 +152,7 @@ class Order:
     updated_at: float
     granted_at: float | None
 
-    def public(self) -> dict:
+    def public(self) -> dict[str, Any]:
         """What the player may see of their order."""
         return {"order_id": self.order_id, "trade_order_id": self.trade_order_id, "product_id": self.product_id,
                 "amount": self.amount, "quantity": self.quantity, "status": self.status}
@@ -165,7 +173,7 @@ class Grant:
 
     Use ``trade_order_id`` as the idempotency key for anything outside this database.
     """
-    connection: object = field(repr=False)
+    connection: Connection = field(repr=False)
     trade_order_id: str
     order_id: str
     open_id: str
@@ -179,10 +187,10 @@ class Grant:
 @dataclass(frozen=True)
 class Refund:
     """What the ``refund`` hook gets: TikTok's clawback, the order (None if unknown), the connection."""
-    connection: object = field(repr=False)
+    connection: Connection = field(repr=False)
     trade_order_id: str
     event_time: int
-    content: dict
+    content: dict[str, Any]
     order: Order | None
 
 
@@ -198,8 +206,9 @@ class Store:
         store.migrate()
     """
 
-    def __init__(self, url: str = "sqlite:///ttminis-orders.db", *, sandbox: bool = False, grant=None,
-                 refund=None, clock=time.time, pool_size: int = 10):
+    def __init__(self, url: str = "sqlite:///ttminis-orders.db", *, sandbox: bool = False,
+                 grant: Callable[[Grant], object] | None = None, refund: Callable[[Refund], object] | None = None,
+                 clock: Callable[[], float] = time.time, pool_size: int = 10) -> None:
         self.url = normalise_url(url)
         self.sandbox = sandbox
         self.grant_hook = grant
@@ -219,10 +228,10 @@ class Store:
         from sqlalchemy.dialects import postgresql, sqlite
         self._insert = (sqlite if dialect == "sqlite" else postgresql).insert
 
-    def __repr__(self):
+    def __repr__(self) -> str:
         return f"Store({make_url(self.url).render_as_string(hide_password=True)!r})"
 
-    def close(self):
+    def close(self) -> None:
         self.engine.dispose()
 
     # -- schema -----------------------------------------------------------------------------------
@@ -237,7 +246,7 @@ class Store:
             if self.dialect == "postgresql":
                 conn.execute(text("SELECT pg_advisory_xact_lock(:k)"), {"k": _MIGRATION_LOCK})
             metadata.create_all(conn, tables=[schema_table])
-            current = conn.execute(select(func.max(schema_table.c.version))).scalar() or 0
+            current: int = conn.execute(select(func.max(schema_table.c.version))).scalar() or 0
             for version, step in MIGRATIONS:
                 if version > current:
                     step(conn)
@@ -245,11 +254,11 @@ class Store:
                     current = version
         return current
 
-    def _read(self):
+    def _read(self) -> Connection:
         return self.engine.connect().execution_options(ttminis_read_only=True)
 
     # -- players and sessions ---------------------------------------------------------------------
-    def save_tokens(self, tokens) -> None:
+    def save_tokens(self, tokens: Tokens) -> None:
         """Keep a player's tokens (from ``TikTokAPI.exchange_code``/``refresh``).
 
         Example::
@@ -294,7 +303,7 @@ class Store:
         return row.open_id if row is not None and row.expires_at > self.clock() else None
 
     # -- orders -----------------------------------------------------------------------------------
-    def begin_order(self, open_id: str, product: dict) -> Order:
+    def begin_order(self, open_id: str, product: dict[str, Any]) -> Order:
         """Record a new order (status ``creating``) before asking TikTok to create it.
 
         ``product`` is from the server's own catalogue: ``{"id", "name", "price", "quantity"?}``.
@@ -317,7 +326,10 @@ class Store:
         with self.engine.begin() as conn:
             conn.execute(update(orders).where(orders.c.order_id == order_id, orders.c.status == "creating")
                          .values(trade_order_id=trade_order_id, status="pending", updated_at=self.clock()))
-        return self.order(order_id)
+        order = self.order(order_id)
+        if order is None:
+            raise LookupError(f"order {order_id} vanished while being created")
+        return order
 
     def order_not_created(self, order_id: str, status: str, detail: str) -> None:
         """TikTok refused (``failed``) or may have created it (``abandoned``): never to be paid."""
@@ -386,7 +398,7 @@ class Store:
                                       quantity=order.quantity, is_sandbox=is_sandbox, source=source))
         return GRANTED
 
-    def _locked_order(self, conn, trade_order_id, order_id):
+    def _locked_order(self, conn: Connection, trade_order_id: str, order_id: str | None) -> Order | None:
         for where in (orders.c.trade_order_id == trade_order_id,
                       (orders.c.order_id == order_id) & orders.c.trade_order_id.is_(None) if order_id else None):
             if where is None:
@@ -396,7 +408,7 @@ class Store:
                 return Order(**row)
         return None
 
-    def refund(self, trade_order_id: str, event_time: int, content_text: str, content: dict) -> bool:
+    def refund(self, trade_order_id: str, event_time: int, content_text: str, content: dict[str, Any]) -> bool:
         """Record TikTok's refund clawback once and hand it to the ``refund`` hook; False if seen before.
 
         Example::
@@ -427,7 +439,7 @@ class Store:
             conn.execute(webhook_log.insert().values(received_at=self.clock(), event=event[:80],
                                                      trade_order_id=trade_order_id, outcome=outcome, stale=stale))
 
-    def count(self, table_name: str, **where) -> int:
+    def count(self, table_name: str, **where: object) -> int:
         """Rows of one of the store's tables matching ``where`` (for health pages and tests).
 
         Example::
@@ -439,18 +451,18 @@ class Store:
         for column, value in where.items():
             query = query.where(table.c[column] == value)
         with self._read() as conn:
-            return conn.execute(query).scalar()
+            return int(conn.execute(query).scalar() or 0)
 
 
 def _hash(token: str) -> str:
     return hashlib.sha256(token.encode("utf-8")).hexdigest()
 
 
-def _sqlite_transactions(engine):
+def _sqlite_transactions(engine: Engine) -> None:
     """SQLite: WAL, a busy timeout, and BEGIN IMMEDIATE for writes (deferred BEGIN for reads)."""
 
     @event.listens_for(engine, "connect")
-    def connect(dbapi_connection, _record):
+    def connect(dbapi_connection: Any, _record: object) -> None:
         dbapi_connection.isolation_level = None       # we issue BEGIN ourselves
         cursor = dbapi_connection.cursor()
         cursor.execute("PRAGMA journal_mode=WAL")
@@ -459,6 +471,6 @@ def _sqlite_transactions(engine):
         cursor.close()
 
     @event.listens_for(engine, "begin")
-    def begin(conn):
+    def begin(conn: Connection) -> None:
         read_only = conn.get_execution_options().get("ttminis_read_only")
         conn.exec_driver_sql("BEGIN" if read_only else "BEGIN IMMEDIATE")

@@ -24,15 +24,22 @@ import logging
 
 from starlette.concurrency import run_in_threadpool
 
-from .store import NOT_PAID
-from .tiktok_api import AccessTokenInvalid
+from .store import NOT_PAID, Order, Store
+from .tiktok_api import AccessTokenInvalid, TikTokAPI
 
 log = logging.getLogger("ttminis.server")
 NO_TOKENS = "no_tokens"
 
 
 class Sweeper:
-    def __init__(self, store, api, *, refresh_margin: float = 300):
+    """Orders left pending are queried at TikTok and granted once; players' tokens refreshed first.
+
+    Example::
+
+        await Sweeper(store, api).run_once(older_than=60)     # {"granted": 1, "not_paid": 2}
+    """
+
+    def __init__(self, store: Store, api: TikTokAPI, *, refresh_margin: float = 300) -> None:
         self.store = store
         self.api = api
         self.refresh_margin = refresh_margin
@@ -48,27 +55,33 @@ class Sweeper:
         await run_in_threadpool(self.store.save_tokens, fresh)
         return fresh.access_token
 
-    async def confirm(self, order) -> str:
+    async def confirm(self, order: Order) -> str:
         """Ask TikTok about one order; grant it (exactly once) if TikTok reports it paid.
 
         Example::
 
             await sweeper.confirm(store.order("ord-1"))      # "granted" / "already_granted" / "not_paid"
         """
+        trade_order_id = order.trade_order_id
+        if not trade_order_id:       # never created at TikTok: nothing can have been paid
+            return NOT_PAID
         token = await self.access_token(order.open_id)
         if token is None:
             return NO_TOKENS
         try:
-            status = await self.api.query_order(token, order.trade_order_id)
+            status = await self.api.query_order(token, trade_order_id)
         except AccessTokenInvalid:
             token = await self.access_token(order.open_id, force_refresh=True)
-            status = await self.api.query_order(token, order.trade_order_id)
+            if token is None:
+                return NO_TOKENS
+            status = await self.api.query_order(token, trade_order_id)
         if not status.paid:
             return NOT_PAID
-        return await run_in_threadpool(self.store.redeem, order.trade_order_id, order_id=order.order_id,
-                                       source="sweeper")
+        outcome: str = await run_in_threadpool(self.store.redeem, trade_order_id, order_id=order.order_id,
+                                               source="sweeper")
+        return outcome
 
-    async def run_once(self, older_than: float = 60) -> dict:
+    async def run_once(self, older_than: float = 60) -> dict[str, int]:
         """Confirm every order pending for at least ``older_than`` seconds; returns outcome counts."""
         counts: dict[str, int] = {}
         for order in await run_in_threadpool(self.store.pending_orders, older_than):
@@ -80,7 +93,7 @@ class Sweeper:
             counts[outcome] = counts.get(outcome, 0) + 1
         return counts
 
-    async def run_forever(self, interval: float = 60, older_than: float = 60):
+    async def run_forever(self, interval: float = 60, older_than: float = 60) -> None:
         while True:
             try:
                 counts = await self.run_once(older_than)

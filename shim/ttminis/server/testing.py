@@ -24,9 +24,16 @@ import subprocess
 import tempfile
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING, Any, Iterator
+
+from starlette.applications import Starlette
 
 from .app import Settings, create_app
 from .serving import ServerThread
+from .store import Store
+
+if TYPE_CHECKING:
+    from .fake_tiktok import FakeTikTokServer
 
 DEMO_CATALOGUE = {
     "sword": {"id": "sword", "name": "Sword", "price": 30},
@@ -38,13 +45,14 @@ DEMO_CATALOGUE = {
 @dataclass
 class RunningBackend:
     url: str
-    store: object
+    store: Store
     settings: Settings
-    app: object
+    app: Starlette
 
 
 @contextlib.contextmanager
-def running_backend(fake, database_url: str = "sqlite:///ttminis-orders.db", *, port: int = 0, **settings):
+def running_backend(fake: FakeTikTokServer, database_url: str = "sqlite:///ttminis-orders.db", *, port: int = 0,
+                    **settings: Any) -> Iterator[RunningBackend]:
     """The reference backend on 127.0.0.1, talking to ``fake`` (a ``FakeTikTokServer``), which
     delivers its webhooks to it. ``settings`` override ``Settings`` fields (catalogue, grant, ...).
 
@@ -66,7 +74,7 @@ def running_backend(fake, database_url: str = "sqlite:///ttminis-orders.db", *, 
             app.state.store.close()
 
 
-def _pg_bin(name):
+def _pg_bin(name: str) -> str | None:
     found = shutil.which(name)
     if found:
         return found
@@ -82,7 +90,7 @@ def postgres_available() -> bool:
 
 
 @contextlib.contextmanager
-def temporary_postgres(durable: bool = False):
+def temporary_postgres(durable: bool = False) -> Iterator[str]:
     """A throwaway PostgreSQL server in a temporary folder on a free 127.0.0.1 port; yields its URL.
 
     As root it runs as the ``postgres`` user (PostgreSQL refuses to run as root). Stopped and
@@ -97,29 +105,29 @@ def temporary_postgres(durable: bool = False):
         raise RuntimeError("PostgreSQL's server programs are not installed (apt-get install postgresql)")
     root = Path(tempfile.mkdtemp(prefix="ttminis-pg-"))
     data = root / "data"
-    as_user = []
+    as_user: list[str] = []
     if os.geteuid() == 0:
         shutil.chown(root, "postgres", "postgres")
         as_user = ["runuser", "-u", "postgres", "--"]
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
         port = s.getsockname()[1]
-    quiet = {"stdout": subprocess.DEVNULL, "stderr": subprocess.PIPE, "check": True}
-    subprocess.run(as_user + [_pg_bin("initdb"), "-D", str(data), "-U", "postgres", "--auth=trust",
-                              "--no-sync", "-E", "UTF8"], **quiet)
+    initdb, pg_ctl = str(_pg_bin("initdb")), str(_pg_bin("pg_ctl"))
+    subprocess.run(as_user + [initdb, "-D", str(data), "-U", "postgres", "--auth=trust",
+                              "--no-sync", "-E", "UTF8"], stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, check=True)
     options = f"-h 127.0.0.1 -p {port} -k {root} -c max_connections=200" + ("" if durable else " -c fsync=off")
-    subprocess.run(as_user + [_pg_bin("pg_ctl"), "-D", str(data), "-o", options, "-l", str(root / "log"),
-                              "-w", "start"], **quiet)
+    subprocess.run(as_user + [pg_ctl, "-D", str(data), "-o", options, "-l", str(root / "log"),
+                              "-w", "start"], stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, check=True)
     try:
         yield f"postgresql://postgres@127.0.0.1:{port}/postgres"
     finally:
-        subprocess.run(as_user + [_pg_bin("pg_ctl"), "-D", str(data), "-m", "fast", "-w", "stop"],
+        subprocess.run(as_user + [pg_ctl, "-D", str(data), "-m", "fast", "-w", "stop"],
                        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
         shutil.rmtree(root, ignore_errors=True)
 
 
 @contextlib.contextmanager
-def fresh_postgres_database(server_url: str):
+def fresh_postgres_database(server_url: str) -> Iterator[str]:
     """A new, empty database on the server at ``server_url``; dropped on exit. Yields its URL."""
     import secrets
 

@@ -33,6 +33,7 @@ from __future__ import annotations
 
 import asyncio
 from dataclasses import dataclass
+from typing import Any, Awaitable, Callable, TypeVar
 
 import httpx
 
@@ -41,6 +42,7 @@ TOKEN_PATH = "/v2/oauth/token/"
 REVOKE_PATH = "/v2/oauth/revoke/"
 CREATE_PATH = "/v2/minis/trade_order/create/"
 QUERY_PATH = "/v2/minis/trade_order/query/"
+T = TypeVar("T")
 
 
 class TikTokAPIError(Exception):
@@ -48,14 +50,15 @@ class TikTokAPIError(Exception):
 
     retry_safe = False
 
-    def __init__(self, message, code=None, log_id="", http_status=None):
+    def __init__(self, message: str, code: int | str | None = None, log_id: str = "",
+                 http_status: int | None = None) -> None:
         super().__init__(message)
         self.message = message
         self.code = code
         self.log_id = log_id
         self.http_status = http_status
 
-    def __str__(self):
+    def __str__(self) -> str:
         tail = f" (log_id {self.log_id})" if self.log_id else ""
         return f"[{self.code}] {self.message}{tail}" if self.code is not None else self.message + tail
 
@@ -118,7 +121,7 @@ class Tokens:
     refresh_expires_in: int
     scope: str = ""
 
-    def __repr__(self):        # tokens never reach a log through repr()
+    def __repr__(self) -> str:        # tokens never reach a log through repr()
         return f"Tokens(open_id={self.open_id!r}, expires_in={self.expires_in}, access_token=***, refresh_token=***)"
 
 
@@ -135,7 +138,7 @@ class OrderRequest:
     order_url: str = ""
     image_url: str = ""
 
-    def check(self):
+    def check(self) -> None:
         for name in ("order_id", "product_id", "product_name"):
             value = getattr(self, name)
             if not isinstance(value, str) or not value:
@@ -152,7 +155,7 @@ class OrderStatus:
 
     trade_order_id: str
     status: str
-    data: dict
+    data: dict[str, Any]
 
     @property
     def paid(self) -> bool:
@@ -172,7 +175,8 @@ class TikTokAPI:
     """
 
     def __init__(self, client_key: str, client_secret: str, *, base_url: str = TIKTOK_API,
-                 timeout: float = 10.0, retries: int = 2, backoff: float = 0.5, transport=None):
+                 timeout: float = 10.0, retries: int = 2, backoff: float = 0.5,
+                 transport: httpx.AsyncBaseTransport | None = None) -> None:
         if not client_key or not client_secret:
             raise ValueError("TikTokAPI: client_key and client_secret are required (from the environment)")
         self.client_key = client_key
@@ -182,16 +186,16 @@ class TikTokAPI:
         self._http = httpx.AsyncClient(base_url=base_url.rstrip("/"), timeout=timeout, transport=transport,
                                        headers={"User-Agent": "ttminis-server"})
 
-    def __repr__(self):
+    def __repr__(self) -> str:
         return f"TikTokAPI(client_key={self.client_key!r}, base_url={str(self._http.base_url)!r})"
 
-    async def __aenter__(self):
+    async def __aenter__(self) -> TikTokAPI:
         return self
 
-    async def __aexit__(self, *exc):
+    async def __aexit__(self, *exc: object) -> None:
         await self.aclose()
 
-    async def aclose(self):
+    async def aclose(self) -> None:
         await self._http.aclose()
 
     # -- login ------------------------------------------------------------------------------------
@@ -284,7 +288,7 @@ class TikTokAPI:
         return OrderStatus(trade_order_id=trade_order_id, status=status, data=data)
 
     # -- plumbing ---------------------------------------------------------------------------------
-    async def _retrying(self, call):
+    async def _retrying(self, call: Callable[[], Awaitable[T]]) -> T:
         for attempt in range(self.retries + 1):
             try:
                 return await call()
@@ -292,8 +296,9 @@ class TikTokAPI:
                 if not e.retry_safe or attempt == self.retries:
                     raise
                 await asyncio.sleep(self.backoff * 2 ** attempt)
+        raise AssertionError("unreachable")
 
-    async def _send(self, method_path, ambiguous_is_unknown=False, **request):
+    async def _send(self, method_path: str, ambiguous_is_unknown: bool = False, **request: Any) -> httpx.Response:
         try:
             return await self._http.post(method_path, **request)
         except httpx.ConnectError as e:      # never reached TikTok: safe to retry
@@ -302,14 +307,14 @@ class TikTokAPI:
             raise error from None
         except httpx.HTTPError as e:         # sent, but no complete answer: it may have happened
             kind = OrderOutcomeUnknown if ambiguous_is_unknown else TikTokUnreachable
-            error = kind(f"{method_path}: no answer from TikTok ({type(e).__name__}: {e})")
-            error.retry_safe = not ambiguous_is_unknown
-            raise error from None
+            unanswered: TikTokAPIError = kind(f"{method_path}: no answer from TikTok ({type(e).__name__}: {e})")
+            unanswered.retry_safe = not ambiguous_is_unknown
+            raise unanswered from None
 
-    async def _oauth(self, path, fields, retry):
+    async def _oauth(self, path: str, fields: dict[str, str], retry: bool) -> dict[str, Any]:
         form = {"client_key": self.client_key, "client_secret": self._secret, **fields}
 
-        async def call():
+        async def call() -> dict[str, Any]:
             response = await self._send(path, data=form)
             data = _json(response)
             if response.status_code >= 400 or "error" in data and data.get("error"):
@@ -321,14 +326,17 @@ class TikTokAPI:
             return data
         return await (self._retrying(call) if retry else call())
 
-    async def _order_call(self, path, access_token, body, ambiguous_is_unknown=False):
+    async def _order_call(self, path: str, access_token: str, body: dict[str, Any],
+                          ambiguous_is_unknown: bool = False) -> dict[str, Any]:
         response = await self._send(path, ambiguous_is_unknown, json=body,
                                     headers={"Authorization": f"Bearer {access_token}"})
         data = _json(response)
-        error = data.get("error") if isinstance(data.get("error"), dict) else {}
+        found = data.get("error")
+        error: dict[str, Any] = found if isinstance(found, dict) else {}
         code = error.get("code")
         if response.status_code == 200 and code == "ok":
-            return data.get("data") or {}
+            answer = data.get("data")
+            return answer if isinstance(answer, dict) else {}
         if code is None or code == "ok":
             code = {401: "access_token_invalid", 429: "rate_limit_exceeded"}.get(response.status_code,
                                                                                    response.status_code)
@@ -338,14 +346,14 @@ class TikTokAPI:
                    str(error.get("log_id") or ""), response.status_code)
 
 
-def _int_or_none(value):
+def _int_or_none(value: object) -> int | None:
     try:
-        return int(value)
+        return int(str(value))     # a code TikTok sent: an int, or a str of digits
     except (TypeError, ValueError):
         return None
 
 
-def _json(response) -> dict:
+def _json(response: httpx.Response) -> dict[str, Any]:
     try:
         data = response.json()
     except ValueError:
@@ -357,12 +365,12 @@ def _json(response) -> dict:
     return data
 
 
-def _need_text(name, value):
+def _need_text(name: str, value: object) -> None:
     if not isinstance(value, str) or not value:
         raise ValueError(f"{name} must be a non-empty string, got {type(value).__name__}")
 
 
-def _tokens(data) -> Tokens:
+def _tokens(data: dict[str, Any]) -> Tokens:
     try:
         return Tokens(open_id=str(data["open_id"]), access_token=str(data["access_token"]),
                       expires_in=int(data["expires_in"]), refresh_token=str(data["refresh_token"]),

@@ -33,6 +33,7 @@ import hmac
 import json
 import time
 from dataclasses import dataclass, field
+from typing import Any
 
 REDEEM_SUCCESS = "minis.trade_order.redeem.success"
 REFUND_TRACEBACK = "minis.trade_order.refund_traceback"
@@ -52,7 +53,7 @@ class WebhookTimestampError(WebhookSignatureError):
     """The signature matches but its timestamp is outside the tolerance (late, replayed or from
     the future). ``.event`` is the authentic event, ``.age`` how old the signature is (seconds)."""
 
-    def __init__(self, message, event, age):
+    def __init__(self, message: str, event: WebhookEvent, age: float) -> None:
         super().__init__(message)
         self.event = event
         self.age = age
@@ -71,9 +72,9 @@ class WebhookEvent:
     create_time: int
     client_key: str
     user_openid: str
-    content: dict
+    content: dict[str, Any]
     signed_at: int
-    raw: dict = field(repr=False, default_factory=dict)
+    raw: dict[str, Any] = field(repr=False, default_factory=dict)
 
     @property
     def trade_order_id(self) -> str | None:
@@ -105,7 +106,7 @@ def _digest(body: bytes, client_secret: str, timestamp_text: str) -> str:
     return hmac.new(client_secret.encode("utf-8"), message, hashlib.sha256).hexdigest()
 
 
-def _parse_header(signature_header) -> tuple[str, str]:
+def _parse_header(signature_header: object) -> tuple[str, str]:
     if not isinstance(signature_header, str) or not signature_header.strip():
         raise WebhookSignatureError(f"missing {SIGNATURE_HEADER} header")
     if len(signature_header) > _MAX_HEADER:
@@ -127,7 +128,7 @@ def _parse_header(signature_header) -> tuple[str, str]:
     return timestamp, signature.lower()
 
 
-def verify_webhook(body: bytes, signature_header: str, client_secret: str, *, tolerance: int = 300,
+def verify_webhook(body: bytes, signature_header: str | None, client_secret: str, *, tolerance: int = 300,
                    now: float | None = None) -> WebhookEvent:
     """Check a delivery's signature on the raw ``body``, then parse it; returns the event.
 

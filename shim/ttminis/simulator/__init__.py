@@ -44,6 +44,7 @@ import tempfile
 import threading
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any, Callable, Iterable, Sequence
 
 from ..build import node
 from ..build.package import WEB
@@ -72,8 +73,10 @@ class Session:
             print(game.eval("TTMinisFake.wallet.balance"))
     """
 
-    def __init__(self, package, *, strict: bool = True, user_data=None, start: bool = True,
-                 pixel_ratio: float = 2, user_data_quota=None, env=None):
+    def __init__(self, package: str | os.PathLike[str], *, strict: bool = True,
+                 user_data: str | os.PathLike[str] | None = None, start: bool = True,
+                 pixel_ratio: float = 2, user_data_quota: int | None = None,
+                 env: dict[str, str] | None = None) -> None:
         self.package = Path(package).resolve()
         if not (self.package / "game.json").is_file() or not (self.package / "game.js").is_file():
             raise SimulatorError(f"{package}: not a native package (no game.js and game.json); build one with "
@@ -90,8 +93,8 @@ class Session:
             [node.node_binary(), "--experimental-vm-modules", str(HOST), json.dumps(config)],
             stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=env,
             bufsize=1)
-        self._answers: queue.Queue = queue.Queue()
-        self._stderr: list = []
+        self._answers: queue.Queue[dict[str, Any] | None] = queue.Queue()
+        self._stderr: list[str] = []
         self._next_id = 1
         threading.Thread(target=self._read_answers, daemon=True).start()
         threading.Thread(target=self._read_stderr, daemon=True).start()
@@ -101,7 +104,8 @@ class Session:
             self.start()
 
     # ---- the protocol ---------------------------------------------------------------------------------------
-    def _read_answers(self):
+    def _read_answers(self) -> None:
+        assert self._process.stdout is not None
         for line in self._process.stdout:
             try:
                 self._answers.put(json.loads(line))
@@ -109,11 +113,12 @@ class Session:
                 self._stderr.append(line)
         self._answers.put(None)
 
-    def _read_stderr(self):
+    def _read_stderr(self) -> None:
+        assert self._process.stderr is not None
         for line in self._process.stderr:
             self._stderr.append(line)
 
-    def _receive(self, request_id: int, timeout: float):
+    def _receive(self, request_id: int, timeout: float) -> Any:
         try:
             answer = self._answers.get(timeout=timeout)
         except queue.Empty:
@@ -127,11 +132,12 @@ class Session:
             raise SimulatorError(answer["error"])
         return answer["value"]
 
-    def _call(self, op: str, timeout: float = _ANSWER_MARGIN_S, **params):
+    def _call(self, op: str, timeout: float = _ANSWER_MARGIN_S, **params: Any) -> Any:
         if self._process.poll() is not None:
             raise SimulatorError("the simulator is not running: " + "".join(self._stderr[-20:]).strip())
         request_id = self._next_id
         self._next_id += 1
+        assert self._process.stdin is not None
         self._process.stdin.write(json.dumps({"id": request_id, "op": op, **params}) + "\n")
         self._process.stdin.flush()
         return self._receive(request_id, timeout)
@@ -142,7 +148,7 @@ class Session:
         self._call("start")
         self.started = True
 
-    def eval(self, expr: str, timeout: float = _ANSWER_MARGIN_S):
+    def eval(self, expr: str, timeout: float = _ANSWER_MARGIN_S) -> Any:
         """The value of a JS expression in the realm, as JSON data (promises awaited, for up to ``timeout``
         seconds; undefined -> None).
 
@@ -154,7 +160,7 @@ class Session:
         """
         return self._call("eval", timeout=timeout, expr=expr)
 
-    def wait_for(self, expr: str, timeout: float = 60):
+    def wait_for(self, expr: str, timeout: float = 60) -> Any:
         """Wait until the JS expression is truthy (checked inside Node every few ms); returns its value.
 
         Raises SimulatorError at the timeout, or at once if the package reports an error (uncaught, or
@@ -166,7 +172,7 @@ class Session:
         """
         return self._call("wait", timeout=timeout + _ANSWER_MARGIN_S, expr=expr, timeout_ms=int(timeout * 1000))
 
-    def touch(self, kind: str, points) -> int:
+    def touch(self, kind: str, points: Iterable[Sequence[float]]) -> int:
         """Deliver a touch event: ``kind`` start/move/end/cancel, ``points`` [(x, y) or (x, y, id)].
 
         Returns how many listeners got it. Example::
@@ -174,7 +180,7 @@ class Session:
             session.touch("start", [(10, 20)])
         """
         pts = [{"x": p[0], "y": p[1], "id": p[2] if len(p) > 2 else 0} for p in points]
-        return self._call("touch", type=kind, touches=pts)
+        return int(self._call("touch", type=kind, touches=pts))
 
     def tap(self, x: float, y: float) -> None:
         """A one-finger tap at (x, y): onTouchStart, then onTouchEnd.
@@ -186,7 +192,7 @@ class Session:
         self.touch("start", [(x, y)])
         self.touch("end", [(x, y)])
 
-    def show(self, query=None) -> None:
+    def show(self, query: dict[str, Any] | None = None) -> None:
         """Fire onShow listeners (the app came back), with ``{scene, query}``."""
         self._call("trigger", event="Show", payload={"scene": "fake", "query": query or {}})
 
@@ -196,7 +202,7 @@ class Session:
 
     def next_frame(self) -> int:
         """Wait for the next animation frame to run; returns the frame count."""
-        return self._call("nextFrame")
+        return int(self._call("nextFrame"))
 
     def run_frames(self, count: int) -> int:
         """Run ``count`` animation frames now, back to back (the event loop turns between them, but
@@ -206,7 +212,7 @@ class Session:
 
             session.run_frames(600)      # ten seconds of game time
         """
-        return self._call("frames", timeout=_ANSWER_MARGIN_S + count / 100, count=int(count))
+        return int(self._call("frames", timeout=_ANSWER_MARGIN_S + count / 100, count=int(count)))
 
     def frame_png(self) -> bytes | None:
         """The on-screen canvas as PNG bytes (None before the first createCanvas())."""
@@ -222,31 +228,32 @@ class Session:
         data = self._call("frame", format=format, quality=quality)
         return None if data is None else base64.b64decode(data)
 
-    def save_frame(self, path) -> Path:
+    def save_frame(self, path: str | os.PathLike[str]) -> Path:
         """Write the current frame as a PNG file; SimulatorError if nothing was drawn on screen yet."""
         data = self.frame_png()
         if data is None:
             raise SimulatorError("no on-screen canvas yet: the package has not called TTMinis.game.createCanvas()")
-        path = Path(path)
-        path.write_bytes(data)
-        return path
+        written = Path(path)
+        written.write_bytes(data)
+        return written
 
-    def report(self) -> dict:
+    def report(self) -> dict[str, Any]:
         """Everything recorded so far: violations, console, errors, canvases, subpackages, files, wasm, ..."""
-        return self._call("report")
+        report: dict[str, Any] = self._call("report")
+        return report
 
     @property
-    def violations(self) -> list:
+    def violations(self) -> list[dict[str, Any]]:
         """Uses of what TikTok's native runtime lacks, each {kind, detail, at}."""
-        return self.report()["violations"]
+        return list(self.report()["violations"])
 
     @property
-    def errors(self) -> list:
+    def errors(self) -> list[dict[str, Any]]:
         """Uncaught exceptions and unhandled rejections in the realm, each {where, error, at}."""
-        return self.report()["errors"]
+        return list(self.report()["errors"])
 
     @property
-    def console_errors(self) -> list:
+    def console_errors(self) -> list[str]:
         """Text of every console.error call."""
         return [c["text"] for c in self.report()["console"] if c["level"] == "error"]
 
@@ -264,7 +271,8 @@ class Session:
                 self._process.wait()
         for stream in (self._process.stdin, self._process.stdout, self._process.stderr):
             try:
-                stream.close()
+                if stream is not None:
+                    stream.close()
             except OSError:
                 pass
         if self._own_user_data:
@@ -273,7 +281,7 @@ class Session:
     def __enter__(self) -> "Session":
         return self
 
-    def __exit__(self, *exc) -> None:
+    def __exit__(self, *exc: object) -> None:
         self.close()
 
 
@@ -283,18 +291,19 @@ class Outcome:
     ``errors``, the simulator's ``report``, and ``png`` (the first frame, bytes or None)."""
     state: str
     progress: float
-    timings: dict
-    loader_errors: list
-    report: dict
+    timings: dict[str, float]
+    loader_errors: list[str]
+    report: dict[str, Any]
     png: bytes | None = None
-    problems: list = field(default_factory=list)
+    problems: list[str] = field(default_factory=list)
 
     @property
     def ok(self) -> bool:
         return self.state == "ready" and not self.problems
 
 
-def run_once(package, *, strict: bool = True, png=None, timeout: float = 60) -> Outcome:
+def run_once(package: str | os.PathLike[str], *, strict: bool = True, png: str | os.PathLike[str] | None = None,
+             timeout: float = 60) -> Outcome:
     """Run a package built by ttminis until main.py is done (or failed) and one frame has passed; stop.
 
     Example::
@@ -317,7 +326,8 @@ def run_once(package, *, strict: bool = True, png=None, timeout: float = 60) -> 
                    loader_errors=loader["errors"], report=report, png=image, problems=problems)
 
 
-def simulate(package, *, png=None, strict: bool = True, out=print) -> int:
+def simulate(package: str | os.PathLike[str], *, png: str | os.PathLike[str] | None = None, strict: bool = True,
+             out: Callable[[str], object] = print) -> int:
     """Run ``package`` once and print what it did; 0 if it ran cleanly, 1 if not (``ttminis simulate``).
 
     Example::

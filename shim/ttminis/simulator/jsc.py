@@ -23,6 +23,7 @@ import shutil
 import subprocess
 import tempfile
 from pathlib import Path
+from typing import Any
 
 from ..build import node
 from . import FAKE, SimulatorError
@@ -70,7 +71,8 @@ def _stage(package: Path, staging: Path, setup: str, result: str) -> None:
                                        encoding="utf-8")
 
 
-def run_on_jsc(package, *, setup: str = "", result: str = "null", timeout: float = 120) -> dict:
+def run_on_jsc(package: str | os.PathLike[str], *, setup: str = "", result: str = "null",
+               timeout: float = 120) -> dict[str, Any]:
     """Boot ``package`` on JavaScriptCore until ``ttminisLoader`` is ready or failed; what happened, as a dict.
 
     ``setup`` is JS run before game.js (``TTMinisFake`` in scope); ``result`` a JS expression read at the end.
@@ -95,4 +97,5 @@ def run_on_jsc(package, *, setup: str = "", result: str = "null", timeout: float
     lines = [ln for ln in proc.stdout.splitlines() if ln.startswith("{")]
     if proc.returncode != 0 or not lines:
         raise SimulatorError(f"jsc failed (exit {proc.returncode}): {(proc.stderr or proc.stdout)[-2000:]}")
-    return json.loads(lines[-1])
+    outcome: dict[str, Any] = json.loads(lines[-1])
+    return outcome

@@ -16,6 +16,7 @@ Routes (127.0.0.1 only; POSTs take JSON only, so no other site can drive them fr
     GET  /state          {state, progress, errors, balance, description, frames, violations, uncaught, console}
     POST /touch          {"type": "start" | "move" | "end" | "cancel", "x": css px, "y": css px}
     POST /action         {"name": "balance", "value": int} | {"name": "pay", "value": "fail" | "never" | "twice"}
+                         | {"name": "order", "value": {"id": str, "amount": int}} (a stand-in order to pay)
                          | {"name": "ad", "value": "watch" | "skip" | "error"} | {"name": "hide" | "show" | "restart"}
 
 Example::
@@ -28,10 +29,12 @@ from __future__ import annotations
 
 import http.server
 import json
+import os
 import shutil
 import tempfile
 import threading
 from pathlib import Path
+from typing import Any, Iterable
 
 from ..build.package import WEB
 from . import READY, Session, SimulatorError
@@ -65,51 +68,56 @@ class Preview:
                 allow=["http://127.0.0.1:8080"]).serve_forever()
     """
 
-    def __init__(self, package, port: int = 8000, order_book=None, allow=(), setup: str = ""):
+    def __init__(self, package: str | os.PathLike[str], port: int = 8000, order_book: str | None = None,
+                 allow: Iterable[str] = (), setup: str = "") -> None:
         self.package = Path(package)
         self._setup = "".join([f"TTMinisFake.useOrderBook({json.dumps(order_book)});" if order_book else "",
                                *(f"TTMinisFake.allowRequests({json.dumps(origin)});" for origin in allow if origin),
                                setup])
         self.user_data = Path(tempfile.mkdtemp(prefix="ttminis-preview-"))
         self._lock = threading.Lock()
-        self.session = None
-        self._start()
+        self.session = self._new_session()
         handler = type("Handler", (_Handler,), {"preview": self})
         self._httpd = http.server.ThreadingHTTPServer(("127.0.0.1", port), handler)
         self._httpd.daemon_threads = True
         self.url = f"http://127.0.0.1:{self._httpd.server_address[1]}/"
 
-    def _start(self):
-        if self.session is not None:
-            self.session.close()
-        self.session = Session(self.package, start=False, user_data=self.user_data)
+    def _new_session(self) -> Session:
+        session = Session(self.package, start=False, user_data=self.user_data)
         if self._setup:
-            self.session.eval(f"(function () {{ {self._setup}\n}})()")
-        self.session.start()
+            session.eval(f"(function () {{ {self._setup}\n}})()")
+        session.start()
+        return session
+
+    def _start(self) -> None:
+        self.session.close()
+        self.session = self._new_session()
 
     # ---- what the routes do (one request at a time reaches the simulator) ----------------------------
     def frame(self) -> bytes | None:
         with self._lock:
             return self.session.frame_image("jpeg", quality=85)
 
-    def state(self) -> dict:
+    def state(self) -> dict[str, Any]:
         with self._lock:
-            state = self.session.eval(STATE)
+            state: dict[str, Any] = self.session.eval(STATE)
             report = self.session.report()
         state.update(frames=report["frames"], violations=report["violations"], uncaught=report["errors"],
                      console=report["console"][-40:])
         return state
 
-    def touch(self, kind: str, x: float, y: float) -> None:
+    def touch(self, kind: object, x: object, y: object) -> None:
         if kind not in TOUCHES:
             raise ValueError(f"touch: type must be one of {', '.join(TOUCHES)}, got {kind!r}")
+        point = []
         for name, value in (("x", x), ("y", y)):
             if isinstance(value, bool) or not isinstance(value, (int, float)):
                 raise ValueError(f"touch: {name} must be a number, got {value!r}")
+            point.append(float(value))
         with self._lock:
-            self.session.touch(kind, [(x, y, 1)])
+            self.session.touch(str(kind), [(*point, 1)])
 
-    def action(self, name: str, value=None) -> None:
+    def action(self, name: object, value: object = None) -> None:
         with self._lock:
             if name == "balance":
                 if isinstance(value, bool) or not isinstance(value, int) or not 0 <= value <= 2 ** 31 - 1:
@@ -120,6 +128,8 @@ class Preview:
                     raise ValueError(f"{name}: value must be one of {', '.join(OUTCOMES[name])}, got {value!r}")
                 self.session.eval(f"TTMinisFake.script('pay', {{outcome: {json.dumps(value)}}})" if name == "pay"
                                   else f"TTMinisFake.ads.next = {json.dumps(value)}")
+            elif name == "order":
+                self._create_order(value)
             elif name == "hide":
                 self.session.hide()
             elif name == "show":
@@ -127,7 +137,20 @@ class Preview:
             elif name == "restart":
                 self._start()
             else:
-                raise ValueError(f"action: name must be balance, pay, ad, hide, show or restart, got {name!r}")
+                raise ValueError(f"action: name must be balance, pay, ad, order, hide, show or restart, got {name!r}")
+
+    def _create_order(self, value: object) -> str:
+        """The fake's stand-in order ``value["id"]`` of ``value["amount"]`` Beans, for ``game.pay`` to pay."""
+        if not isinstance(value, dict) or set(value) != {"id", "amount"}:
+            raise ValueError(f"order: value must be {{\"id\": str, \"amount\": int}}, got {value!r}")
+        order_id, amount = value["id"], value["amount"]
+        if not isinstance(order_id, str) or not order_id.strip() or len(order_id) > 64:
+            raise ValueError(f"order: id must be a non-empty str of at most 64 characters, got {order_id!r}")
+        if isinstance(amount, bool) or not isinstance(amount, int) or not 1 <= amount <= 2 ** 31 - 1:
+            raise ValueError(f"order: amount must be an int of Beans in 1..2**31-1, got {amount!r}")
+        if self.session.eval(f"{json.dumps(order_id)} in TTMinisFake.wallet.orders"):
+            raise ValueError(f"order: {order_id!r} exists already")
+        return str(self.session.eval(f"TTMinisFake.backend.createOrder({amount}, {json.dumps(order_id)})"))
 
     # ---- serving --------------------------------------------------------------------------------------
     def wait_until_ready(self, timeout: float = 60) -> None:
@@ -144,7 +167,7 @@ class Preview:
 
     def start_in_background(self) -> "Preview":
         """Serve from a background thread (tests); ``close()`` stops it."""
-        self._thread = threading.Thread(target=self._httpd.serve_forever, daemon=True)
+        self._thread: threading.Thread | None = threading.Thread(target=self._httpd.serve_forever, daemon=True)
         self._thread.start()
         return self
 
@@ -155,22 +178,20 @@ class Preview:
             self._thread = None
         self._httpd.server_close()
         with self._lock:
-            if self.session is not None:
-                self.session.close()
-                self.session = None
+            self.session.close()       # closing twice is harmless
         shutil.rmtree(self.user_data, ignore_errors=True)
 
     def __enter__(self) -> "Preview":
         return self.start_in_background()
 
-    def __exit__(self, *exc) -> None:
+    def __exit__(self, *exc: object) -> None:
         self.close()
 
 
 class _Handler(http.server.BaseHTTPRequestHandler):
     preview: Preview
 
-    def log_message(self, format, *args):
+    def log_message(self, format: str, *args: Any) -> None:
         pass
 
     def _send(self, status: int, body: bytes, content_type: str) -> None:
@@ -186,10 +207,10 @@ class _Handler(http.server.BaseHTTPRequestHandler):
         except (BrokenPipeError, ConnectionResetError):
             pass       # the page went away mid-answer (a reload, a closed tab)
 
-    def _json(self, status: int, value) -> None:
+    def _json(self, status: int, value: object) -> None:
         self._send(status, json.dumps(value).encode(), "application/json")
 
-    def do_GET(self):
+    def do_GET(self) -> None:
         path = self.path.split("?", 1)[0]
         try:
             if path in FILES:
@@ -208,7 +229,7 @@ class _Handler(http.server.BaseHTTPRequestHandler):
         except SimulatorError as e:
             self._json(503, {"error": str(e)})
 
-    def do_POST(self):
+    def do_POST(self) -> None:
         if self.headers.get("Content-Type", "").split(";")[0].strip() != "application/json":
             return self._json(415, {"error": "send JSON (Content-Type: application/json)"})
         try:

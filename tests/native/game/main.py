@@ -2,6 +2,7 @@
 
 Its results go to ``GameGlobal.gameResult`` (JSON) for the tests to read.
 """
+import importlib.metadata
 import json
 import sys
 
@@ -46,6 +47,7 @@ result = {
     "python": list(sys.version_info[:3]),
     "name": __name__,
     "requirement": REQUIREMENT,
+    "requirement_version": importlib.metadata.version("native-req"),   # its .dist-info came along
     "bought": await buy("order-1"),           # created by the test before the game starts
     "missing": await buy("order-missing"),    # never created: the fake answers 20011002
 }

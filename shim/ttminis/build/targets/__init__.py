@@ -17,6 +17,12 @@ from __future__ import annotations
 import importlib
 from dataclasses import dataclass, field
 from pathlib import Path
+from types import ModuleType
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:      # the targets import this module: no import cycle at run time
+    from ..compliance import Report
+    from ..native_layout import Sizes
 
 TARGET_NAMES = ("html", "native")
 
@@ -27,12 +33,12 @@ class BuildResult:
     target: str
     runtime: str
     dev: bool
-    report: list = field(default_factory=list)
-    sizes: object = None
-    compliance: object = None
+    report: list[str] = field(default_factory=list)
+    sizes: Sizes | None = None
+    compliance: Report | None = None
 
 
-def load(name: str):
+def load(name: str) -> ModuleType:
     """The module building ``name`` (imported on first use: a build imports only its target)."""
     if name not in TARGET_NAMES:
         raise ValueError(f"--target must be one of {', '.join(TARGET_NAMES)}, got {name!r}")

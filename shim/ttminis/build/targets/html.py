@@ -29,16 +29,20 @@ import ast
 import html
 import io
 import json
+import os
 import shutil
 import subprocess
 import sys
 import tempfile
 import zipfile
+from typing import Any
 from pathlib import Path
 
 from .. import compliance, runtimes, snapshot as snapshots
-from ..package import WEB, BuildError, OutputFolder, default_out, game_files, requirement_files, shim_files
+from ..package import WEB, BuildError, Log, OutputFolder, default_out, game_files, requirement_files, shim_files
 from . import BuildResult
+
+Files = list[tuple[Path, Path]]
 
 HTML = WEB / "html"
 SNAPSHOT_HEAD = "snapshot/head.bin"
@@ -58,8 +62,9 @@ STARTER_CONFIG = {
 }
 
 
-def build(game_dir: Path, out=None, runtime="pyodide", dev=False, client_key="", log=print,
-          backend_url="", fake_tiktok_url="", expose_interpreter=False, snapshot=True) -> BuildResult:
+def build(game_dir: Path, out: str | os.PathLike[str] | None = None, runtime: str = "pyodide", dev: bool = False,
+          client_key: str = "", log: Log = print, backend_url: str = "", fake_tiktok_url: str = "",
+          expose_interpreter: bool = False, snapshot: bool = True) -> BuildResult:
     """Build ``game_dir`` into an html bundle at ``out`` (default ``./dist/<game>``).
 
     ``expose_interpreter`` (tests only) publishes the live Pyodide as ``ttminisLoader.pyodide``,
@@ -96,8 +101,9 @@ def build(game_dir: Path, out=None, runtime="pyodide", dev=False, client_key="",
     return BuildResult(out=folder.out, target="html", runtime=runtime, dev=dev, compliance=report)
 
 
-def _write_page(out: Path, game_dir: Path, runtime: str, dev: bool, client_key: str, backend_url="",
-                fake_tiktok_url="", expose_interpreter=False, snap=None) -> None:
+def _write_page(out: Path, game_dir: Path, runtime: str, dev: bool, client_key: str, backend_url: str = "",
+                fake_tiktok_url: str = "", expose_interpreter: bool = False,
+                snap: snapshots.Snapshot | None = None) -> None:
     for name in ("ttminis-loader.js", "ttminis-loader.css"):
         shutil.copy2(HTML / name, out / name)
     shutil.copy2(SURFACE, out / SURFACE.name)
@@ -139,7 +145,8 @@ def _write_page(out: Path, game_dir: Path, runtime: str, dev: bool, client_key: 
     (out / ASSET_LIST).write_text(json.dumps(assets) + "\n", encoding="utf-8")
 
 
-def _pack_pyodide(out, runtime_dir, sources, requirements, snap):
+def _pack_pyodide(out: Path, runtime_dir: Path, sources: Files, requirements: list[tuple[Path, bytes]],
+                  snap: snapshots.Snapshot | None) -> None:
     target = out / "pyodide"
     target.mkdir()
     for name in runtimes.PYODIDE.members.values():
@@ -147,8 +154,8 @@ def _pack_pyodide(out, runtime_dir, sources, requirements, snap):
     if snap:
         (out / "snapshot").mkdir()
         (out / SNAPSHOT_HEAD).write_bytes(snap.head)
-        for path, data in zip(_heap_paths(snap), snap.modules):
-            (out / path).write_bytes(data)
+        for heap_path, data in zip(_heap_paths(snap), snap.modules):
+            (out / heap_path).write_bytes(data)
         shutil.copy2(WEB / "snapshot" / "restore.mjs", out / "ttminis-snapshot.mjs")
     buffer = io.BytesIO()
     with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as zf:
@@ -159,7 +166,8 @@ def _pack_pyodide(out, runtime_dir, sources, requirements, snap):
     (out / "app.zip").write_bytes(buffer.getvalue())
 
 
-def _pack_brython(out, runtime_dir, sources, requirements, game_dir):
+def _pack_brython(out: Path, runtime_dir: Path, sources: Files, requirements: list[tuple[Path, bytes]],
+                  game_dir: Path) -> None:
     target = out / "brython"
     target.mkdir()
     shutil.copy2(runtime_dir / "brython.js", target / "brython.js")
@@ -188,7 +196,7 @@ def _pack_brython(out, runtime_dir, sources, requirements, game_dir):
             raise BuildError("Brython's make_modules failed:\n" + (proc.stderr or proc.stdout)[-2000:])
 
 
-def _reachable_shim(sources, requirements):
+def _reachable_shim(sources: Files, requirements: list[tuple[Path, bytes]]) -> set[str]:
     """The names of the ttminis modules the game's code can import, directly or through ttminis.
 
     make_modules bundles every module that ANY staged file imports, used or not; staging only these
@@ -213,7 +221,7 @@ def _reachable_shim(sources, requirements):
     return wanted & set(shim)
 
 
-def _ttminis_imports(text, inside_ttminis):
+def _ttminis_imports(text: str, inside_ttminis: bool) -> set[str]:
     """ttminis module names (``"screen"``, ``"__init__"`` ...) imported by the Python source ``text``."""
     try:
         tree = ast.parse(text)
@@ -240,10 +248,10 @@ def _ttminis_imports(text, inside_ttminis):
     return found
 
 
-def _heap_paths(snap) -> list:
+def _heap_paths(snap: snapshots.Snapshot) -> list[str]:
     return [f"snapshot/heap-{i}{snap.suffix}" for i in range(len(snap.modules))]
 
 
-def snapshot_config(snap) -> dict:
+def snapshot_config(snap: snapshots.Snapshot) -> dict[str, Any]:
     """What the loader needs to start from ``snap`` (bundle-relative URLs)."""
     return snap.config(SNAPSHOT_HEAD, _heap_paths(snap))

@@ -33,10 +33,13 @@ Python from scratch at each start instead, with the whole standard library.
 from __future__ import annotations
 
 import json
+import os
 from pathlib import Path
+from typing import Any, Iterable
 
-from .. import native_checks, native_layout, native_probe, native_pyodide, runtimes, snapshot as snapshots
-from ..package import WEB, BuildError, OutputFolder, default_out, game_files, requirement_files, shim_files
+from .. import compliance, native_layout, native_probe, native_pyodide, node, runtimes, snapshot as snapshots
+from ..native_pyodide import RuntimeParts
+from ..package import WEB, BuildError, Log, OutputFolder, default_out, game_files, requirement_files, shim_files
 from ..native_layout import MAIN_LIMIT, SLACK, Part
 from . import BuildResult
 
@@ -57,8 +60,9 @@ GAME_JS = ('// Made by ttminis (build.py --target native): boots Python (Pyodide
            'require("./ttminis/boot.js").boot(require("./ttminis/config.js"));\n')
 
 
-def build(game_dir: Path, out=None, runtime="pyodide", dev=False, client_key="", log=print, app_id="",
-          probe=False, backend_url="", fake_tiktok_url="", snapshot=True, keep_stdlib=()) -> BuildResult:
+def build(game_dir: Path, out: str | os.PathLike[str] | None = None, runtime: str = "pyodide", dev: bool = False,
+          client_key: str = "", log: Log = print, app_id: str = "", probe: bool = False, backend_url: str = "",
+          fake_tiktok_url: str = "", snapshot: bool = True, keep_stdlib: Iterable[str] = ()) -> BuildResult:
     """Build ``game_dir`` into a native package at ``out`` (default ``./dist/<game>-native``).
 
     ``dev`` and ``client_key`` are html options: on native the SDK is TikTok's own, preloaded.
@@ -75,6 +79,7 @@ def build(game_dir: Path, out=None, runtime="pyodide", dev=False, client_key="",
     if fake_tiktok_url:
         raise BuildError("--fake-tiktok-url is for --dev html builds and the native preview (--serve): a native "
                          "package holds no fake SDK (in the simulator, call TTMinisFake.useOrderBook(url))")
+    node.node_binary()      # a native package is made and checked with Node's tools, every time
     out = Path(out) if out else default_out(game_dir, "-native")
     orientation = _orientation(game_dir)
     folder = OutputFolder(out, game_dir, {"target": "native", "runtime": runtime, "probe": probe})
@@ -104,7 +109,7 @@ def build(game_dir: Path, out=None, runtime="pyodide", dev=False, client_key="",
                 _write(staging / rel, data)
         sizes = native_layout.measure(staging, [(p.name, p.root) for p in subpackages])
         own = [name for name in main_files if name.endswith(".js") and name != RUNTIME_JS]
-        checks = native_checks.scan(staging, own=own, runtime=[RUNTIME_JS], log=log)
+        checks = compliance.scan(staging, own, compliance.UPLOAD_RULES + compliance.NATIVE_RULES, log=log)
         failures = sizes.failures + checks.failures
         if failures:
             raise BuildError("the native package breaks TikTok's rules:\n  " + "\n  ".join(failures))
@@ -123,13 +128,13 @@ def build(game_dir: Path, out=None, runtime="pyodide", dev=False, client_key="",
     return BuildResult(out=folder.out, target="native", runtime=runtime, dev=dev, report=report, sizes=sizes)
 
 
-def _game_inputs(game_dir: Path, runtime: str, log):
+def _game_inputs(game_dir: Path, runtime: str, log: Log) -> tuple[list[tuple[str, bytes]], list[tuple[str, Path]]]:
     """(code, assets): code is [(relative path, bytes)] for the code archives (the game's files, ttminis,
     the requirements); assets [(relative path, Path)] under assets/, shipped as files."""
     code = [(rel.as_posix(), path.read_bytes()) for rel, path in game_files(game_dir)]
     code += [(rel.as_posix(), path.read_bytes()) for rel, path in shim_files(runtime)]
     code += [(rel.as_posix(), data) for rel, data in requirement_files(game_dir, log)]
-    assets = []
+    assets: list[tuple[str, Path]] = []
     if (game_dir / "assets").is_dir():
         for path in sorted((game_dir / "assets").rglob("*")):
             rel = path.relative_to(game_dir)
@@ -138,7 +143,9 @@ def _game_inputs(game_dir: Path, runtime: str, log):
     return code, assets
 
 
-def _plan(parts, code, assets, probe, backend_url, snap, log):
+def _plan(parts: RuntimeParts, code: list[tuple[str, bytes]], assets: list[tuple[str, Path]], probe: bool,
+          backend_url: str, snap: snapshots.Snapshot | None,
+          log: Log) -> tuple[dict[str, bytes], list[tuple[str, Path]], list[Part]]:
     """What goes where: (main package files {path: bytes}, assets kept in it, [Part] subpackages)."""
     main_files = {"game.js": GAME_JS.encode(),
                   "ttminis/boot.js": (NATIVE / "boot.js").read_bytes(),
@@ -152,15 +159,15 @@ def _plan(parts, code, assets, probe, backend_url, snap, log):
     stdlib = Part("ttminis-stdlib", STDLIB_ROOT)
     stdlib.files[STDLIB_ROOT + "python_stdlib.zip"] = snap.stdlib if snap else parts.stdlib.read_bytes()
     subpackages = [runtime, stdlib]
-    snapshot_paths = []
+    snapshot_paths: list[str] = []
     if snap:
         main_files[SNAPSHOT_HEAD] = snap.head
-        for i, group in enumerate(native_layout.group_files(snap.modules), start=1):
+        for i, heap_group in enumerate(native_layout.group_files(snap.modules), start=1):
             part = Part(f"ttminis-snapshot-{i}", f"ttminis-snapshot-{i}/")
-            for index, data in group:
-                path = f"{part.root}heap-{index}{snap.suffix}"
-                part.files[path] = data
-                snapshot_paths.append(path)
+            for index, data in heap_group:
+                heap_path = f"{part.root}heap-{index}{snap.suffix}"
+                part.files[heap_path] = data
+                snapshot_paths.append(heap_path)
             subpackages.append(part)
 
     room = MAIN_LIMIT - SLACK - sum(len(d) for d in main_files.values())
@@ -173,7 +180,7 @@ def _plan(parts, code, assets, probe, backend_url, snap, log):
         code_paths.append(f"{part.root}game-code.zip")
         subpackages.append(part)
     kept, moved = native_layout.place_assets(assets, max(0, room - len(archives[0])))
-    asset_paths = {}
+    asset_paths: dict[str, str] = {}
     for i, group in enumerate(moved, start=1):
         part = Part(f"ttminis-assets-{i}", f"ttminis-assets-{i}/")
         for rel, path in group:
@@ -196,14 +203,15 @@ def _orientation(game_dir: Path) -> str:
         raise BuildError(f"{config}: not a JSON object ({e})") from None
     if value not in ORIENTATIONS:
         raise BuildError(f"{config}: deviceOrientation must be one of {', '.join(ORIENTATIONS)}, got {value!r}")
-    return value
+    return str(value)
 
 
 def _heap_index(path: str) -> int:
     return int(path.rpartition("heap-")[2].split(".")[0])
 
 
-def _config(parts, subpackages, code_paths, asset_paths, backend_url, asset_files, snapshot_config) -> str:
+def _config(parts: RuntimeParts, subpackages: list[Part], code_paths: list[str], asset_paths: dict[str, str],
+            backend_url: str, asset_files: list[str], snapshot_config: dict[str, Any] | None) -> str:
     runtime = native_pyodide.runtime_config(parts, RUNTIME_ROOT, STDLIB_ROOT + "python_stdlib.zip")
     runtime["snapshot"] = snapshot_config
     config = {
@@ -219,7 +227,7 @@ def _config(parts, subpackages, code_paths, asset_paths, backend_url, asset_file
             "module.exports = " + json.dumps(config, indent=1, sort_keys=True) + ";\n")
 
 
-def _json(value) -> bytes:
+def _json(value: object) -> bytes:
     return (json.dumps(value, indent=2) + "\n").encode()
 
 

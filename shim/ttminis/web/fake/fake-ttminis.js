@@ -6,6 +6,7 @@
  *
  *   wallet                { balance, tiers: {tier_id: beans}, orders: {id: {amount, status}} }
  *   backend.createOrder(amount[, id])  -> trade_order_id   (stands in for your game server)
+ *   backend.order(id)     -> {amount, status: "created" | "paid"} or null (ttminis.game_server.StandInServer)
  *   script(method, behaviour)         the NEXT call of `method` behaves so (queue, one-shot)
  *   setDefault(method, behaviour)     every call of `method` behaves so until reset()
  *     behaviour: { outcome: "default" | "success" | "fail" | "throw" | "never" | "twice"
@@ -28,6 +29,9 @@
  *   ads.next              "watch" | "skip" | "error" | "never"  (how the next shown ad ends)
  *   unsupported           Set of method names canIUse() denies and that are removed
  *   install({legacy}), uninstall(), reset()
+ *                         while installed, `globalThis.ttminisStandInOrders` is `backend`: the one thing a
+ *                         game may see of the fake (ttminis.game_server.StandInServer orders there; the
+ *                         simulator keeps the rest of TTMinisFake out of the game's realm)
  *   installed             true while the fake is the global TTMinis. The fake steps aside for
  *                         TikTok's own SDK: it installs itself only where no other TTMinis is,
  *                         and install() leaves a TTMinis that is not the fake's alone.
@@ -189,6 +193,10 @@
       if (fake.wallet.orders[orderId]) throw new Error("createOrder: duplicate order id " + orderId);
       fake.wallet.orders[orderId] = { amount: amount, status: "created" };
       return orderId;
+    },
+    order: function (id) {
+      var order = fake.wallet.orders[id];
+      return order ? { amount: order.amount, status: order.status } : null;
     }
   };
 
@@ -476,10 +484,12 @@
     sdkGame = fake.legacy ? undefined : buildGame();
     fake.sdk = fake.legacy ? { pay: legacyPay } : { game: sdkGame };
     globalThis.TTMinis = fake.sdk;
+    globalThis.ttminisStandInOrders = fake.backend;
     return fake.sdk;
   };
   fake.uninstall = function () {
     if (fake.installed) delete globalThis.TTMinis;
+    if (globalThis.ttminisStandInOrders === fake.backend) delete globalThis.ttminisStandInOrders;
     fake.sdk = null;
   };
 

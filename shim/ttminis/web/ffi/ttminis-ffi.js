@@ -18,6 +18,7 @@
  *       that, answering kinds.legacy. A returned thenable reports kinds.resolved/kinds.rejected too.
  *       Returns 0 when the SDK has the call, else [what, detail]:
  *         ["unavailable", "TTMinis" | "TTMinis.game" | "TTMinis.game.<method>"]   nothing was called
+ *         ["unsupported", "TTMinis.game.<method>"]     nothing was called: the client's canIUse denies it
  *         ["threw", message]                                                       the SDK threw
  *   supports(game, method)  false only when the client's own canIUse(method) says so; asked once per method
  *                           and per TTMinis.game object (a replaced one is asked again)
@@ -95,7 +96,8 @@
       args = [answer(callId, kinds.legacy), options];
     } else {
       fn = game[method];
-      if (typeof fn !== "function" || !supports(game, method)) return ["unavailable", "TTMinis.game." + method];
+      if (typeof fn !== "function") return ["unavailable", "TTMinis.game." + method];
+      if (!supports(game, method)) return ["unsupported", "TTMinis.game." + method];
       owner = game;
       options.success = answer(callId, kinds.success);
       options.fail = answer(callId, kinds.fail);

@@ -2,8 +2,9 @@
  * The --dev builds' banner and panel. The banner ("DEV BUILD — fake TikTok", or "DEV BUILD —
  * TikTok's SDK" once TikTok's own SDK is in use) is always on screen, so a dev build is never
  * mistaken for an upload. The panel, shown only while the fake is in use, sets the fake wallet's
- * balance and forces the next outcome of a purchase, an ad, or a hide/show, through the fake's
- * control object (TTMinisFake). Loaded by the loader after the SDK is settled. No eval.
+ * balance, creates a stand-in order for `game.pay` to pay, and forces the next outcome of a purchase,
+ * an ad, or a hide/show, through the fake's control object (TTMinisFake). Loaded by the loader after
+ * the SDK is settled. No eval.
  */
 (function () {
   "use strict";
@@ -26,6 +27,28 @@
     panel.appendChild(balance);
     panel.appendChild(input);
     panel.appendChild(el("button", "set", function () { fake.wallet.balance = Number(input.value) || 0; refresh(); }));
+    var orderId = el("input");
+    orderId.value = "ord-1";
+    orderId.size = 8;
+    orderId.setAttribute("aria-label", "order id");
+    var amount = el("input");
+    amount.type = "number";
+    amount.value = "30";
+    amount.size = 5;
+    amount.setAttribute("aria-label", "order amount in Beans");
+    var made = el("span");
+    made.id = "ttminis-dev-order";
+    panel.appendChild(orderId);
+    panel.appendChild(amount);
+    panel.appendChild(el("button", "create order", function () {
+      try {
+        var id = fake.backend.createOrder(Math.floor(Number(amount.value) || 0), orderId.value.trim() || undefined);
+        made.textContent = "made " + id + ": await game.pay(\"" + id + "\")";
+      } catch (e) {
+        made.textContent = String(e && e.message || e);
+      }
+    }));
+    panel.appendChild(made);
     ["fail", "never", "twice"].forEach(function (outcome) {
       panel.appendChild(el("button", "next pay: " + outcome, function () { fake.script("pay", { outcome: outcome }); }));
     });

@@ -296,7 +296,10 @@
     errorBox.appendChild(pre);
     if (overlay) overlay.hidden = true;
   }
-  loader.reportError = function (text) { showError("Python error", String(text)); };
+  function tidy(text) {       // the game's own frames first (ttminis-surface.js)
+    return globalThis.ttminisSurface ? globalThis.ttminisSurface.gameFramesFirst(text) : String(text);
+  }
+  loader.reportError = function (text) { showError("Python error", tidy(text)); };
 
   // Brython turns every argument of a call into Python before a Python function runs, and a
   // hostile value (a Proxy, a getter that throws) makes that throw inside the SDK's own code. So
@@ -542,7 +545,7 @@
       overlay.hidden = true;
     }, function (e) {
       showError(e && e.name === "PythonError" ? "Python error" : "The game could not start",
-                String(e && e.message || e));
+                tidy(String(e && e.message || e)));
     });
   }
 

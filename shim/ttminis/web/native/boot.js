@@ -112,9 +112,10 @@ function drawError(canvas, title, detail) {
   return true;
 }
 
-// Pyodide's own frames (running main.py for us) say nothing to the game's author.
+// Pyodide's own frames (running main.py for us) say nothing to the game's author; the game's frames first.
 function trimTraceback(text) {
-  return String(text).replace(/  File "\/lib\/python\d+\.zip\/_pyodide\/[^\n]*\n(    [^\n]*\n)*/g, "");
+  var trimmed = String(text).replace(/  File "\/lib\/python\d+\.zip\/_pyodide\/[^\n]*\n(    [^\n]*\n)*/g, "");
+  return require("./surface.js").gameFramesFirst(trimmed);
 }
 
 function readPackageFile(path) {

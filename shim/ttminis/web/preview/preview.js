@@ -63,6 +63,14 @@
   document.getElementById("set-beans").addEventListener("click", function () {
     post("/action", { name: "balance", value: Math.max(0, Math.floor(Number(document.getElementById("beans").value) || 0)) });
   });
+  document.getElementById("create-order").addEventListener("click", function () {
+    var order = { id: document.getElementById("order-id").value.trim(),
+                  amount: Math.floor(Number(document.getElementById("order-amount").value) || 0) };
+    post("/action", { name: "order", value: order }).then(function (answer) {
+      text("order-made", answer && answer.ok ? "made " + order.id + ": await game.pay(" + JSON.stringify(order.id) + ")"
+                                             : (answer && answer.error) || "refused");
+    });
+  });
   Array.prototype.forEach.call(document.querySelectorAll("button[data-action]"), function (button) {
     button.addEventListener("click", function () {
       post("/action", { name: button.dataset.action, value: button.dataset.value });

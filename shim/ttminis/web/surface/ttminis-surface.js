@@ -5,6 +5,8 @@
  * No eval, no string timers, no DOM: what differs between targets is in the `platform` it is made from.
  *
  *   makeSurface(platform) -> surface          (html: ttminis-loader.js; native: ttminis/boot.js)
+ *   gameFramesFirst(text) -> text             a Python traceback for the error screen: the exception and the
+ *                                             game's own frames first, then the whole traceback
  *
  * platform = {
  *   target                       "html" | "native"
@@ -345,7 +347,34 @@
     return surface;
   }
 
-  var api = { makeSurface: makeSurface };
+  // ---- the error screen's traceback: the game's frames first -------------------------------------------
+  // Frames in the runtime's standard library, Pyodide's internals, site-packages and ttminis itself say
+  // little to the game's author; the screen is small and long tracebacks are cut in the middle.
+  var LIBRARY_FRAME = /^  File "(\/lib\/|<frozen |[^"]*\/(ttminis|site-packages|_pyodide)\/|(VFS\.)?ttminis[./])/;
+
+  function gameFramesFirst(text) {
+    text = String(text);
+    var lines = text.split("\n");
+    var start = -1;
+    lines.forEach(function (line, i) { if (line.indexOf("Traceback (most recent call last):") === 0) start = i; });
+    if (start < 0) return text;
+    var frames = [], i = start + 1;
+    while (i < lines.length && /^  File "/.test(lines[i])) {
+      var frame = [lines[i]];
+      i += 1;
+      while (i < lines.length && /^    /.test(lines[i])) { frame.push(lines[i]); i += 1; }
+      frames.push(frame);
+    }
+    var exception = lines.slice(i).join("\n").trim();
+    var own = frames.filter(function (frame) { return !LIBRARY_FRAME.test(frame[0]); });
+    if (!exception || !own.length || own.length === frames.length) return text;
+    var head = lines.slice(0, start).join("\n").trim();
+    return (head ? head + "\n" : "") + exception + "\nIn your code (most recent call last):\n" +
+      own.map(function (frame) { return frame.join("\n"); }).join("\n") +
+      "\n\nThe whole traceback:\n" + lines.slice(start).join("\n");
+  }
+
+  var api = { makeSurface: makeSurface, gameFramesFirst: gameFramesFirst };
   if (typeof module === "object" && module && module.exports) module.exports = api;
   else root.ttminisSurface = api;
 })(typeof globalThis !== "undefined" ? globalThis : this);
