@@ -372,7 +372,11 @@ def options_call(method: str, args: tuple[Any, ...], kwargs: dict[str, Any],
     """
     if method not in SPECS:
         _game_method(method)     # first: a name the SDK lacks says so, whatever the options
-    options, callbacks, timeout = build_options(method, args, kwargs, ffi.NULL)
+    try:
+        options, callbacks, timeout = build_options(method, args, kwargs, ffi.NULL)
+    except (TypeError, ValueError):
+        _game_method(method)     # a method this client lacks says so before its options' faults do
+        raise
     order = options.get("trade_order_id") if method == "pay" else None
     call = _Call(method, callbacks, result, order, field=field)
     if order is not None and (order in _released_orders or order in _orders_in_flight):

@@ -122,3 +122,11 @@ def test_a_method_present_but_denied_by_can_i_use_says_so_not_no_such_method(ttm
         _host.install_root(previous)
     assert "TTMinis.game.pay" in str(raised.value) and "its canIUse says so" in str(raised.value)
     assert "no such method" not in str(raised.value) and not _ClientDenyingPay.called
+
+
+def test_a_known_method_the_client_lacks_says_so_before_its_options_faults(ttminis_wallet):
+    ttminis_wallet.unsupported.add("addShortcut")
+    with pytest.raises(TTMinisUnavailable, match="TTMinis.game.addShortcut is not available"):
+        game.add_shortcut(42)                  # a wrong options type too: the missing method is named first
+    with pytest.raises(TypeError, match="amount must be an int"):
+        game.check_balance("lots")             # present: its options' fault is the error
