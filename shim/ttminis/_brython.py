@@ -27,7 +27,7 @@ import javascript
 from browser import aio, window
 
 from ._jsvalues import read_members
-from .errors import SDKThrew
+from .errors import SDKThrew, TTMinisUnavailable
 
 NAME = "brython"
 NULL = javascript.NULL
@@ -42,6 +42,8 @@ _map_call = window.Array.prototype.map.call
 _ONE = window.Array.of(0)
 _json_text = window.JSON.stringify
 _json_to_python = javascript.JSON.parse
+_kinds: dict[str, int] = {}
+_made: dict[str, Any] = {}      # "ffi": window.ttminisFFI, installed at the first call
 
 
 def _not_installed(*_answer: object) -> None:
@@ -51,9 +53,37 @@ def _not_installed(*_answer: object) -> None:
 _dispatch: Dispatcher = _not_installed
 
 
-def install_dispatcher(dispatch: Dispatcher) -> None:
-    global _dispatch
-    _dispatch = dispatch
+def install_dispatcher(dispatch: Dispatcher, kinds: dict[str, int]) -> None:
+    global _dispatch, _kinds
+    _dispatch, _kinds = dispatch, kinds
+
+
+def _ffi() -> JSValue:
+    helper = _made.get("ffi")
+    if helper is None:
+        helper = get(window, "ttminisFFI")
+        if helper is None:
+            raise TTMinisUnavailable("ttminis's JavaScript half of an SDK call (ttminis-ffi.js)",
+                                     hint="Pages made by build.py load it.")
+        helper.install(_receive, _kinds, True)     # answers arrive boxed: see _receive
+        _made["ffi"] = helper
+    return helper
+
+
+def send(call_id: int, method: str, options: Plain) -> tuple[str, str] | None:
+    """Call ``TTMinis.game[method](options)`` in one crossing (web/ffi/ttminis-ffi.js): None once the SDK
+    has the call, else ("unavailable", what) or ("threw", message)."""
+    status = _ffi().send(call_id, method, options)
+    return None if status == 0 else (status[0], status[1])
+
+
+def supports(game: JSValue, method: str) -> bool:
+    return bool(_ffi().supports(game, method))
+
+
+def forget_support() -> None:
+    if "ffi" in _made:
+        _made["ffi"].forget()
 
 
 def sdk_root() -> JSValue:

@@ -19,6 +19,10 @@ from .errors import SDKThrew
 
 NAME = "cpython"
 NULL = None
+_kinds: dict[str, int] = {}
+_root: object = None
+_support: dict[str, Any] = {"game": None, "answers": {}}   # canIUse answers for the current game object
+reported: list[str] = []
 
 
 def _not_installed(*_answer: object) -> None:
@@ -26,13 +30,65 @@ def _not_installed(*_answer: object) -> None:
 
 
 _dispatch: Dispatcher = _not_installed
-_root: object = None
-reported: list[str] = []
 
 
-def install_dispatcher(dispatch: Dispatcher) -> None:
-    global _dispatch
-    _dispatch = dispatch
+def install_dispatcher(dispatch: Dispatcher, kinds: dict[str, int]) -> None:
+    global _dispatch, _kinds
+    _dispatch, _kinds = dispatch, kinds
+
+
+def send(call_id: int, method: str, options: Plain) -> tuple[str, str] | None:
+    """What web/ffi/ttminis-ffi.js does in a browser, over the fake: call ``game[method](options)`` with
+    success/fail (or the non-game SDK's ``pay(callback, options)``), watch a returned awaitable. None once
+    the SDK has the call, else ("unavailable", what) or ("threw", message)."""
+    if _root is None:
+        return ("unavailable", "TTMinis")
+    game = get(_root, "game")
+    args: list[Any]
+    if game is None:
+        pay = get(_root, "pay") if method == "pay" else None
+        if not callable(pay):
+            return ("unavailable", "TTMinis.game")
+        function, args = pay, [callback(call_id, _kinds["legacy"]), to_js(options)]
+    else:
+        function = get(game, method)
+        if not callable(function):
+            return ("unavailable", f"TTMinis.game.{method}")
+        if not supports(game, method):
+            return ("unsupported", f"TTMinis.game.{method}")
+        copied = to_js(options)
+        copied["success"] = callback(call_id, _kinds["success"])
+        copied["fail"] = callback(call_id, _kinds["fail"])
+        args = [copied]
+    try:
+        returned = function(*args)
+    except Exception as e:
+        return ("threw", f"{type(e).__name__}: {e}")
+    try:
+        watch_thenable(returned, call_id, _kinds["resolved"], _kinds["rejected"])
+    except Exception:
+        pass
+    return None
+
+
+def supports(game: JSValue, method: str) -> bool:
+    """False only when ``game.canIUse(method)`` says so; asked once per method and game object."""
+    if method == "canIUse":
+        return True
+    if _support["game"] is not game:
+        _support["game"], _support["answers"] = game, {}
+    answers: dict[str, bool] = _support["answers"]
+    if method not in answers:
+        can_i_use = get(game, "canIUse")
+        try:
+            answers[method] = not callable(can_i_use) or can_i_use(method) is not False
+        except Exception:
+            answers[method] = True
+    return answers[method]
+
+
+def forget_support() -> None:
+    _support["game"], _support["answers"] = None, {}
 
 
 def install_root(root: object) -> None:

@@ -3,8 +3,11 @@
 Every backend module exports the same names (see ``backend.py``). Proxy lifetimes are handled here
 and only here:
 
-* One PyProxy, made once: the dispatcher. Each SDK callback is a *native* JS function made with
-  ``Function.prototype.call.bind(dispatcher, null, call_id, kind)``, so a call creates no PyProxy,
+* One PyProxy, made once (at the first call, never at import: a build-time memory snapshot carries
+  no JS object): the dispatcher. An options call is sent in one crossing by ``ttminisFFI.send``
+  (web/ffi/ttminis-ffi.js, loaded by the page or package build.py makes), whose success/fail are
+  native JS closures calling it; other callbacks are native JS functions made with
+  ``Function.prototype.call.bind(dispatcher, null, call_id, kind)``. So a call creates no PyProxy,
   nothing needs destroying, and an SDK that calls back twice (or after the call settled) reaches a
   dispatcher that simply ignores it: nothing ever throws inside the SDK.
 * Listeners (``onShow`` ...) must be the same JS function for ``on``/``off``: one ``create_proxy``
@@ -25,7 +28,7 @@ import js
 from pyodide.ffi import JsException, JsProxy, create_proxy, jsnull, to_js as _to_js
 
 from ._jsvalues import read_members
-from .errors import SDKThrew
+from .errors import SDKThrew, TTMinisUnavailable
 
 NAME = "pyodide"
 NULL = None        # to_js turns None into undefined, which JSON and the SDK read as null
@@ -33,20 +36,55 @@ _bind_call = js.Function.prototype.call.bind
 _bind_apply = js.Reflect.apply.bind
 _map_call = js.Array.prototype.map.call
 _array_of = js.Array.of
-_ONE = js.Array.of(0)
+_ONE: list[Any] = []          # [a one-element JS Array], made at the first call
 _reflect_get = js.Reflect.get
 _object_keys = js.Object.keys
 _is_array = js.Array.isArray
 _new_map = js.Map.new
 _object_from_entries = js.Object.fromEntries
-_dispatcher = None
+_dispatch: list[Any] = [None, None]   # (the Python dispatcher, its kinds of answer)
+_made: dict[str, Any] = {}                 # "proxy": the dispatcher's PyProxy; "ffi": ttminisFFI, installed — both at first use
 
 
-def install_dispatcher(dispatch: Dispatcher) -> None:
-    """Route every ``callback(call_id, kind)`` to ``dispatch(call_id, kind, payload)``."""
-    global _dispatcher
-    if _dispatcher is None:
-        _dispatcher = create_proxy(dispatch)
+def install_dispatcher(dispatch: Dispatcher, kinds: dict[str, int]) -> None:
+    """Route every answer to ``dispatch(call_id, kind, payload)``; ``kinds`` names the kinds of answer
+    ``send`` produces: {"success", "fail", "resolved", "rejected", "legacy"}."""
+    _dispatch[0], _dispatch[1] = dispatch, kinds
+
+
+def _dispatcher() -> JSValue:
+    if "proxy" not in _made:
+        _made["proxy"] = create_proxy(_dispatch[0])
+    return _made["proxy"]
+
+
+def _ffi() -> JSValue:
+    helper = _made.get("ffi")
+    if helper is None:
+        helper = getattr(js, "ttminisFFI", None)
+        if helper is None or helper is jsnull:
+            raise TTMinisUnavailable("ttminis's JavaScript half of an SDK call (ttminis-ffi.js)",
+                                     hint="Pages and native packages made by build.py load it.")
+        helper.install(_dispatcher(), to_js(_dispatch[1]), False)
+        _made["ffi"] = helper
+    return helper
+
+
+def send(call_id: int, method: str, options: Plain) -> tuple[str, str] | None:
+    """Call ``TTMinis.game[method](options)`` (see web/ffi/ttminis-ffi.js), its answers going to the
+    dispatcher: None once the SDK has the call, else ("unavailable", what) or ("threw", message)."""
+    status = _ffi().send(call_id, method, to_js(options))
+    return None if status == 0 else (str(status[0]), str(status[1]))
+
+
+def supports(game: JSValue, method: str) -> bool:
+    """False only when the client's own ``canIUse(method)`` says so (asked once per game object)."""
+    return bool(_ffi().supports(game, method))
+
+
+def forget_support() -> None:
+    if "ffi" in _made:
+        _made["ffi"].forget()
 
 
 def sdk_root() -> JSValue:
@@ -83,7 +121,9 @@ def invoke(obj: JSValue, name: str, args: list[Any]) -> JSValue:
     """
     try:
         apply = _bind_apply(None, getattr(obj, name), obj, _array_of(*args))
-        return _map_call(_ONE, apply)[0]
+        if not _ONE:
+            _ONE.append(_array_of(0))
+        return _map_call(_ONE[0], apply)[0]
     except JsException as e:
         raise SDKThrew(str(e.js_error.message if hasattr(e, "js_error") else e)) from None
 
@@ -130,7 +170,7 @@ def _nulls_to_none(value: Any) -> Any:
 
 
 def callback(call_id: int, kind: int) -> JSValue:
-    return _bind_call(_dispatcher, None, call_id, kind)
+    return _bind_call(_dispatcher(), None, call_id, kind)
 
 
 def watch_thenable(value: JSValue, call_id: int, resolved: int, rejected: int) -> bool:

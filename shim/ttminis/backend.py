@@ -4,7 +4,13 @@
 
     NAME                                   "pyodide", "brython" or "cpython"
     NULL                                   what None inside a list must become for JS
-    install_dispatcher(dispatch)           where every callback(call_id, kind) is delivered
+    install_dispatcher(dispatch, kinds)    where every answer (call_id, kind, payload) is delivered;
+                                           kinds: {"success", "fail", "resolved", "rejected", "legacy"}
+    send(call_id, method, options)         TTMinis.game[method](options) in one crossing, answers to the
+                                           dispatcher (or the non-game SDK's pay(callback, options));
+                                           None, or ("unavailable", what) / ("threw", message)
+    supports(game, method) / forget_support()   the client's canIUse, asked once per method and game
+                                           object / forgotten (calls.reset)
     sdk_root()                             the global ``TTMinis`` object, or None (looked up per call)
     global_value(name)                     any other JS global, or None
     get(obj, name)                         a property, or None for undefined/null

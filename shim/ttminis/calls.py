@@ -46,26 +46,34 @@ _pending: dict[int, _Call] = {}          # call id -> _Call, until the SDK answe
 _orders_in_flight: set[str] = set()      # trade_order_ids whose pay the SDK has not answered yet
 _released_orders: set[str] = set()       # trade_order_ids the game gave up on: refused for the session
 _late_answer: list[Callable[[Payload], object] | None] = [None]   # the game's handler for late answers
-_support: dict[str, Any] = {"game": None, "answers": {}}   # canIUse answers for the current TTMinis.game
 _registrations: list[_Registration] = []  # every listener ttminis registered
 _next_id = [0]             # never reset: an old call's late answer can never match a new call
 
 
 class _Call:
-    __slots__ = ("method", "callbacks", "result", "future", "order", "settled", "cancel_timer",
+    __slots__ = ("method", "callbacks", "result", "field", "_future", "order", "settled", "cancel_timer",
                  "promise_based", "cleanup")
 
     def __init__(self, method: str, callbacks: dict[str, Callable[..., object]], result: Callable[[Payload], Any],
-                 order: str | None = None, promise_based: bool = False) -> None:
+                 order: str | None = None, promise_based: bool = False, field: str | None = None) -> None:
         self.method = method
         self.callbacks = callbacks
         self.result = result
-        self.future: Any = None if callbacks else ffi.future()
+        self.field = field if not callbacks else None
+        self._future: Any = None
         self.order = order
         self.settled = False
         self.cancel_timer: Callable[[], object] | None = None
         self.promise_based = promise_based
         self.cleanup: Callable[[], None] | None = None
+
+    @property
+    def future(self) -> Any:
+        """The awaitable of an await-style call (None in callback style), made on first use: a call the
+        SDK never had (it is not there) needs no event loop."""
+        if self._future is None and not self.callbacks:
+            self._future = ffi.future()
+        return self._future
 
 
 def _dispatch(call_id: int, kind: int, payload: JSValue = None, *_more: JSValue) -> None:
@@ -92,11 +100,15 @@ def _dispatch(call_id: int, kind: int, payload: JSValue = None, *_more: JSValue)
         _report_safely("ttminis: internal error while settling an SDK answer:\n", e)
 
 
-ffi.install_dispatcher(_dispatch)
+ffi.install_dispatcher(_dispatch, {"success": SUCCESS, "fail": FAIL, "resolved": RESOLVED,
+                                   "rejected": REJECTED, "legacy": LEGACY})
 
 
 def _read_answer(call: _Call, kind: int, payload: JSValue) -> tuple[Payload | None, TTMinisError | None]:
-    """(value, None) for a success, (None, TTMinisError) for a failure."""
+    """(value, None) for a success, (None, TTMinisError) for a failure. An awaited call whose result is
+    one field of the payload (``field``) reads only that field: converting the rest is wasted work."""
+    if call.field is not None and kind == SUCCESS:
+        return {call.field: ffi.to_py(ffi.get(payload, call.field))}, None
     payload = ffi.to_py(payload)
     if kind == LEGACY:
         ok = isinstance(payload, dict) and payload.get("is_success") is True
@@ -250,7 +262,7 @@ def reset() -> None:
     _orders_in_flight.clear()
     _released_orders.clear()
     _late_answer[0] = None
-    _support["game"], _support["answers"] = None, {}
+    ffi.forget_support()
     for registration in list(_registrations):
         try:
             registration.remove()
@@ -264,25 +276,35 @@ def _new_id() -> int:
     return _next_id[0]
 
 
-def _game_method(method: str) -> tuple[JSValue, str, bool]:
-    """(owner, name, legacy) for ``TTMinis.game[method]``, or TTMinisUnavailable naming what lacks."""
+def _unavailable(what: str, method: str) -> TTMinisUnavailable:
+    """TTMinisUnavailable naming what lacks: the SDK, TTMinis.game, or the method (``what`` is
+    "TTMinis.game.<method>" when it is absent, "unsupported" when the client's canIUse denies it)."""
+    if what == "TTMinis":
+        return TTMinisUnavailable(f"TikTok's SDK (the global TTMinis) needed for {method}()")
+    if what == "TTMinis.game":
+        return TTMinisUnavailable(f"TTMinis.game (needed for {method}())")
+    if what == "unsupported":
+        return TTMinisUnavailable(f"TTMinis.game.{method}", hint="This TikTok client does not support it "
+                                  "(its canIUse says so): check canIUse before offering the feature.")
+    close = close_name(method)
+    return TTMinisUnavailable(f"TTMinis.game.{method}", hint=(
+        f"Did you mean game.{snake_case(close)} (TTMinis.game.{close})? " if close else "")
+        + "This TikTok client's TTMinis.game has no such method.")
+
+
+def _game_method(method: str) -> JSValue:
+    """``TTMinis.game`` when it has ``method`` (and its canIUse does not deny it), else TTMinisUnavailable."""
     root = ffi.sdk_root()
     if root is None:
-        raise TTMinisUnavailable(f"TikTok's SDK (the global TTMinis) needed for {method}()")
+        raise _unavailable("TTMinis", method)
     game = ffi.get(root, "game")
     if game is None:
-        if method == "pay" and ffi.is_function(ffi.get(root, "pay")):
-            return root, "pay", True   # the non-game Minis SDK: TTMinis.pay(callback, options)
-        raise TTMinisUnavailable(f"TTMinis.game (needed for {method}())")
+        raise _unavailable("TTMinis.game", method)
     if not ffi.is_function(ffi.get(game, method)):
-        close = close_name(method)
-        raise TTMinisUnavailable(f"TTMinis.game.{method}", hint=(
-            f"Did you mean game.{snake_case(close)} (TTMinis.game.{close})? " if close else "")
-            + "This TikTok client's TTMinis.game has no such method.")
-    if not _client_supports(game, method):
-        raise TTMinisUnavailable(f"TTMinis.game.{method}", hint="This TikTok client does not support it "
-                                 "(its canIUse says so): check canIUse before offering the feature.")
-    return game, method, False
+        raise _unavailable(f"TTMinis.game.{method}", method)
+    if not ffi.supports(game, method):
+        raise _unavailable("unsupported", method)
+    return game
 
 
 # Methods of TikTok's TTMinis.game besides the options-shaped ones in validation.SPECS: what a name the
@@ -335,38 +357,28 @@ def snake_case(name: str) -> str:
     return "".join("_" + char.lower() if char.isupper() else char for char in name)
 
 
-def _client_supports(game: JSValue, method: str) -> bool:
-    """False only when the client's own ``canIUse(method)`` says so; asked once per game object."""
-    if method == "canIUse":
-        return True
-    if _support["game"] is None or not ffi.same(_support["game"], game):
-        _support["game"], _support["answers"] = game, {}
-    answers = _support["answers"]
-    if method not in answers:
-        try:
-            answers[method] = not ffi.is_function(ffi.get(game, "canIUse")) or \
-                ffi.invoke(game, "canIUse", [method]) is not False
-        except SDKThrew:
-            answers[method] = True
-    return bool(answers[method])
-
-
 def options_call(method: str, args: tuple[Any, ...], kwargs: dict[str, Any],
-                 result: Callable[[Payload], Any] = _success_dict) -> Any:
+                 result: Callable[[Payload], Any] = _success_dict, field: str | None = None) -> Any:
     """Call ``TTMinis.game[method]`` with an options object.
 
     Callback style (any of success/fail/complete given) returns None; await style returns an
-    awaitable whose result is ``result(success_payload)``.
+    awaitable whose result is ``result(success_payload)`` — with ``field``, ``result({field: value})``:
+    only that field of the payload is read.
 
     Example::
 
         await options_call("pay", ("ord-1",), {})          # {} or the SDK's payload
         options_call("recharge", (), {"tier_id": "t1", "success": print})
     """
-    owner, name, legacy = _game_method(method)     # first: a name the SDK lacks says so, whatever the options
-    options, callbacks, timeout = build_options(method, args, kwargs, ffi.NULL)
+    if method not in SPECS:
+        _game_method(method)     # first: a name the SDK lacks says so, whatever the options
+    try:
+        options, callbacks, timeout = build_options(method, args, kwargs, ffi.NULL)
+    except (TypeError, ValueError):
+        _game_method(method)     # a method this client lacks says so before its options' faults do
+        raise
     order = options.get("trade_order_id") if method == "pay" else None
-    call = _Call(method, callbacks, result, order)
+    call = _Call(method, callbacks, result, order, field=field)
     if order is not None and (order in _released_orders or order in _orders_in_flight):
         call.order = None
         _settle_soon(call, _released(order) if order in _released_orders else TTMinisError(
@@ -377,28 +389,18 @@ def options_call(method: str, args: tuple[Any, ...], kwargs: dict[str, Any],
     _pending[call_id] = call
     if order is not None:
         _orders_in_flight.add(order)
-    if legacy:
-        call_args = [ffi.callback(call_id, LEGACY), ffi.to_js(options)]
-    else:
-        options["success"] = ffi.callback(call_id, SUCCESS)
-        options["fail"] = ffi.callback(call_id, FAIL)
-        call_args = [ffi.to_js(options)]
-    _send(owner, name, call_args, call_id, timeout)
-    return call.future
-
-
-def _send(owner: JSValue, name: str, call_args: list[JSValue], call_id: int, timeout: float | None) -> None:
-    call = _pending[call_id]
-    try:
-        returned = ffi.invoke(owner, name, call_args)
-    except SDKThrew as e:
-        if _pending.get(call_id) is call:
+    status = ffi.send(call_id, method, options)      # the SDK's answers reach _dispatch
+    if status is not None:
+        what, detail = status
+        if _pending.get(call_id) is call:            # (it may have answered before throwing)
             _forget(call_id, call)
-            _settle_soon(call, TTMinisError(ERROR_SDK_THREW, f"{call.method}: {e}"))
-        return
-    _watch(returned, call_id)
+            if what != "threw":
+                raise _unavailable(detail if what == "unavailable" else what, method)
+            _settle_soon(call, TTMinisError(ERROR_SDK_THREW, f"{method}: {detail}"))
+        return call.future
     if timeout is not None and not call.settled:
         call.cancel_timer = ffi.call_later(timeout, lambda: _time_out(call_id, timeout))
+    return call.future
 
 
 def _watch(returned: JSValue, call_id: int) -> bool:
@@ -435,10 +437,10 @@ def sync_call(method: str, args: tuple[Any, ...]) -> Any:
 
         sync_call("canIUse", ("pay",))      # True
     """
-    owner, name, _legacy = _game_method(method)
+    game = _game_method(method)
     js_args = [ffi.to_js(plain(arg, (method, ": argument ", str(i + 1)), ffi.NULL)) for i, arg in enumerate(args)]
     try:
-        return ffi.to_py(ffi.invoke(owner, name, js_args))
+        return ffi.to_py(ffi.invoke(game, method, js_args))
     except SDKThrew as e:
         raise TTMinisError(ERROR_SDK_THREW, f"{method}: {e}") from None
 
@@ -450,9 +452,9 @@ def factory_call(method: str, options: dict[str, Any]) -> JSValue:
 
         handle = factory_call("createRewardedVideoAd", {"adUnitId": "unit-1"})
     """
-    owner, name, _legacy = _game_method(method)
+    game = _game_method(method)
     try:
-        handle = ffi.invoke(owner, name, [ffi.to_js(options)])
+        handle = ffi.invoke(game, method, [ffi.to_js(options)])
     except SDKThrew as e:
         raise TTMinisError(ERROR_SDK_THREW, f"{method}: {e}") from None
     if handle is None:

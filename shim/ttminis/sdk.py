@@ -133,7 +133,7 @@ class Game:
                 ...
             game.checkBalance({"amount": 50, "type": "BEANS", "success": on_ok, "fail": on_fail})
         """
-        return calls.options_call("checkBalance", args, options, _is_sufficient)
+        return calls.options_call("checkBalance", args, options, _is_sufficient, field="is_sufficient")
 
     @overload
     def recharge(self, tier_id: str, *, success: OnSuccess, fail: OnFail | None = None,

@@ -7,6 +7,7 @@ LEAK_LOOP = """
 module = js.ttminisLoader.pyodide._module
 module.enable_pyproxy_allocation_tracing()
 js.TTMinisFake.wallet.balance = 10 ** 9
+await game.check_balance(1)     # the one dispatcher PyProxy is made at the first call, never at import
 before = module.pyproxy_alloc_map.size
 done = []
 for i in range(1000):

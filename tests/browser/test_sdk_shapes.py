@@ -241,7 +241,8 @@ def test_a_method_the_client_lacks_raises_unavailable_naming_it(harness):
         info = harness.py_raises(call)
         assert info["type"] == "TTMinisUnavailable", call
         assert info["error_code"] == ERROR_UNAVAILABLE
-    assert "TTMinis.game.addShortcut" in harness.py_raises("game.add_shortcut()")["message"]
+    lacking = harness.py_raises("game.add_shortcut()")["message"]
+    assert "TTMinis.game.addShortcut" in lacking and "has no such method" in lacking
     assert "TTMinis.game.noSuchMethodSync" in harness.py_raises("game.no_such_method_sync()")["message"]
 
 
@@ -250,4 +251,5 @@ def test_a_method_present_but_denied_by_can_i_use_raises_unavailable(harness):
     assert harness.js("() => typeof TTMinis.game.startEntranceMission") == "function"
     info = harness.py_raises("await game.start_entrance_mission()")
     assert info["type"] == "TTMinisUnavailable" and "TTMinis.game.startEntranceMission" in info["message"]
+    assert "its canIUse says so" in info["message"]       # not "no such method": it is there, but denied
     assert harness.calls("startEntranceMission") == []

@@ -25,16 +25,17 @@ def native_dist(tmp_path_factory):
     return tmp_path_factory.mktemp("native-dist")
 
 
-def tiny_wheel(folder: Path) -> Path:
-    """A pure-Python wheel made here (``native_req``), so a requirement needs no network."""
-    wheel = folder / "native_req-1.0-py3-none-any.whl"
-    files = {"native_req.py": b'VALUE = "from a pure-Python requirement"\n',
-             "native_req-1.0.dist-info/METADATA": b"Metadata-Version: 2.1\nName: native-req\nVersion: 1.0\n",
-             "native_req-1.0.dist-info/WHEEL": b"Wheel-Version: 1.0\nGenerator: tests\nRoot-Is-Purelib: true\n"
-                                               b"Tag: py3-none-any\n"}
+def tiny_wheel(folder: Path, name: str = "native_req",
+               source: bytes = b'VALUE = "from a pure-Python requirement"\n') -> Path:
+    """A pure-Python wheel made here (one module, ``name``), so a requirement needs no network."""
+    wheel = folder / f"{name}-1.0-py3-none-any.whl"
+    files = {f"{name}.py": source,
+             f"{name}-1.0.dist-info/METADATA": f"Metadata-Version: 2.1\nName: {name}\nVersion: 1.0\n".encode(),
+             f"{name}-1.0.dist-info/WHEEL": b"Wheel-Version: 1.0\nGenerator: tests\nRoot-Is-Purelib: true\n"
+                                          b"Tag: py3-none-any\n"}
     record = "".join(f"{name},sha256={base64.urlsafe_b64encode(hashlib.sha256(data).digest()).rstrip(b'=').decode()},"
                      f"{len(data)}\n" for name, data in files.items())
-    files["native_req-1.0.dist-info/RECORD"] = (record + "native_req-1.0.dist-info/RECORD,,\n").encode()
+    files[f"{name}-1.0.dist-info/RECORD"] = (record + f"{name}-1.0.dist-info/RECORD,,\n").encode()
     with zipfile.ZipFile(wheel, "w") as zf:
         for name, data in files.items():
             zf.writestr(name, data)

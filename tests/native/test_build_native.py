@@ -24,8 +24,10 @@ def test_the_package_tiktok_checks(game_package):
     assert (game_package / "game.js").read_text().startswith("// Made by ttminis")
     game_json = read_json(game_package / "game.json")
     assert game_json["deviceOrientation"] == "portrait"
-    assert game_json["subpackages"] == [{"name": "ttminis-runtime", "root": "ttminis-runtime/"},
-                                        {"name": "ttminis-stdlib", "root": "ttminis-stdlib/"}]
+    assert game_json["subpackages"][:2] == [{"name": "ttminis-runtime", "root": "ttminis-runtime/"},
+                                            {"name": "ttminis-stdlib", "root": "ttminis-stdlib/"}]
+    assert [s["name"] for s in game_json["subpackages"][2:]] == [
+        f"ttminis-snapshot-{i}" for i in range(1, len(game_json["subpackages"]) - 1)]   # the memory snapshot
     assert read_json(game_package / "project.config.json")["appid"] == "tt0123456789"
     assert not (game_package / "index.html").exists() and not list(game_package.rglob("*.mjs"))
     assert (game_package / "ttminis-runtime" / "pyodide.asm.wasm.br").is_file()
@@ -172,6 +174,7 @@ def test_the_device_probe_builds_and_runs_in_the_simulator(tmp_path, capsys):
     assert not results["WebAssembly global"]["ok"] and not results["fetch"]["ok"]   # the strict realm
     assert results["TTWebAssembly .wasm.br"]["ok"] and results["exported Global"]["ok"]
     assert results["new TTWebAssembly.Instance (synchronous)"]["ok"]
+    assert results["data module into an imported memory (.wasm.br)"]["detail"] == 'wrote "ttminis"'
     assert results["TTWebAssembly.instantiate(.wasm)"]["detail"].startswith("resolves to {module, instance}")
     assert "compiled in" in results["98 small wasm files from one subpackage"]["detail"]
     assert "MB allocated" in results["WebAssembly memory"]["detail"]

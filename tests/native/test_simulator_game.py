@@ -54,8 +54,10 @@ def test_no_forbidden_access_and_no_errors(running_game):
     assert report["violations"] == []
     assert report["errors"] == []
     assert running_game.console_errors == []
-    assert sorted(s["name"] for s in report["subpackages"]) == ["ttminis-runtime", "ttminis-stdlib"]
+    loaded = sorted(s["name"] for s in report["subpackages"])
+    assert loaded[:2] == ["ttminis-runtime", "ttminis-snapshot-1"] and loaded[-1] == "ttminis-stdlib"
     assert "ttminis-runtime/pyodide.asm.wasm.br" in report["wasm"]
+    assert "ttminis-snapshot-1/heap-0.wasm.br" in report["wasm"]
 
 
 def test_the_first_frame_is_what_the_game_drew(running_game):

@@ -95,3 +95,38 @@ def test_an_unknown_name_far_from_any_known_one_gets_no_guess(ttminis_wallet):
     with pytest.raises(TTMinisUnavailable, match="TTMinis.game.fooBarBaz is not available") as raised:
         game.foo_bar_baz()
     assert "Did you mean" not in str(raised.value)
+
+
+class _ClientDenyingPay:
+    """A TTMinis.game that has pay but whose canIUse says the client does not support it."""
+    called = False
+
+    def pay(self, options):
+        _ClientDenyingPay.called = True
+
+    def canIUse(self, name):
+        return name != "pay"
+
+
+def test_a_method_present_but_denied_by_can_i_use_says_so_not_no_such_method(ttminis_wallet):
+    from ttminis import _host
+
+    class Root:
+        game = _ClientDenyingPay()
+    previous = _host._root
+    _host.install_root(Root())
+    try:
+        with pytest.raises(TTMinisUnavailable) as raised:
+            game.pay("ord-1")
+    finally:
+        _host.install_root(previous)
+    assert "TTMinis.game.pay" in str(raised.value) and "its canIUse says so" in str(raised.value)
+    assert "no such method" not in str(raised.value) and not _ClientDenyingPay.called
+
+
+def test_a_known_method_the_client_lacks_says_so_before_its_options_faults(ttminis_wallet):
+    ttminis_wallet.unsupported.add("addShortcut")
+    with pytest.raises(TTMinisUnavailable, match="TTMinis.game.addShortcut is not available"):
+        game.add_shortcut(42)                  # a wrong options type too: the missing method is named first
+    with pytest.raises(TypeError, match="amount must be an int"):
+        game.check_balance("lots")             # present: its options' fault is the error

@@ -10,6 +10,7 @@ import asyncio
 import pytest
 
 import ttminis
+from ttminis.backend import ffi
 from ttminis import (ERROR_IN_FLIGHT, ERROR_RELEASED, ERROR_SDK_THREW, ERROR_TIMEOUT, ERROR_UNKNOWN,
                      TTMinisError, TTMinisTimeout, _host, calls, game, testing)
 
@@ -233,7 +234,7 @@ def test_one_test_leaves_an_unanswered_pay_and_a_listener(ttminis_wallet):
 
 def test_the_next_test_starts_clean(ttminis_wallet):
     assert calls._pending == {} and calls._orders_in_flight == set() and calls._registrations == []
-    assert calls._support["answers"] == {}
+    assert ffi._support["answers"] == {}                   # the backend's canIUse answers
     order = ttminis_wallet.create_order(10)           # fake-order-1 again
     assert ttminis_wallet.run(lambda: game.pay(order)) == {}
     assert ttminis_wallet.run(lambda: game.navigate_to_balance()) == {}

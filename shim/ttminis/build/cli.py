@@ -165,6 +165,12 @@ def add_build_arguments(parser: argparse.ArgumentParser, default_help: str) -> N
     parser.add_argument("--fake-tiktok-url", default="",
                         help="--dev (html) or --serve (native): the fake SDK keeps its orders at this fake TikTok "
                              "server (python -m ttminis.server fake-tiktok / demo)")
+    parser.add_argument("--no-snapshot", action="store_true",
+                        help="start without the build-time memory snapshot: Python initialises at each start "
+                             "(seconds slower); native: the whole standard library ships")
+    parser.add_argument("--keep-stdlib", action="append", default=[], metavar="MODULE",
+                        help="native: keep this standard-library module although the game does not import "
+                             "it (repeatable; 'all' keeps every one); needs the snapshot")
 
 
 def run_build(args: argparse.Namespace, parser: argparse.ArgumentParser, default_game: Path) -> int:
@@ -193,7 +199,16 @@ def run_build(args: argparse.Namespace, parser: argparse.ArgumentParser, default
                          "game's main.py), or create a game with `ttminis new DIR`")
         game_dir = default_game
 
+    if args.keep_stdlib and args.no_snapshot:
+        parser.error("--keep-stdlib needs the snapshot: without it the whole standard library ships")
+    keep = [name.strip() for value in args.keep_stdlib for name in value.split(",") if name.strip()]
     options = {"app_id": args.app_id, "probe": args.probe} if args.target == "native" else {}
+    if args.target == "native":
+        options.update(snapshot=not args.no_snapshot, keep_stdlib=keep)
+    elif keep:
+        parser.error("--keep-stdlib is for --target native: html bundles keep the whole standard library")
+    elif args.runtime == "pyodide":
+        options["snapshot"] = not args.no_snapshot
     # A native package holds no fake SDK: with --serve, the preview's simulator keeps the fake's orders there.
     package_fake_tiktok_url = "" if args.target == "native" and args.serve else args.fake_tiktok_url
     try:

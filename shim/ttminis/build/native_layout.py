@@ -5,6 +5,7 @@ Exports:
     Part                 one (sub)package: ``name`` (None for the main package), ``root``, ``files``
     pack_code(files, first_room)     the game's code as zip archives: the first fits ``first_room``
     place_assets(assets, room)       asset files kept in the main package, and the rest in parts
+    group_files(blobs)               files (bytes) grouped, in order, into subpackages of at most 4 MB
     measure(folder, subpackages) -> Sizes     each (sub)package as the files sit, checked against the limits
 
 The limits are checked on the files as they sit in the package, before the upload is zipped: the main
@@ -133,6 +134,30 @@ def place_assets(assets: list[tuple[str, Path]], room: int) -> tuple[Assets, lis
     if current:
         parts.append(current)
     return kept, parts
+
+
+def group_files(blobs: list[bytes]) -> list[list[tuple[int, bytes]]]:
+    """``blobs`` (bytes) grouped, in order, so that each group fits one subpackage: [[(index, bytes)], ...].
+    A file that fits no subpackage fails the build.
+
+    Example::
+
+        group_files([b"x" * 3 * MB, b"y" * 2 * MB])     # [[(0, ...)], [(1, ...)]]
+    """
+    groups: list[list[tuple[int, bytes]]] = []
+    current: list[tuple[int, bytes]] = []
+    size = 0
+    for index, data in enumerate(blobs):
+        if len(data) > SUBPACKAGE_LIMIT - SLACK:
+            raise _too_big(f"snapshot data module {index}", len(data))
+        if current and size + len(data) > SUBPACKAGE_LIMIT - SLACK:
+            groups.append(current)
+            current, size = [], 0
+        current.append((index, data))
+        size += len(data)
+    if current:
+        groups.append(current)
+    return groups
 
 
 @dataclass

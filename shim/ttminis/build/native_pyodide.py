@@ -3,8 +3,10 @@
 Exports:
     RuntimeParts                what a native package needs from Pyodide (see ``prepare``)
     prepare(runtime_dir, log)   -> RuntimeParts, cached per Pyodide version and ttminis's shims
+    runtime_files(parts, root)  {package path: bytes} of the wasm files, under ``root``
+    runtime_config(parts, root, stdlib_path)   what startPyodide needs to find them (config.js's ``runtime``)
     signature_module(sig)       the bytes Emscripten's ``convertJsFunctionToWasm`` makes for ``sig``
-    brotli(data)                brotli quality 11, through Node's zlib
+    brotli(data, quality=11)    brotli, through Node's zlib
 
 What is adapted, and how (Pyodide's own files are never edited):
 
@@ -130,8 +132,8 @@ def small_modules(asm: str, loader: str) -> tuple[dict[str, bytes], str, str]:
     return modules, "error_conversion.wasm", "trampoline.wasm"
 
 
-def brotli(data: bytes, log: Log = print) -> bytes:
-    """``data`` compressed with brotli at quality 11 (Node's zlib; Python has no brotli of its own).
+def brotli(data: bytes, log: Log = print, quality: int = 11) -> bytes:
+    """``data`` compressed with brotli at ``quality`` (Node's zlib; Python has no brotli of its own).
 
     Example::
 
@@ -142,8 +144,9 @@ def brotli(data: bytes, log: Log = print) -> bytes:
         src.write_bytes(data)
         script = ("const z=require('zlib'),fs=require('fs');const d=fs.readFileSync(process.argv[1]);"
                   "fs.writeFileSync(process.argv[2],z.brotliCompressSync(d,{params:{"
-                  "[z.constants.BROTLI_PARAM_QUALITY]:11,[z.constants.BROTLI_PARAM_SIZE_HINT]:d.length}}))")
-        proc = node.run(["-e", script, str(src), str(dst)], log=log, capture_output=True, text=True)
+                  "[z.constants.BROTLI_PARAM_QUALITY]:Number(process.argv[3]),"
+                  "[z.constants.BROTLI_PARAM_SIZE_HINT]:d.length}}))")
+        proc = node.run(["-e", script, str(src), str(dst), str(quality)], log=log, capture_output=True, text=True)
         if proc.returncode != 0:
             raise BuildError(f"brotli compression failed: {proc.stderr.strip()[-500:]}")
         return dst.read_bytes()
@@ -175,7 +178,8 @@ def _inputs_key(runtime_dir: Path) -> str:
     h = hashlib.sha256()
     h.update((runtime_dir / ".complete").read_bytes())
     h.update((node.TOOLS / "package-lock.json").read_bytes())
-    for path in sorted(NATIVE_WEB.glob("*.mjs")) + sorted((NATIVE_WEB / "shims").glob("*.mjs")):
+    for path in (sorted(NATIVE_WEB.glob("*.mjs")) + sorted((NATIVE_WEB / "shims").glob("*.mjs"))
+                 + sorted((WEB / "snapshot").glob("*.mjs"))):
         h.update(path.name.encode() + path.read_bytes())
     h.update(json.dumps([DEFINES, JS_TARGET, SHIMS]).encode())
     return h.hexdigest()[:16]
@@ -227,3 +231,33 @@ def _cached_brotli(wasm: Path, log: Log) -> Path:
         tmp.write_bytes(brotli(wasm.read_bytes(), log))
         tmp.rename(target)
     return target
+
+
+def runtime_files(parts: RuntimeParts, root: str) -> dict[str, bytes]:
+    """The runtime's wasm files as package files under ``root``: pyodide.asm.wasm.br and the small modules.
+
+    Example::
+
+        sorted(runtime_files(parts, "ttminis-runtime/"))[:1]   # ['ttminis-runtime/pyodide.asm.wasm.br']
+    """
+    files = {root + "pyodide.asm.wasm.br": parts.wasm_br.read_bytes()}
+    for name, data in parts.modules.items():
+        files[f"{root}wasm/{name}"] = data
+    return files
+
+
+def runtime_config(parts: RuntimeParts, root: str, stdlib_path: str) -> dict[str, Any]:
+    """What ``startPyodide`` (web/native/pyodide-native.mjs) needs to find the files of ``runtime_files``.
+
+    Example::
+
+        runtime_config(parts, "ttminis-runtime/", "ttminis-stdlib/python_stdlib.zip")["wasmPath"]
+    """
+    return {
+        "indexURL": "ttminis/",
+        "wasmPath": root + "pyodide.asm.wasm.br",
+        "stdlibPath": stdlib_path,
+        "modules": [{"path": f"{root}wasm/{name}", "hex": data.hex()} for name, data in parts.modules.items()],
+        "errorModule": parts.modules[parts.error_module].hex() if parts.error_module else None,
+        "lockInfo": parts.lock_info,
+    }

@@ -63,7 +63,8 @@ class SimulatorError(RuntimeError):
 class Session:
     """A native package running in the simulator, driven from Python; close it (or use ``with``).
 
-    ``start=False`` lets you prepare the fake (orders, scripted outcomes) before game.js runs.
+    ``start=False`` lets you prepare the fake (orders, scripted outcomes) before game.js runs; ``env`` adds
+    environment variables for the Node process (``{"TZ": "Asia/Tokyo"}``: the realm's clock zone).
 
     Example::
 
@@ -74,7 +75,8 @@ class Session:
 
     def __init__(self, package: str | os.PathLike[str], *, strict: bool = True,
                  user_data: str | os.PathLike[str] | None = None, start: bool = True,
-                 pixel_ratio: float = 2, user_data_quota: int | None = None) -> None:
+                 pixel_ratio: float = 2, user_data_quota: int | None = None,
+                 env: dict[str, str] | None = None) -> None:
         self.package = Path(package).resolve()
         if not (self.package / "game.json").is_file() or not (self.package / "game.js").is_file():
             raise SimulatorError(f"{package}: not a native package (no game.js and game.json); build one with "
@@ -86,7 +88,7 @@ class Session:
         config = {"package": str(self.package), "mode": "strict" if strict else "lenient",
                   "userData": str(self.user_data), "fake": str(FAKE), "realm": str(REALM),
                   "pixelRatio": pixel_ratio, "userDataQuota": user_data_quota}
-        env = {**os.environ, "NODE_PATH": str(node.tools())}
+        env = {**os.environ, **(env or {}), "NODE_PATH": str(node.tools())}
         self._process = subprocess.Popen(
             [node.node_binary(), "--experimental-vm-modules", str(HOST), json.dumps(config)],
             stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=env,
@@ -146,8 +148,9 @@ class Session:
         self._call("start")
         self.started = True
 
-    def eval(self, expr: str) -> Any:
-        """The value of a JS expression in the realm, as JSON data (promises awaited; undefined -> None).
+    def eval(self, expr: str, timeout: float = _ANSWER_MARGIN_S) -> Any:
+        """The value of a JS expression in the realm, as JSON data (promises awaited, for up to ``timeout``
+        seconds; undefined -> None).
 
         ``TTMinisFake`` names the fake SDK's control object.
 
@@ -155,7 +158,7 @@ class Session:
 
             session.eval("TTMinisFake.callsOf('pay').length")     # 1
         """
-        return self._call("eval", expr=expr)
+        return self._call("eval", timeout=timeout, expr=expr)
 
     def wait_for(self, expr: str, timeout: float = 60) -> Any:
         """Wait until the JS expression is truthy (checked inside Node every few ms); returns its value.

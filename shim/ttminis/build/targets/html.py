@@ -7,12 +7,19 @@ Exports:
 
 A bundle holds index.html, the loader, the runtime's files and the game:
   pyodide: pyodide/ (the 5 core files), app.zip (the game, ttminis and the game's requirements),
-           ttminis-assets.json (the files under assets/, which the loader copies next to the game for open())
+           ttminis-assets.json (the files under assets/, which the loader copies next to the game for open()),
+           and the memory snapshot the game starts from once the browser has it cached: snapshot/head.bin,
+           snapshot/heap-N.wasm.gz, ttminis-snapshot.mjs (build/snapshot.py; ``snapshot=False`` leaves it out)
   brython: brython/brython.js, brython/brython_modules.js (only what the game imports), main.py and
            the game's other data files (Brython's open() reads them from the bundle)
 plus ttminis-surface.js (the game surface), assets/ and minigame.config.json. --dev builds add the
 fake SDK and the dev banner and panel, which the loader uses only where TikTok's own SDK is not
 present. The package is scanned (``compliance.scan``) before it is published.
+
+A first visit boots Python from the core files, as bare Pyodide does (downloading the snapshot as well would
+cost more time than it saves at phone speeds), then fetches the snapshot for the next start; a start that
+finds it in the browser's cache restores it instead of initialising Python. The standard library is not cut
+on html: the first visit boots from the same whole zip the snapshot was made with.
 ``backend_url`` (the game's server, for ``ttminis.game_server``) goes on the loader's tag;
 ``fake_tiktok_url`` (--dev only) points the fake SDK's order book at a fake TikTok server.
 """
@@ -28,20 +35,24 @@ import subprocess
 import sys
 import tempfile
 import zipfile
+from typing import Any
 from pathlib import Path
 
-from .. import compliance, runtimes
+from .. import compliance, runtimes, snapshot as snapshots
 from ..package import WEB, BuildError, Log, OutputFolder, default_out, game_files, requirement_files, shim_files
 from . import BuildResult
 
 Files = list[tuple[Path, Path]]
 
 HTML = WEB / "html"
+SNAPSHOT_HEAD = "snapshot/head.bin"
 FAKE = WEB / "fake" / "fake-ttminis.js"
 SURFACE = WEB / "surface" / "ttminis-surface.js"
+FFI = WEB / "ffi" / "ttminis-ffi.js"
 ASSET_LIST = "ttminis-assets.json"
 # Our own JavaScript in a bundle (bundle-relative), held to TikTok's rules by the compliance scan.
-OWN_JS = ["ttminis-loader.js", "ttminis-surface.js", "fake-ttminis.js", "ttminis-dev-panel.js"]
+OWN_JS = ["ttminis-loader.js", "ttminis-surface.js", "ttminis-ffi.js", "ttminis-snapshot.mjs", "fake-ttminis.js",
+          "ttminis-dev-panel.js"]
 
 STARTER_CONFIG = {
     "deviceOrientation": "portrait",
@@ -53,11 +64,12 @@ STARTER_CONFIG = {
 
 def build(game_dir: Path, out: str | os.PathLike[str] | None = None, runtime: str = "pyodide", dev: bool = False,
           client_key: str = "", log: Log = print, backend_url: str = "", fake_tiktok_url: str = "",
-          expose_interpreter: bool = False) -> BuildResult:
+          expose_interpreter: bool = False, snapshot: bool = True) -> BuildResult:
     """Build ``game_dir`` into an html bundle at ``out`` (default ``./dist/<game>``).
 
     ``expose_interpreter`` (tests only) publishes the live Pyodide as ``ttminisLoader.pyodide``,
     as dev builds do; production builds never do: whoever holds it can run any Python.
+    ``snapshot`` (Pyodide only) adds the build-time memory snapshot a cached start restores.
 
     Example::
 
@@ -71,11 +83,18 @@ def build(game_dir: Path, out: str | os.PathLike[str] | None = None, runtime: st
     folder = OutputFolder(out, game_dir, {"target": "html", "runtime": runtime, "dev": dev})
     runtime_dir = runtimes.ensure(runtimes.RUNTIMES[runtime], log=log)
     requirements = requirement_files(game_dir, log)
+    sources = list(game_files(game_dir)) + list(shim_files(runtime))
+    snap = None
+    if runtime == "pyodide" and snapshot:
+        code = [(rel.as_posix(), path.read_bytes()) for rel, path in sources]
+        code += [(rel.as_posix(), data) for rel, data in requirements]
+        own = {rel.parts[0].removesuffix(".py") for rel, _ in game_files(game_dir)}
+        snap = snapshots.make("html", code, own, None, runtime_dir, [snapshots.KEEP_ALL], log)
     with folder as staging:
-        _write_page(staging, game_dir, runtime, dev, client_key, backend_url, fake_tiktok_url, expose_interpreter)
-        sources = list(game_files(game_dir)) + list(shim_files(runtime))
+        _write_page(staging, game_dir, runtime, dev, client_key, backend_url, fake_tiktok_url, expose_interpreter,
+                    snap)
         if runtime == "pyodide":
-            _pack_pyodide(staging, runtime_dir, sources, requirements)
+            _pack_pyodide(staging, runtime_dir, sources, requirements, snap)
         else:
             _pack_brython(staging, runtime_dir, sources, requirements, game_dir)
         report = compliance.scan(staging, OWN_JS, log=log)     # before the package is published
@@ -83,10 +102,12 @@ def build(game_dir: Path, out: str | os.PathLike[str] | None = None, runtime: st
 
 
 def _write_page(out: Path, game_dir: Path, runtime: str, dev: bool, client_key: str, backend_url: str = "",
-                fake_tiktok_url: str = "", expose_interpreter: bool = False) -> None:
+                fake_tiktok_url: str = "", expose_interpreter: bool = False,
+                snap: snapshots.Snapshot | None = None) -> None:
     for name in ("ttminis-loader.js", "ttminis-loader.css"):
         shutil.copy2(HTML / name, out / name)
     shutil.copy2(SURFACE, out / SURFACE.name)
+    shutil.copy2(FFI, out / FFI.name)
     options = {}
     if dev:    # loaded by the loader, and only where TikTok's SDK did not come
         shutil.copy2(FAKE, out / "fake-ttminis.js")
@@ -96,6 +117,11 @@ def _write_page(out: Path, game_dir: Path, runtime: str, dev: bool, client_key: 
             options["order-book"] = fake_tiktok_url
     if expose_interpreter:
         options["expose-interpreter"] = "1"
+    if runtime == "pyodide":
+        lock = json.loads((runtimes.ensure(runtimes.PYODIDE, log=lambda *_: None) / "pyodide-lock.json").read_text(encoding="utf-8"))
+        options["lock"] = json.dumps(lock["info"], sort_keys=True)
+    if snap:
+        options["snapshot"] = json.dumps(dict(snapshot_config(snap), key=snap.key))
     loader_options = "".join(f' data-{name}="{html.escape(value, quote=True)}"' for name, value in options.items())
     template = (HTML / "index.html").read_text(encoding="utf-8")
     (out / "index.html").write_text(template.format(
@@ -119,11 +145,18 @@ def _write_page(out: Path, game_dir: Path, runtime: str, dev: bool, client_key: 
     (out / ASSET_LIST).write_text(json.dumps(assets) + "\n", encoding="utf-8")
 
 
-def _pack_pyodide(out: Path, runtime_dir: Path, sources: Files, requirements: list[tuple[Path, bytes]]) -> None:
+def _pack_pyodide(out: Path, runtime_dir: Path, sources: Files, requirements: list[tuple[Path, bytes]],
+                  snap: snapshots.Snapshot | None) -> None:
     target = out / "pyodide"
     target.mkdir()
     for name in runtimes.PYODIDE.members.values():
         shutil.copy2(runtime_dir / name, target / name)
+    if snap:
+        (out / "snapshot").mkdir()
+        (out / SNAPSHOT_HEAD).write_bytes(snap.head)
+        for heap_path, data in zip(_heap_paths(snap), snap.modules):
+            (out / heap_path).write_bytes(data)
+        shutil.copy2(WEB / "snapshot" / "restore.mjs", out / "ttminis-snapshot.mjs")
     buffer = io.BytesIO()
     with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as zf:
         for rel, path in sources:
@@ -213,3 +246,12 @@ def _ttminis_imports(text: str, inside_ttminis: bool) -> set[str]:
             if not base:                 # from ttminis import screen: screen may be a module
                 found |= {alias.name for alias in node.names}
     return found
+
+
+def _heap_paths(snap: snapshots.Snapshot) -> list[str]:
+    return [f"snapshot/heap-{i}{snap.suffix}" for i in range(len(snap.modules))]
+
+
+def snapshot_config(snap: snapshots.Snapshot) -> dict[str, Any]:
+    """What the loader needs to start from ``snap`` (bundle-relative URLs)."""
+    return snap.config(SNAPSHOT_HEAD, _heap_paths(snap))

@@ -11,24 +11,33 @@ The package (default ``dist/<game>-native/``)::
     project.config.json          appid (--app-id; a placeholder and a warning without it)
     ttminis/boot.js, config.js   the boot (web/native/boot.js) and what this build decided
     ttminis/surface.js           the game surface (web/surface/ttminis-surface.js, shared with html)
+    ttminis/ffi.js               the JavaScript half of an SDK call (web/ffi/ttminis-ffi.js, shared with html)
     ttminis/pyodide-native.js    Pyodide bundled as CommonJS (build/native_pyodide.py)
     ttminis/game-code.zip        the game's code, ttminis and the requirements (unpacked at boot)
+    ttminis/snapshot-head.bin    the memory snapshot's header and JS state (build/snapshot.py)
     assets/...                   the game's assets, as long as they fit the main package
     ttminis-runtime/             subpackage: pyodide.asm.wasm.br and the small wasm modules
-    ttminis-stdlib/              subpackage: python_stdlib.zip
+    ttminis-stdlib/              subpackage: python_stdlib.zip (cut to what the game imports)
+    ttminis-snapshot-N/          subpackages: the snapshot's heap as data modules (heap-K.wasm.br)
     ttminis-code-N/, ttminis-assets-N/   subpackages made when the game does not fit beside the runtime
 
 Every subpackage is loaded before main.py runs. Assets moved into a subpackage keep their path under its
 root (``ttminis-assets-1/assets/big.png``); ``ttminisLoader.assetPath("assets/big.png")`` gives it.
 ``--probe`` builds the device probe instead of a game (web/native/probe/; see README).
+
+By default the game starts from a memory snapshot taken at build time after Python, ttminis and the game's
+imports were initialised (build/snapshot.py), and the standard library is cut to what they load
+(``keep_stdlib`` names more, ``["all"]`` keeps it whole). ``snapshot=False`` (``--no-snapshot``) boots
+Python from scratch at each start instead, with the whole standard library.
 """
 from __future__ import annotations
 
 import json
 import os
 from pathlib import Path
+from typing import Any, Iterable
 
-from .. import compliance, native_layout, native_probe, native_pyodide, node, runtimes
+from .. import compliance, native_layout, native_probe, native_pyodide, node, runtimes, snapshot as snapshots
 from ..native_pyodide import RuntimeParts
 from ..package import WEB, BuildError, Log, OutputFolder, default_out, game_files, requirement_files, shim_files
 from ..native_layout import MAIN_LIMIT, SLACK, Part
@@ -36,6 +45,7 @@ from . import BuildResult
 
 NATIVE = WEB / "native"
 SURFACE = WEB / "surface" / "ttminis-surface.js"
+FFI = WEB / "ffi" / "ttminis-ffi.js"
 PROBE_GAME = NATIVE / "ttminis-probe"
 BRYTHON_REFUSED = ("--target native needs --runtime pyodide: Brython compiles Python to JavaScript at run "
                    "time and runs it with new Function, which TikTok's native runtime forbids")
@@ -45,17 +55,20 @@ BOOT_TIMEOUT_S = 60
 RUNTIME_ROOT = "ttminis-runtime/"
 STDLIB_ROOT = "ttminis-stdlib/"
 RUNTIME_JS = "ttminis/pyodide-native.js"
+SNAPSHOT_HEAD = "ttminis/snapshot-head.bin"
 GAME_JS = ('// Made by ttminis (build.py --target native): boots Python (Pyodide) and runs main.py.\n'
            'require("./ttminis/boot.js").boot(require("./ttminis/config.js"));\n')
 
 
 def build(game_dir: Path, out: str | os.PathLike[str] | None = None, runtime: str = "pyodide", dev: bool = False,
           client_key: str = "", log: Log = print, app_id: str = "", probe: bool = False, backend_url: str = "",
-          fake_tiktok_url: str = "") -> BuildResult:
+          fake_tiktok_url: str = "", snapshot: bool = True, keep_stdlib: Iterable[str] = ()) -> BuildResult:
     """Build ``game_dir`` into a native package at ``out`` (default ``./dist/<game>-native``).
 
     ``dev`` and ``client_key`` are html options: on native the SDK is TikTok's own, preloaded.
     ``backend_url`` (the game's server, for ``ttminis.game_server``) becomes ``ttminisBackendUrl``.
+    ``snapshot`` starts the game from a build-time memory snapshot; ``keep_stdlib`` names standard-library
+    modules to keep beyond what the game imports (``["all"]``: all of them).
 
     Example::
 
@@ -70,14 +83,19 @@ def build(game_dir: Path, out: str | os.PathLike[str] | None = None, runtime: st
     out = Path(out) if out else default_out(game_dir, "-native")
     orientation = _orientation(game_dir)
     folder = OutputFolder(out, game_dir, {"target": "native", "runtime": runtime, "probe": probe})
-    parts = native_pyodide.prepare(runtimes.ensure(runtimes.PYODIDE, log=log), log=log)
+    runtime_dir = runtimes.ensure(runtimes.PYODIDE, log=log)
+    parts = native_pyodide.prepare(runtime_dir, log=log)
     code, assets = _game_inputs(game_dir, runtime, log)
     if not app_id:
         log("[ttminis] warning: no --app-id given: project.config.json holds a placeholder appid; "
             "TikTok's upload needs your app's real one")
+    snap = None
+    if snapshot:
+        own_modules = {rel.parts[0].removesuffix(".py") for rel, _ in game_files(game_dir)}
+        snap = snapshots.make("native", code, own_modules, parts, runtime_dir, keep_stdlib, log)
 
     with folder as staging:
-        main_files, kept, subpackages = _plan(parts, code, assets, probe, backend_url, log)
+        main_files, kept, subpackages = _plan(parts, code, assets, probe, backend_url, snap, log)
         main_files["game.json"] = _json({"deviceOrientation": orientation,
                                          "subpackages": [{"name": p.name, "root": p.root} for p in subpackages]})
         main_files["project.config.json"] = _json({"appid": app_id or PLACEHOLDER_APP_ID,
@@ -96,7 +114,12 @@ def build(game_dir: Path, out: str | os.PathLike[str] | None = None, runtime: st
         if failures:
             raise BuildError("the native package breaks TikTok's rules:\n  " + "\n  ".join(failures))
 
-    report = ["", "Sizes (as the files sit; MB = 10^6 bytes):", *sizes.lines(), "", "Native runtime checks:"]
+    report = ["", "Sizes (as the files sit; MB = 10^6 bytes):", *sizes.lines(), ""]
+    if snap:
+        report += ["Memory snapshot (the game starts where the build left Python):", *snap.report(), ""]
+    else:
+        report += ["No memory snapshot (--no-snapshot): Python initialises at each start (seconds)", ""]
+    report.append("Native runtime checks:")
     report += [f"  note  {note}" for note in checks.notes]
     report.append("  ok    CommonJS only (no import/export, no import()); our own JS uses no eval, Function() "
                   "or string timers; WebAssembly by path")
@@ -121,22 +144,31 @@ def _game_inputs(game_dir: Path, runtime: str, log: Log) -> tuple[list[tuple[str
 
 
 def _plan(parts: RuntimeParts, code: list[tuple[str, bytes]], assets: list[tuple[str, Path]], probe: bool,
-          backend_url: str, log: Log) -> tuple[dict[str, bytes], list[tuple[str, Path]], list[Part]]:
+          backend_url: str, snap: snapshots.Snapshot | None,
+          log: Log) -> tuple[dict[str, bytes], list[tuple[str, Path]], list[Part]]:
     """What goes where: (main package files {path: bytes}, assets kept in it, [Part] subpackages)."""
     main_files = {"game.js": GAME_JS.encode(),
                   "ttminis/boot.js": (NATIVE / "boot.js").read_bytes(),
                   "ttminis/surface.js": SURFACE.read_bytes(),
+                  "ttminis/ffi.js": FFI.read_bytes(),
                   RUNTIME_JS: parts.bundle.read_bytes()}
-    runtime = Part("ttminis-runtime", RUNTIME_ROOT)
-    runtime.files[RUNTIME_ROOT + "pyodide.asm.wasm.br"] = parts.wasm_br.read_bytes()
-    for name, data in parts.modules.items():
-        runtime.files[f"{RUNTIME_ROOT}wasm/{name}"] = data
+    runtime = Part("ttminis-runtime", RUNTIME_ROOT, native_pyodide.runtime_files(parts, RUNTIME_ROOT))
     if probe:
         main_files.update(native_probe.main_files())
         runtime.files.update(native_probe.runtime_files(log))
     stdlib = Part("ttminis-stdlib", STDLIB_ROOT)
-    stdlib.files[STDLIB_ROOT + "python_stdlib.zip"] = parts.stdlib.read_bytes()
+    stdlib.files[STDLIB_ROOT + "python_stdlib.zip"] = snap.stdlib if snap else parts.stdlib.read_bytes()
     subpackages = [runtime, stdlib]
+    snapshot_paths: list[str] = []
+    if snap:
+        main_files[SNAPSHOT_HEAD] = snap.head
+        for i, heap_group in enumerate(native_layout.group_files(snap.modules), start=1):
+            part = Part(f"ttminis-snapshot-{i}", f"ttminis-snapshot-{i}/")
+            for index, data in heap_group:
+                heap_path = f"{part.root}heap-{index}{snap.suffix}"
+                part.files[heap_path] = data
+                snapshot_paths.append(heap_path)
+            subpackages.append(part)
 
     room = MAIN_LIMIT - SLACK - sum(len(d) for d in main_files.values())
     archives = native_layout.pack_code(code, room)
@@ -155,8 +187,9 @@ def _plan(parts: RuntimeParts, code: list[tuple[str, bytes]], assets: list[tuple
             part.files[part.root + rel] = path.read_bytes()
             asset_paths[rel] = part.root + rel
         subpackages.append(part)
+    snapshot_config = snap.config(SNAPSHOT_HEAD, sorted(snapshot_paths, key=_heap_index)) if snap else None
     main_files["ttminis/config.js"] = _config(parts, subpackages, code_paths, asset_paths, backend_url,
-                                              [rel for rel, _path in assets]).encode()
+                                              [rel for rel, _path in assets], snapshot_config).encode()
     return main_files, kept, subpackages
 
 
@@ -173,20 +206,18 @@ def _orientation(game_dir: Path) -> str:
     return str(value)
 
 
+def _heap_index(path: str) -> int:
+    return int(path.rpartition("heap-")[2].split(".")[0])
+
+
 def _config(parts: RuntimeParts, subpackages: list[Part], code_paths: list[str], asset_paths: dict[str, str],
-            backend_url: str, asset_files: list[str]) -> str:
-    modules = [{"path": f"{RUNTIME_ROOT}wasm/{name}", "hex": data.hex()} for name, data in parts.modules.items()]
+            backend_url: str, asset_files: list[str], snapshot_config: dict[str, Any] | None) -> str:
+    runtime = native_pyodide.runtime_config(parts, RUNTIME_ROOT, STDLIB_ROOT + "python_stdlib.zip")
+    runtime["snapshot"] = snapshot_config
     config = {
         "bootTimeout": BOOT_TIMEOUT_S,
         "subpackages": [{"name": p.name, "bytes": p.size} for p in subpackages],
-        "runtime": {
-            "indexURL": "ttminis/",
-            "wasmPath": RUNTIME_ROOT + "pyodide.asm.wasm.br",
-            "stdlibPath": STDLIB_ROOT + "python_stdlib.zip",
-            "modules": modules,
-            "errorModule": parts.modules[parts.error_module].hex() if parts.error_module else None,
-            "lockInfo": parts.lock_info,
-        },
+        "runtime": runtime,
         "code": code_paths,
         "assets": asset_paths,
         "assetFiles": asset_files,

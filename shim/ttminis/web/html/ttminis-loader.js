@@ -7,6 +7,8 @@
  *                                    ttminis.game_server; the page's CSP must allow it in connect-src)
  *   data-dev="1" (--dev builds; data-order-book="url" goes on to the fake's tag)
  *   data-expose-interpreter="1" (test builds: build(expose_interpreter=True))
+ *   data-snapshot='{"key", "head", "modules", "heapBytes", "start"}' (Pyodide: the build's memory snapshot)
+ *   data-lock='{...}' (Pyodide: the pinned lock file's info; no lock file is fetched, no package exists)
  *
  * 1. TikTok's SDK: uses a TTMinis already present, else loads TikTok's script; then
  *    TTMinis.game.init({clientKey}). A --dev build tries TikTok's SDK the same way FIRST and only
@@ -14,6 +16,10 @@
  *    banner; if TikTok's SDK arrives after the fake, it takes over (and is init'ed).
  * 2. Boots the runtime from ./pyodide/ or ./brython/, reporting progress to
  *    TTMinis.game.setLoadingProgress({progress}) and an on-page bar; 1 only when main.py has run.
+ *    On Pyodide, a start that finds the build's memory snapshot in the page's Cache Storage restores it
+ *    instead of initialising Python (ttminis-snapshot.mjs, build/snapshot.py); a first visit boots from
+ *    the core files as bare Pyodide does, and once main.py ran keeps the snapshot there, decompressed, for
+ *    the next start (ttminisLoader.snapshotKept = {done, status}); timings.snapshot says which start it was.
  * 3. Any failure (runtime that never starts, Python exception, SDK script missing) shows a readable
  *    error screen with the traceback and logs it to the console. Never a blank screen.
  * 4. The game surface (ttminis-surface.js, the same contract as on native): the full-window
@@ -40,7 +46,9 @@
     bootTimeout: Number(script.dataset.bootTimeout || 30) * 1000,
     dev: script.dataset.dev === "1",
     orderBook: script.dataset.orderBook || "",
-    exposeInterpreter: script.dataset.dev === "1" || script.dataset.exposeInterpreter === "1"
+    exposeInterpreter: script.dataset.dev === "1" || script.dataset.exposeInterpreter === "1",
+    snapshot: script.dataset.snapshot ? JSON.parse(script.dataset.snapshot) : null,
+    lock: script.dataset.lock ? JSON.parse(script.dataset.lock) : null
   };
   var loader = {
     runtime: config.runtime, state: "loading", progress: 0, errors: [], dev: config.dev, sdk: "none",
@@ -388,21 +396,96 @@
     });
   }
 
+  // The build's memory snapshot, kept in the page's Cache Storage by a first visit (decompressed: a start
+  // then only compiles it); the cache's name carries the snapshot's key, so a new build never meets an old one.
+  var SNAPSHOT_CACHE = "ttminis-snapshot-";
+
+  function snapshotFiles() {
+    return [config.snapshot.head].concat(config.snapshot.modules);
+  }
+
+  function cachedSnapshot() {
+    if (!config.snapshot || !globalThis.caches) return Promise.resolve(null);
+    return caches.open(SNAPSHOT_CACHE + config.snapshot.key).then(function (cache) {
+      return Promise.all(snapshotFiles().map(function (url) { return cache.match(url); }));
+    }).then(function (responses) {
+      return responses.every(Boolean) ? responses : null;
+    }, function () { return null; });
+  }
+
+  // Pyodide restores the JS side from the head; its heap is written by instantiating the data modules into
+  // the memory once Emscripten's runtime is up (ttminis-snapshot.mjs, shared with the native boot).
+  function fromSnapshot(options, responses) {
+    var modules = Promise.all(responses.slice(1).map(function (r) { return WebAssembly.compileStreaming(r); }));
+    var helpers = import("./ttminis-snapshot.mjs");
+    var factory = import("./pyodide/pyodide.asm.mjs");
+    options._loadSnapshot = responses[0].arrayBuffer();
+    options.createPyodideModule = function (settings) {
+      return factory.then(function (m) { return m.default(settings); }).then(function (module) {
+        return Promise.all([modules, helpers]).then(function (done) {
+          done[1].restoreHeap(module, config.snapshot.heapBytes, done[0], function (m, imports) {
+            return new WebAssembly.Instance(m, imports);
+          });
+          return module;
+        });
+      });
+    };
+    return helpers;
+  }
+
+  // After a first visit's main.py ran: fetch the snapshot and keep it, decompressed, for the next start;
+  // caches of other builds' snapshots go.
+  function keepSnapshot() {
+    var kept = loader.snapshotKept = { done: false, status: "fetching" };
+    var name = SNAPSHOT_CACHE + config.snapshot.key;
+    var ready = globalThis.caches && typeof DecompressionStream === "function" ? caches.open(name) :
+      Promise.reject(new Error("no Cache Storage or DecompressionStream here: every start initialises Python"));
+    ready.then(function (cache) {
+      return Promise.all(snapshotFiles().map(function (url, i) {
+        return fetch(url).then(function (r) {
+          if (!r.ok) throw new Error("could not fetch " + url + ": HTTP " + r.status);
+          return new Response(i ? r.body.pipeThrough(new DecompressionStream("gzip")) : r.body).arrayBuffer();
+        }).then(function (bytes) {
+          var type = i ? "application/wasm" : "application/octet-stream";
+          return cache.put(url, new Response(bytes, { headers: { "Content-Type": type } }));
+        });
+      }));
+    }).then(function () {
+      return caches.keys();
+    }).then(function (names) {
+      return Promise.all(names.filter(function (n) { return n.indexOf(SNAPSHOT_CACHE) === 0 && n !== name; })
+        .map(function (n) { return caches.delete(n); }));
+    }).then(function () {
+      kept.status = "kept for the next start";
+    }, function (e) {
+      kept.status = "not kept: " + (e && e.message || e);
+      console.warn("[ttminis] the memory snapshot was not kept (" + kept.status + "): the next start " +
+                   "initialises Python again");
+    }).then(function () { kept.done = true; });
+  }
+
   function bootPyodide() {
     var app = fetchBytes("app.zip");
-    return addScript("pyodide/pyodide.js").then(function () {
+    var helpers = null;
+    return Promise.all([addScript("pyodide/pyodide.js"), cachedSnapshot()]).then(function (found) {
       progress(0.15, "Starting Python…");
-      return withTimeout(loadPyodide({ indexURL: "pyodide/" }), config.bootTimeout,
+      var options = { indexURL: "pyodide/" };
+      if (config.lock) options.lockFileContents = { info: config.lock, packages: {} };
+      loader.timings.snapshot = found[1] ? "restored" : (config.snapshot ? "first visit" : "none");
+      if (found[1]) helpers = fromSnapshot(options, found[1]);
+      return withTimeout(Promise.all([loadPyodide(options), helpers]), config.bootTimeout,
         "the Python runtime (Pyodide) did not start within " + config.bootTimeout / 1000 + " s. " +
         "If the page's Content-Security-Policy lacks 'wasm-unsafe-eval', WebAssembly cannot compile.");
-    }).then(function (pyodide) {
+    }).then(function (started) {
+      var pyodide = started[0];
+      if (started[1]) started[1].afterRestore(pyodide, config.snapshot.start);
       if (config.exposeInterpreter) loader.pyodide = pyodide;
       progress(0.8, "Loading the game…");
       return app.then(function (bytes) {
         pyodide.unpackArchive(bytes, "zip", { extractDir: GAME_DIR });
         return copyAssets(pyodide);
       }).then(function () {
-        pyodide.runPython("import sys\nsys.path.insert(0, '/home/pyodide/game')");
+        pyodide.runPython("import sys\nif '/home/pyodide/game' not in sys.path: sys.path.insert(0, '/home/pyodide/game')");
         pyodide.FS.chdir(GAME_DIR);
         if (loader.surface) loader.surface.attachFileSystem(pyodide.FS, DATA_DIR);
         progress(0.9, "Starting the game…");
@@ -412,6 +495,8 @@
         return pyodide.runPythonAsync(source, { globals: globals, filename: "main.py" })
           .finally(function () { globals.destroy(); });
       });
+    }).then(function () {
+      if (loader.timings.snapshot === "first visit") keepSnapshot();
     });
   }
 

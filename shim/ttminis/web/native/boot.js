@@ -156,6 +156,37 @@ function unpackCode(pyodide, archives) {
   archives.forEach(function (archive) {
     pyodide.unpackArchive(readPackageFile(archive), "zip", { extractDir: GAME_DIR });
   });
+  pyodide.runPython("import sys\nif " + JSON.stringify(GAME_DIR) + " not in sys.path: sys.path.insert(0, " +
+                    JSON.stringify(GAME_DIR) + ")");
+}
+
+/**
+ * Load the subpackages, start Pyodide (from the build's memory snapshot when the package has one), unpack
+ * the game's code and copy its assets into its folder (the working directory): resolves {pyodide, timings}. `progress(fraction)` is told how far it got (0..0.85);
+ * `mark(name)` when each part is done; `extra` goes to startPyodide (the build's snapshot maker uses it).
+ */
+function startRuntime(config, progress, mark, extra) {
+  var runtime;
+  return Promise.resolve().then(function () {
+    runtime = require("./pyodide-native.js");
+    mark("parsed");
+    return loadSubpackages(config.subpackages, function (fraction) { progress(0.5 * fraction); });
+  }).then(function () {
+    mark("subpackages");
+    var stepProgress = { modules: 0.55, stdlib: 0.6, instantiate: 0.65, restore: 0.7, python: 0.75 };
+    return runtime.start(Object.assign({}, config.runtime, {
+      readFile: readPackageFile,
+      onStep: function (name) { progress(stepProgress[name] || 0); }
+    }, extra || {}));
+  }).then(function (started) {
+    mark("runtime");
+    progress(0.85);
+    unpackCode(started.pyodide, config.code);
+    copyAssets(started.pyodide, config.assetFiles || [], function (path) { return config.assets[path] || path; });
+    started.pyodide.FS.chdir(GAME_DIR);
+    mark("files");
+    return started;
+  });
 }
 
 // The game's assets/ into its folder of Python's file system, so open("assets/...") reads them.
@@ -285,7 +316,6 @@ function nativePlatform(loader) {
 }
 
 function runMain(pyodide) {
-  pyodide.runPython("import sys\nsys.path.insert(0, " + JSON.stringify(GAME_DIR) + ")");
   var source = pyodide.FS.readFile(GAME_DIR + "/main.py", { encoding: "utf8" });
   var globals = pyodide.toPy({ __name__: "__main__", __file__: GAME_DIR + "/main.py" });
   return pyodide.runPythonAsync(source, { globals: globals, filename: "main.py" }).finally(function () {
@@ -296,6 +326,7 @@ function runMain(pyodide) {
 /** Boot the game described by `config` (ttminis/config.js). Returns ttminisLoader. */
 function boot(config) {
   globalThis.ttminisTarget = "native";
+  require("./ffi.js");                  // globalThis.ttminisFFI, the JavaScript half of an SDK call
   if (config.backendUrl) globalThis.ttminisBackendUrl = config.backendUrl;   // read by ttminis.game_server
   keepScreen();
   var started = now();
@@ -337,28 +368,10 @@ function boot(config) {
   }, config.bootTimeout * 1000);
 
   progress(0);
-  var runtime;
-  loader.ready = Promise.resolve().then(function () {
-    runtime = require("./pyodide-native.js");
-    mark("parsed");
-    return loadSubpackages(config.subpackages, function (fraction) { progress(0.5 * fraction); });
-  }).then(function () {
-    mark("subpackages");
-    var stepProgress = { modules: 0.55, stdlib: 0.6, instantiate: 0.65, python: 0.75 };
-    return runtime.start(Object.assign({}, config.runtime, {
-      readFile: readPackageFile,
-      onStep: function (name) { progress(stepProgress[name] || loader.progress); }
-    }));
-  }).then(function (started) {
+  loader.ready = startRuntime(config, progress, mark).then(function (started) {
     loader.pyodide = started.pyodide;
     loader.timings.pyodide = started.timings;
-    mark("runtime");
-    progress(0.85);
-    unpackCode(started.pyodide, config.code);
-    copyAssets(started.pyodide, config.assetFiles || [], loader.assetPath);
-    started.pyodide.FS.chdir(GAME_DIR);
     if (loader.surface) loader.surface.attachFileSystem(started.pyodide.FS, DATA_DIR);
-    mark("files");
     progress(0.9);
     return runMain(started.pyodide);
   }).then(function () {
@@ -378,4 +391,5 @@ function boot(config) {
   return loader;
 }
 
-module.exports = { boot: boot, drawError: drawError, screenCanvas: screenCanvas, wrapLines: wrapLines };
+module.exports = { boot: boot, startRuntime: startRuntime, drawError: drawError, screenCanvas: screenCanvas,
+                   wrapLines: wrapLines };

@@ -4,8 +4,9 @@
  * unknowns hold there:
  *
  *   the standard WebAssembly global and WebAssembly GC; TTWebAssembly with .wasm and .wasm.br, the shape of
- *   instantiate()'s result, a synchronous `new TTWebAssembly.Instance`, exported Globals, ~100 small wasm
- *   files compiled from one subpackage; TextDecoder, TextEncoder, performance, crypto, queueMicrotask, fetch,
+ *   instantiate()'s result, a synchronous `new TTWebAssembly.Instance`, exported Globals, a data module
+ *   writing into an imported memory (how a memory snapshot is shipped), ~100 small wasm files compiled from
+ *   one subpackage; TextDecoder, TextEncoder, performance, crypto, queueMicrotask, fetch,
  *   XMLHttpRequest; newer JavaScript syntax; how much WebAssembly memory it can allocate; how long a nested
  *   setTimeout(0) takes (every awaited Python call waits at least that long).
  *
@@ -126,7 +127,7 @@ function memoryCeiling() {
 function run(config) {
   var started = now();
   var TT = globalThis.TTWebAssembly;
-  var needs = { tt: false, sync: false, globals: false };
+  var needs = { tt: false, sync: false, globals: false, data: false };
   attempt("WebAssembly global", function () { return typeof WebAssembly === "undefined" ? false : "present"; });
   attempt("TTWebAssembly global", function () {
     if (!TT) return false;
@@ -173,6 +174,15 @@ function run(config) {
       return "g.value = " + g.value;
     }));
   }).then(function () {
+    return settle("data module into an imported memory (.wasm.br)", TT.compile(PROBE_DIR + "data.wasm.br").then(function (m) {
+      var memory = new TT.Memory({ initial: 1 });
+      new TT.Instance(m, { e: { m: memory } });
+      var text = String.fromCharCode.apply(null, Array.prototype.slice.call(new Uint8Array(memory.buffer, 16, 7)));
+      if (text !== "ttminis") throw new Error("memory holds " + JSON.stringify(text));
+      needs.data = true;
+      return "wrote " + JSON.stringify(text);
+    }));
+  }).then(function () {
     return settle("WebAssembly GC (Pyodide's trampoline)",
                   TT.compile("ttminis-runtime/wasm/trampoline.wasm").then(function () { return "compiles"; }));
   }).then(function () {
@@ -195,8 +205,9 @@ function finish(config, started, needs) {
   var summary = JSON.stringify({ probe: results, probeMs: Math.round(now() - started) });
   console.log("[ttminis probe] " + summary);
   globalThis.ttminisProbe = { results: results, needs: needs };
-  if (!(needs.tt && needs.sync && needs.globals)) {
-    draw(["Python not started: Pyodide needs TTWebAssembly with a synchronous Instance and Globals."]);
+  if (!(needs.tt && needs.sync && needs.globals && (needs.data || !config.runtime.snapshot))) {
+    draw(["Python not started: Pyodide needs TTWebAssembly with a synchronous Instance and Globals" +
+          (config.runtime.snapshot ? ", and data modules writing into an imported memory (its snapshot)." : ".")]);
     TTMinis.game.setLoadingProgress({ progress: 1 });
     return Promise.resolve(false);
   }

@@ -10,17 +10,22 @@
  *     Emscripten instantiates the main module by path (`TTWebAssembly.instantiate`, `.wasm.br` allowed);
  *   - `stdLibURL` is a package path, read through the file system manager;
  *   - `lockFileContents` is the pinned lock's `info` with no packages (nothing is fetched, ever);
- *   - the small modules Emscripten would compile from bytes are preloaded from package files.
+ *   - the small modules Emscripten would compile from bytes are preloaded from package files;
+ *   - with a memory snapshot (made at build time, see build/snapshot.py), Python is not initialised at all:
+ *     the heap it had after the build's imports is written back by instantiating small generated
+ *     `.wasm(.br)` modules whose data segments hold it (the engine decompresses and copies; no JS decoding),
+ *     and Pyodide's own `_loadSnapshot` restores the JS side.
  *
  * startPyodide(options) -> Promise<{pyodide, timings}>; each step is timed on its own (milliseconds):
- *   modules      compile the small wasm files by path
+ *   modules      compile the small wasm files by path (and start compiling the snapshot's)
  *   stdlib       read python_stdlib.zip from the package
  *   instantiate  compile and instantiate pyodide.asm.wasm by path
- *   python       initialise the interpreter and Pyodide's Python side
- * A later build-time memory snapshot would replace `instantiate` + `python` here and nowhere else.
+ *   restore      (snapshot) write the snapshot's heap into the instance's memory
+ *   python       initialise the interpreter and Pyodide's Python side (with a snapshot: only the JS side)
  */
-import { instantiateKnown, instantiatePath, preload } from "./shims/webassembly.mjs";
+import { compilePaths, instantiateKnown, instantiateModule, instantiatePath, preload } from "./shims/webassembly.mjs";
 import { performance, setReader } from "./shims/shell.mjs";
+import { afterRestore, restoreHeap } from "../snapshot/restore.mjs";
 
 function errorConversion(hexKey) {
   try {
@@ -44,6 +49,11 @@ function errorConversion(hexKey) {
  *   indexURL        the package folder Pyodide treats as its own (nothing is read from it by URL)
  *   stdlibPath      package path of python_stdlib.zip
  *   lockInfo        the pinned pyodide-lock.json's `info`
+ *   snapshot        {head, modules, heapBytes, start}: start from the build's memory snapshot (package paths
+ *                   of its head — Pyodide's header and JS state — and of its data modules; the Python run
+ *                   right after, see build/snapshot.py), or null
+ *   makeSnapshot    true at build time only: boot so that pyodide.makeMemorySnapshot() works, and call
+ *                   onRuntime(module) once Emscripten's runtime is up, before Python starts
  *   readFile(path)  -> ArrayBuffer of a package file
  *   onStep(name)    called as each step starts
  *
@@ -61,8 +71,11 @@ export async function startPyodide(options) {
     mark = now;
     if (name && options.onStep) options.onStep(name);
   };
+  const snapshot = options.snapshot || null;
 
   step("modules");
+  const snapshotModules = snapshot ? compilePaths(snapshot.modules) : null;
+  if (snapshotModules) snapshotModules.catch(() => {});
   const modules = await preload(options.modules);
   timings.modulesCompiled = modules.ok;
   timings.modulesRefused = modules.refused;
@@ -79,7 +92,7 @@ export async function startPyodide(options) {
       imports.env.Jsv_GetError_import = helper.Jsv_GetError_import;
       imports.env.JsvError_Check = helper.JsvError_Check;
       instantiatePath(options.wasmPath, imports).then(({ module, instance }) => {
-        step("python");
+        step(snapshot ? "restore" : "python");
         receive(instance, module);
       }).catch((error) => {
         step(null);
@@ -87,13 +100,23 @@ export async function startPyodide(options) {
       });
       return {};
     };
-    return Promise.race([options.createPyodideModule(settings), instantiateFailed]);
+    // Emscripten calls this once its runtime is up (C constructors run), before main() starts Python.
+    if (options.onRuntime) settings.onRuntimeInitialized = () => options.onRuntime(settings);
+    let ready = options.createPyodideModule(settings);
+    if (snapshot) {
+      ready = ready.then((module) => snapshotModules.then((dataModules) => {
+        restoreHeap(module, snapshot.heapBytes, dataModules, instantiateModule);
+        step("python");
+        return module;
+      }));
+    }
+    return Promise.race([ready, instantiateFailed]);
   };
   let failInstantiate;
   const instantiateFailed = new Promise((_resolve, reject) => { failInstantiate = reject; });
   instantiateFailed.catch(() => {});
 
-  const pyodide = await options.loadPyodide({
+  const config = {
     indexURL: options.indexURL,
     stdLibURL: options.stdlibPath,
     lockFileContents: { info: options.lockInfo, packages: {} },
@@ -101,7 +124,11 @@ export async function startPyodide(options) {
     env: { HOME: options.home || "/home/pyodide" },
     stdout: options.stdout,
     stderr: options.stderr,
-  });
+  };
+  if (snapshot) config._loadSnapshot = new Uint8Array(options.readFile(snapshot.head));
+  if (options.makeSnapshot) config._makeSnapshot = true;
+  const pyodide = await options.loadPyodide(config);
+  if (snapshot) afterRestore(pyodide, snapshot.start);
   step(null);
   timings.total = Math.round(performance.now() - started);
   return { pyodide, timings };

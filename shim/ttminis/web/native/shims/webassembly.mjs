@@ -100,6 +100,17 @@ export const WebAssembly = {
   instantiateStreaming: () => Promise.reject(new CompileError("ttminis: no streaming compilation on the native runtime")),
 };
 
+/** Compile the package files at `paths`, in parallel: their Modules, in order. */
+export function compilePaths(paths) {
+  if (!TT) return Promise.reject(new Error("TTWebAssembly is missing: this TikTok client cannot run WebAssembly"));
+  return Promise.all(paths.map((path) => TT.compile(path)));
+}
+
+/** A new instance of a Module from `compilePaths` (instantiating runs its data segments). */
+export function instantiateModule(module, imports) {
+  return new TT.Instance(module, imports);
+}
+
 /** Instantiate the package file at `path` with `imports`: {module, instance}. TikTok's documented result
  *  is that object; a client answering with the Instance alone gets its Module from `compile(path)`. */
 export async function instantiatePath(path, imports) {
