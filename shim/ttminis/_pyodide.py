@@ -32,16 +32,34 @@ from .errors import SDKThrew, TTMinisUnavailable
 
 NAME = "pyodide"
 NULL = None        # to_js turns None into undefined, which JSON and the SDK read as null
-_bind_call = js.Function.prototype.call.bind
-_bind_apply = js.Reflect.apply.bind
-_map_call = js.Array.prototype.map.call
-_array_of = js.Array.of
-_ONE: list[Any] = []          # [a one-element JS Array], made at the first call
-_reflect_get = js.Reflect.get
-_object_keys = js.Object.keys
-_is_array = js.Array.isArray
-_new_map = js.Map.new
-_object_from_entries = js.Object.fromEntries
+
+
+class _Handles:
+    """The JS functions the FFI calls, looked up at the first use and never at import: a build-time
+    memory snapshot can carry no JS object a module holds (``import ttminis`` is in the snapshot)."""
+
+    def __init__(self) -> None:
+        self.bind_call = js.Function.prototype.call.bind
+        self.bind_apply = js.Reflect.apply.bind
+        self.map_call = js.Array.prototype.map.call
+        self.array_of = js.Array.of
+        self.one = js.Array.of(0)          # a one-element Array for invoke's map
+        self.reflect_get = js.Reflect.get
+        self.object_keys = js.Object.keys
+        self.is_array = js.Array.isArray
+        self.new_map = js.Map.new
+        self.object_from_entries = js.Object.fromEntries
+
+
+_taken: list[_Handles] = []
+
+
+def _js() -> _Handles:
+    if not _taken:
+        _taken.append(_Handles())
+    return _taken[0]
+
+
 _dispatch: list[Any] = [None, None]   # (the Python dispatcher, its kinds of answer)
 _made: dict[str, Any] = {}                 # "proxy": the dispatcher's PyProxy; "ffi": ttminisFFI, installed — both at first use
 
@@ -120,10 +138,9 @@ def invoke(obj: JSValue, name: str, args: list[Any]) -> JSValue:
     which converts nothing.
     """
     try:
-        apply = _bind_apply(None, getattr(obj, name), obj, _array_of(*args))
-        if not _ONE:
-            _ONE.append(_array_of(0))
-        return _map_call(_ONE[0], apply)[0]
+        handles = _js()
+        apply = handles.bind_apply(None, getattr(obj, name), obj, handles.array_of(*args))
+        return handles.map_call(handles.one, apply)[0]
     except JsException as e:
         raise SDKThrew(str(e.js_error.message if hasattr(e, "js_error") else e)) from None
 
@@ -131,7 +148,7 @@ def invoke(obj: JSValue, name: str, args: list[Any]) -> JSValue:
 def to_js(value: Plain) -> JSValue:
     """Plain Python data (already checked) -> plain JS Objects and Arrays."""
     if isinstance(value, (dict, list)):
-        return _to_js(value, dict_converter=_object_from_entries, create_pyproxies=False)
+        return _to_js(value, dict_converter=_js().object_from_entries, create_pyproxies=False)
     return value
 
 
@@ -142,7 +159,7 @@ def to_py(value: JSValue) -> Any:
         try:
             return _nulls_to_none(value.to_py())
         except Exception:
-            return _read_leniently(value, _new_map())
+            return _read_leniently(value, _js().new_map())
     return None if value is jsnull else value
 
 
@@ -153,8 +170,9 @@ def _read_leniently(value: JSValue, seen: JSValue) -> Any:
     if not isinstance(value, JsProxy) or callable(value):
         return value
     try:
-        return read_members(value, lambda item: _read_leniently(item, seen), seen, _is_array, _object_keys,
-                            _reflect_get)
+        handles = _js()
+        return read_members(value, lambda item: _read_leniently(item, seen), seen, handles.is_array,
+                            handles.object_keys, handles.reflect_get)
     except Exception:
         return None
 
@@ -170,14 +188,14 @@ def _nulls_to_none(value: Any) -> Any:
 
 
 def callback(call_id: int, kind: int) -> JSValue:
-    return _bind_call(_dispatcher(), None, call_id, kind)
+    return _js().bind_call(_dispatcher(), None, call_id, kind)
 
 
 def watch_thenable(value: JSValue, call_id: int, resolved: int, rejected: int) -> bool:
     """If ``value`` is a thenable, report its outcome to the dispatcher; returns whether it was."""
     if not isinstance(value, JsProxy):
         return False
-    then = _reflect_get(value, "then")
+    then = _js().reflect_get(value, "then")
     if not is_function(then):
         return False
     then.call(value, callback(call_id, resolved), callback(call_id, rejected))

@@ -68,21 +68,29 @@ CHUNK = 4 * 2 ** 20              # raw bytes per data module
 # Modules whose import does something visible (prints, opens a browser): never imported at build time.
 NEVER_AT_BUILD = frozenset({"this", "antigravity", "__hello__", "__phello__", "__main__", "idlelib", "tkinter",
                             "turtle", "turtledemo"})
-_NOT_YET = {"ttminis"}   # TEMPORARY (issue 16 in progress): its Pyodide backend binds JS objects at import
 # Looked up by name at run time (codecs; sysconfig's data module), kept whatever the game imports.
 ALWAYS_KEPT = ("encodings", "site-packages")
 ALWAYS_KEPT_PREFIX = "_sysconfigdata"
 _RELATIVE = re.compile(r"^[ \t]*from[ \t]+(\.+)([\w.]*)[ \t]+import[ \t]+(\([^)]*\)|[^\n#;]+)", re.M)
+_FROM_NAMES = re.compile(r"^[ \t]*from[ \t]+([A-Za-z_][\w.]*)[ \t]+import[ \t]+(\([^)]*\)|[^\n#;]+)", re.M)
 _IMPORT = re.compile(r"^[ \t]*(?:from[ \t]+([A-Za-z_][\w.]*)[ \t]+import\b|import[ \t]+([^\n#;]+))", re.M)
 
 # Run once at build time (phase 1 and 2), in a namespace of its own: helpers the maker calls.
 PREPARE = r'''
-import gc, importlib, json, sys
+import gc, importlib, importlib.util, json, sys
 
 STDLIB = "/lib/python%d%d.zip/" % sys.version_info[:2]
 
 
 def try_import(name):
+    """"" when imported, "-" when a ``?X.y`` (``from X import y``) names no module, else why it failed."""
+    if name.startswith("?"):
+        name = name[1:]
+        try:
+            if importlib.util.find_spec(name) is None:
+                return "-"
+        except BaseException:
+            return "-"
     try:
         importlib.import_module(name)
         return ""
@@ -405,7 +413,21 @@ def build_imports(code: list[tuple[str, bytes]], own: set[str]) -> list[str]:
     """
     sources = [data.decode("utf-8", "replace") for rel, data in code
                if rel.endswith(".py") and rel.split("/")[0].removesuffix(".py") in own]
-    return [name for name in imports_of(sources) if name.split(".")[0] not in own | NEVER_AT_BUILD | _NOT_YET]
+    names = imports_of(sources) + _names_from_packages(sources)
+    return sorted(name for name in names if name.lstrip("?").split(".")[0] not in own | NEVER_AT_BUILD)
+
+
+def _names_from_packages(sources: Iterable[str]) -> list[str]:
+    """``from X import y`` -> ``?X.y``: y may be a submodule (``from ttminis import screen``), imported at build
+    time only if it is one."""
+    names: set[str] = set()
+    for text in sources:
+        for match in _FROM_NAMES.finditer(text):
+            for part in match.group(2).strip("()").replace("\\\n", " ").split(","):
+                name = part.split("#")[0].strip().split(" ")[0] if part.strip() else ""
+                if re.fullmatch(r"[A-Za-z_]\w*", name):
+                    names.add(f"?{match.group(1)}.{name}")
+    return sorted(names)
 
 
 def key(target: str, code: list[tuple[str, bytes]], own: set[str], keep_stdlib: Iterable[str], parts: RuntimeParts,
