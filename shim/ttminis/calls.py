@@ -389,7 +389,12 @@ def options_call(method: str, args: tuple[Any, ...], kwargs: dict[str, Any],
     _pending[call_id] = call
     if order is not None:
         _orders_in_flight.add(order)
-    status = ffi.send(call_id, method, options)      # the SDK's answers reach _dispatch
+    try:
+        status = ffi.send(call_id, method, options)  # the SDK's answers reach _dispatch
+    except BaseException:
+        if _pending.get(call_id) is call:            # nothing reached the SDK: no lock, no pending call
+            _forget(call_id, call)
+        raise
     if status is not None:
         what, detail = status
         if _pending.get(call_id) is call:            # (it may have answered before throwing)

@@ -102,6 +102,28 @@ return [first, refused, late, again]
     assert harness.js("() => TTMinisFake.wallet.balance") == 90
 
 
+def test_an_sdk_that_throws_while_the_pay_is_looked_up_fails_it_and_leaves_no_lock(harness):
+    harness.js("""() => { TTMinisFake.backend.createOrder(10, 'broken-1'); window.__realGame = TTMinis.game;
+        Object.defineProperty(TTMinis, 'game', {configurable: true, get() { throw new Error('game is broken'); }}); }""")
+    try:
+        first = harness.py("""
+from ttminis import calls
+try:
+    await game.pay("broken-1")
+    outcome = ["success"]
+except ttminis.TTMinisError as e:
+    outcome = [e.error_code, e.error_msg]
+return outcome + [len(calls._pending), sorted(calls._orders_in_flight)]
+""")
+    finally:
+        harness.js("() => Object.defineProperty(TTMinis, 'game', {configurable: true, writable: true, "
+                   "enumerable: true, value: window.__realGame})")
+    assert first[0] == ERROR_SDK_THREW and "game is broken" in first[1] and first[2:] == [0, []]
+    assert harness.calls("pay") == []
+    assert harness.py('await game.pay("broken-1")\nreturn "paid"') == "paid", "the order was never locked"
+    assert harness.js("() => TTMinisFake.wallet.balance") == 90
+
+
 def test_release_order_settles_a_waiting_pay_and_refuses_its_id(harness):
     harness.js("() => { TTMinisFake.backend.createOrder(10, 'gone-1'); TTMinisFake.script('pay', {delay: 100}); }")
     result = harness.py("""

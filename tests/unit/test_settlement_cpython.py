@@ -79,6 +79,21 @@ def test_the_lock_lifts_when_a_late_answer_arrives_and_the_game_hears_it(ttminis
     assert len(ttminis_wallet.calls_of("pay")) == 2
 
 
+def test_a_call_that_fails_before_reaching_the_sdk_leaves_no_lock_and_no_pending_call(ttminis_wallet,
+                                                                                        monkeypatch):
+    order = ttminis_wallet.create_order(30)
+    real_send = ffi.send
+
+    def broken_send(call_id, method, options):
+        raise RuntimeError("the JavaScript half is missing")
+    monkeypatch.setattr(ffi, "send", broken_send)
+    with pytest.raises(RuntimeError):
+        game.pay(order)
+    assert calls._pending == {} and calls._orders_in_flight == set()
+    monkeypatch.setattr(ffi, "send", real_send)
+    assert outcome_of(lambda: game.pay(order), ttminis_wallet)[0] == "success"
+
+
 def test_release_order_settles_a_waiting_pay_and_refuses_its_id_for_good(ttminis_wallet):
     order = ttminis_wallet.create_order(30)
     ttminis_wallet.script("pay", answers=[{"kind": "fail", "args": [{"error": {"error_code": 1}}],

@@ -26,6 +26,7 @@ on html: the first visit boots from the same whole zip the snapshot was made wit
 from __future__ import annotations
 
 import ast
+import hashlib
 import html
 import io
 import json
@@ -121,7 +122,10 @@ def _write_page(out: Path, game_dir: Path, runtime: str, dev: bool, client_key: 
         lock = json.loads((runtimes.ensure(runtimes.PYODIDE, log=lambda *_: None) / "pyodide-lock.json").read_text(encoding="utf-8"))
         options["lock"] = json.dumps(lock["info"], sort_keys=True)
     if snap:
-        options["snapshot"] = json.dumps(dict(snapshot_config(snap), key=snap.key))
+        # The page's cache is named by the snapshot's bytes, not its inputs' key: the same inputs built
+        # elsewhere give other bytes (the hash seed), and a returning player must never mix the two.
+        content = hashlib.sha256(snap.head + b"".join(snap.modules)).hexdigest()[:24]
+        options["snapshot"] = json.dumps(dict(snapshot_config(snap), key=content))
     loader_options = "".join(f' data-{name}="{html.escape(value, quote=True)}"' for name, value in options.items())
     template = (HTML / "index.html").read_text(encoding="utf-8")
     (out / "index.html").write_text(template.format(

@@ -85,23 +85,27 @@
   }
 
   function send(callId, method, options) {
-    var sdk = root.TTMinis;
-    if (sdk === undefined || sdk === null) return ["unavailable", "TTMinis"];
-    var game = sdk.game;
     var owner, fn, args;
-    if (game === undefined || game === null) {
-      if (method !== "pay" || typeof sdk.pay !== "function") return ["unavailable", "TTMinis.game"];
-      owner = sdk;
-      fn = sdk.pay;
-      args = [answer(callId, kinds.legacy), options];
-    } else {
-      fn = game[method];
-      if (typeof fn !== "function") return ["unavailable", "TTMinis.game." + method];
-      if (!supports(game, method)) return ["unsupported", "TTMinis.game." + method];
-      owner = game;
-      options.success = answer(callId, kinds.success);
-      options.fail = answer(callId, kinds.fail);
-      args = [options];
+    try {     // a getter on the SDK that throws fails the call like a throwing method: nothing is sent
+      var sdk = root.TTMinis;
+      if (sdk === undefined || sdk === null) return ["unavailable", "TTMinis"];
+      var game = sdk.game;
+      if (game === undefined || game === null) {
+        if (method !== "pay" || typeof sdk.pay !== "function") return ["unavailable", "TTMinis.game"];
+        owner = sdk;
+        fn = sdk.pay;
+        args = [answer(callId, kinds.legacy), options];
+      } else {
+        fn = game[method];
+        if (typeof fn !== "function") return ["unavailable", "TTMinis.game." + method];
+        if (!supports(game, method)) return ["unsupported", "TTMinis.game." + method];
+        owner = game;
+        options.success = answer(callId, kinds.success);
+        options.fail = answer(callId, kinds.fail);
+        args = [options];
+      }
+    } catch (error) {
+      return ["threw", message(error)];
     }
     var returned;
     try {

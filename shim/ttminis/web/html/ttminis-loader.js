@@ -433,6 +433,19 @@
     return helpers;
   }
 
+  function startPython(snapshotResponses) {
+    var options = { indexURL: "pyodide/" };
+    if (config.lock) options.lockFileContents = { info: config.lock, packages: {} };
+    var helpers = snapshotResponses ? fromSnapshot(options, snapshotResponses) : null;
+    return withTimeout(Promise.all([loadPyodide(options), helpers]), config.bootTimeout,
+      "the Python runtime (Pyodide) did not start within " + config.bootTimeout / 1000 + " s. " +
+      "If the page's Content-Security-Policy lacks 'wasm-unsafe-eval', WebAssembly cannot compile.")
+      .then(function (started) {
+        if (started[1]) started[1].afterRestore(started[0], config.snapshot.start);
+        return started[0];
+      });
+  }
+
   // After a first visit's main.py ran: fetch the snapshot and keep it, decompressed, for the next start;
   // caches of other builds' snapshots go.
   function keepSnapshot() {
@@ -466,19 +479,20 @@
 
   function bootPyodide() {
     var app = fetchBytes("app.zip");
-    var helpers = null;
     return Promise.all([addScript("pyodide/pyodide.js"), cachedSnapshot()]).then(function (found) {
       progress(0.15, "Starting Python…");
-      var options = { indexURL: "pyodide/" };
-      if (config.lock) options.lockFileContents = { info: config.lock, packages: {} };
       loader.timings.snapshot = found[1] ? "restored" : (config.snapshot ? "first visit" : "none");
-      if (found[1]) helpers = fromSnapshot(options, found[1]);
-      return withTimeout(Promise.all([loadPyodide(options), helpers]), config.bootTimeout,
-        "the Python runtime (Pyodide) did not start within " + config.bootTimeout / 1000 + " s. " +
-        "If the page's Content-Security-Policy lacks 'wasm-unsafe-eval', WebAssembly cannot compile.");
-    }).then(function (started) {
-      var pyodide = started[0];
-      if (started[1]) started[1].afterRestore(pyodide, config.snapshot.start);
+      if (!found[1]) return startPython(null);
+      return startPython(found[1]).catch(function (error) {
+        // A kept snapshot that does not restore (damaged, or the browser changed) must not fail every start:
+        // drop it, start as a first visit, and keep a fresh copy once main.py ran.
+        console.warn("[ttminis] the kept memory snapshot did not restore (" + (error && error.message || error) +
+                     "): it is dropped and Python starts from scratch");
+        loader.timings.snapshot = "first visit";
+        loader.snapshotDropped = String(error && error.message || error);
+        return caches.delete(SNAPSHOT_CACHE + config.snapshot.key).then(function () { return startPython(null); });
+      });
+    }).then(function (pyodide) {
       if (config.exposeInterpreter) loader.pyodide = pyodide;
       progress(0.8, "Loading the game…");
       return app.then(function (bytes) {
