@@ -149,6 +149,9 @@ def finish(game_dir, cut):
     importlib.invalidate_caches()
     linecache.clearcache()
     gc.collect()
+    random = sys.modules.get("random")
+    if random is not None:      # every generator alive now, a library's own Random() too: reseeded at start
+        random._ttminis_generators = [g for g in gc.get_objects() if isinstance(g, random.Random)]
 '''
 
 # Run at each start from a snapshot, in __main__ before anything else (after restore.mjs's time zone refresh).
@@ -157,8 +160,9 @@ def _ttminis_start():
     import sys
     import time
     random = sys.modules.get("random")
-    if random is not None:
-        random.seed()                           # the shared generator was seeded at build time
+    if random is not None:                      # the generators made at build time were seeded there
+        for generator in random.__dict__.pop("_ttminis_generators", [random._inst]):
+            generator.seed()
     tempfile = sys.modules.get("tempfile")
     if tempfile is not None:
         tempfile._name_sequence = None          # its own generator, made on first use
@@ -433,7 +437,8 @@ def _names_from_packages(sources: Iterable[str]) -> list[str]:
 def key(target: str, code: list[tuple[str, bytes]], own: set[str], keep_stdlib: Iterable[str], parts: RuntimeParts,
         runtime_dir: Path) -> str:
     """The snapshot's cache key: everything that can change what it holds. The game's own files count only
-    through what they import (they never run at build time); ttminis and the requirements count whole.
+    through what they import (they never run at build time); ttminis and the requirements count whole, and
+    so does the code that makes it (the maker, the boot, the runtime's configuration, the simulator it runs in).
 
     Example::
 
@@ -446,7 +451,8 @@ def key(target: str, code: list[tuple[str, bytes]], own: set[str], keep_stdlib: 
                    parts.bundle.read_bytes(), hashlib.sha256(parts.wasm_br.read_bytes()).digest(),
                    hashlib.sha256((runtime_dir / "python_stdlib.zip").read_bytes()).digest(),
                    MAKER.read_bytes(), BOOT.read_bytes(), Path(__file__).read_bytes(),
-                   Path(snapshot_format.__file__).read_bytes())
+                   Path(snapshot_format.__file__).read_bytes(), Path(native_pyodide.__file__).read_bytes(),
+                   *(path.read_bytes() for path in sorted((WEB / "simulator").glob("*.js"))))
 
 
 def make(target: str, code: list[tuple[str, bytes]], own: set[str], parts: RuntimeParts | None, runtime_dir: Path,
