@@ -182,6 +182,7 @@ def _report_safely(prefix: str, exc: BaseException) -> None:
 
 def _report_late(call: _Call, kind: int, payload: JSValue) -> None:
     """The first answer for a call that already settled (timed out or released): tell the game."""
+    call.field = None           # the whole payload: the game reads it, not an awaited result
     try:
         value, error = _read_answer(call, kind, payload)
     except Exception:

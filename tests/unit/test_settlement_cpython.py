@@ -79,6 +79,20 @@ def test_the_lock_lifts_when_a_late_answer_arrives_and_the_game_hears_it(ttminis
     assert len(ttminis_wallet.calls_of("pay")) == 2
 
 
+def test_a_late_check_balance_answer_reaches_the_game_whole(ttminis_wallet):
+    full = {"is_sufficient": True, "balance": 50, "extra": "kept"}
+    ttminis_wallet.script("checkBalance", answers=[{"kind": "success", "args": [full], "later": True}], delay=100)
+    late = []
+    ttminis.on_late_answer(late.append)
+
+    async def main():
+        with pytest.raises(TTMinisTimeout):
+            await game.check_balance(10, timeout=0.02)
+        await until(lambda: late)
+    ttminis_wallet.run(main)
+    assert late == [{"method": "checkBalance", "trade_order_id": None, "outcome": "success", "payload": full}]
+
+
 def test_a_call_that_fails_before_reaching_the_sdk_leaves_no_lock_and_no_pending_call(ttminis_wallet,
                                                                                         monkeypatch):
     order = ttminis_wallet.create_order(30)
