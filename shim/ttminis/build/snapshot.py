@@ -417,7 +417,8 @@ def build_imports(code: list[tuple[str, bytes]], own: set[str]) -> list[str]:
     """
     sources = [data.decode("utf-8", "replace") for rel, data in code
                if rel.endswith(".py") and rel.split("/")[0].removesuffix(".py") in own]
-    names = imports_of(sources) + _names_from_packages(sources)
+    plain = imports_of(sources)
+    names = plain + [name for name in _names_from_packages(sources) if name[1:] not in plain]
     return sorted(name for name in names if name.lstrip("?").split(".")[0] not in own | NEVER_AT_BUILD)
 
 
