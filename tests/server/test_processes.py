@@ -137,3 +137,20 @@ def test_50_concurrent_deliveries_across_two_processes_sharing_postgresql_grant_
         assert inventory(database_url) == [("player-1", "sword")] and grants(database_url) == 1
         for backend in (first, second):
             backend.stop()
+
+
+def test_stopping_the_postgres_runner_stops_its_server():
+    from ttminis.server.testing import postgres_available
+    if not postgres_available():
+        pytest.skip("PostgreSQL's server programs are not installed")
+    runner = subprocess.Popen([sys.executable, "-m", "ttminis.server", "postgres", "--", sys.executable, "-c",
+                               "import sys; sys.stdin.read()"], stdin=subprocess.PIPE, stdout=subprocess.PIPE,
+                              text=True)
+    line = runner.stdout.readline()           # printed once the server accepts connections
+    assert line.startswith("[ttminis] throwaway PostgreSQL at postgresql://"), line
+    port = int(line.rsplit(":", 1)[1].split("/")[0])
+    socket.create_connection(("127.0.0.1", port), timeout=5).close()
+    runner.terminate()
+    assert runner.wait(timeout=60) == 128 + 15
+    with pytest.raises(OSError):
+        socket.create_connection(("127.0.0.1", port), timeout=5).close()

@@ -116,6 +116,7 @@ def _postgres(args: argparse.Namespace) -> int:
     if not command:
         print("give the command to run after --", file=sys.stderr)
         return 2
+    signal.signal(signal.SIGTERM, lambda *_: sys.exit(128 + signal.SIGTERM))   # stopped: the server goes too
     with temporary_postgres(durable=args.durable) as url:
         print(f"[ttminis] throwaway PostgreSQL at {url}", flush=True)
         return subprocess.call(command, env={**os.environ, "TTMINIS_TEST_POSTGRES_URL": url})
