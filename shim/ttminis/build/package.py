@@ -99,6 +99,17 @@ def game_files(game_dir: Path) -> Iterator[tuple[Path, Path]]:
         yield rel, path
 
 
+def own_modules(game_dir: Path) -> set[str]:
+    """The game's own top-level module and package names: what a build never imports (its code runs
+    only in the player's game).
+
+    Example::
+
+        own_modules(Path("examples/shop"))     # {'main', 'shop', 'backend', ...}
+    """
+    return {rel.parts[0].removesuffix(".py") for rel, _ in game_files(game_dir)}
+
+
 def shim_files(runtime: str) -> Iterator[tuple[Path, Path]]:
     """The ttminis modules a game on ``runtime`` needs, as ``(ttminis/<name>, path)``.
 

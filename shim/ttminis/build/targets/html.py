@@ -40,7 +40,8 @@ from typing import Any
 from pathlib import Path
 
 from .. import compliance, runtimes, snapshot as snapshots
-from ..package import WEB, BuildError, Log, OutputFolder, default_out, game_files, requirement_files, shim_files
+from ..package import (WEB, BuildError, Log, OutputFolder, default_out, game_files, own_modules,
+                       requirement_files, shim_files)
 from . import BuildResult
 
 Files = list[tuple[Path, Path]]
@@ -89,11 +90,10 @@ def build(game_dir: Path, out: str | os.PathLike[str] | None = None, runtime: st
     if runtime == "pyodide" and snapshot:
         code = [(rel.as_posix(), path.read_bytes()) for rel, path in sources]
         code += [(rel.as_posix(), data) for rel, data in requirements]
-        own = {rel.parts[0].removesuffix(".py") for rel, _ in game_files(game_dir)}
-        snap = snapshots.make("html", code, own, None, runtime_dir, [snapshots.KEEP_ALL], log)
+        snap = snapshots.make("html", code, own_modules(game_dir), None, runtime_dir, [snapshots.KEEP_ALL], log)
     with folder as staging:
-        _write_page(staging, game_dir, runtime, dev, client_key, backend_url, fake_tiktok_url, expose_interpreter,
-                    snap)
+        _write_page(staging, game_dir, runtime_dir, runtime, dev, client_key, backend_url, fake_tiktok_url,
+                    expose_interpreter, snap)
         if runtime == "pyodide":
             _pack_pyodide(staging, runtime_dir, sources, requirements, snap)
         else:
@@ -102,8 +102,8 @@ def build(game_dir: Path, out: str | os.PathLike[str] | None = None, runtime: st
     return BuildResult(out=folder.out, target="html", runtime=runtime, dev=dev, compliance=report)
 
 
-def _write_page(out: Path, game_dir: Path, runtime: str, dev: bool, client_key: str, backend_url: str = "",
-                fake_tiktok_url: str = "", expose_interpreter: bool = False,
+def _write_page(out: Path, game_dir: Path, runtime_dir: Path, runtime: str, dev: bool, client_key: str,
+                backend_url: str = "", fake_tiktok_url: str = "", expose_interpreter: bool = False,
                 snap: snapshots.Snapshot | None = None) -> None:
     for name in ("ttminis-loader.js", "ttminis-loader.css"):
         shutil.copy2(HTML / name, out / name)
@@ -119,7 +119,7 @@ def _write_page(out: Path, game_dir: Path, runtime: str, dev: bool, client_key: 
     if expose_interpreter:
         options["expose-interpreter"] = "1"
     if runtime == "pyodide":
-        lock = json.loads((runtimes.ensure(runtimes.PYODIDE, log=lambda *_: None) / "pyodide-lock.json").read_text(encoding="utf-8"))
+        lock = json.loads((runtime_dir / "pyodide-lock.json").read_text(encoding="utf-8"))
         options["lock"] = json.dumps(lock["info"], sort_keys=True)
     if snap:
         # The page's cache is named by the snapshot's bytes, not its inputs' key: the same inputs built

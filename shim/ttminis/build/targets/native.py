@@ -39,7 +39,8 @@ from typing import Any, Iterable
 
 from .. import compliance, native_layout, native_probe, native_pyodide, node, runtimes, snapshot as snapshots
 from ..native_pyodide import RuntimeParts
-from ..package import WEB, BuildError, Log, OutputFolder, default_out, game_files, requirement_files, shim_files
+from ..package import (WEB, BuildError, Log, OutputFolder, default_out, game_files, own_modules,
+                       requirement_files, shim_files)
 from ..native_layout import MAIN_LIMIT, SLACK, Part
 from . import BuildResult
 
@@ -91,8 +92,7 @@ def build(game_dir: Path, out: str | os.PathLike[str] | None = None, runtime: st
             "TikTok's upload needs your app's real one")
     snap = None
     if snapshot:
-        own_modules = {rel.parts[0].removesuffix(".py") for rel, _ in game_files(game_dir)}
-        snap = snapshots.make("native", code, own_modules, parts, runtime_dir, keep_stdlib, log)
+        snap = snapshots.make("native", code, own_modules(game_dir), parts, runtime_dir, keep_stdlib, log)
 
     with folder as staging:
         main_files, kept, subpackages = _plan(parts, code, assets, probe, backend_url, snap, log)
