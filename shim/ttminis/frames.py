@@ -39,6 +39,7 @@ from .backend import ffi
 from .validation import check_callable
 
 _loop: dict[str, Any] = {"function": None, "handle": None}
+_drawing: list[Any] = []     # (begin, end) from ttminis.drawing once the game draws through its recorder
 
 
 def _tick(time: float) -> bool:
@@ -46,8 +47,17 @@ def _tick(time: float) -> bool:
     if function is None:
         return False
     try:
+        if _drawing:
+            _drawing[0]()
         function(time)
+        if _drawing:
+            _drawing[1]()          # the frame's drawing reaches the canvas now, in one crossing
     except Exception as e:
+        if _drawing:
+            try:
+                _drawing[1](False)     # what the frame drew before it raised, then the error screen
+            except Exception:
+                pass
         _loop["function"] = None
         ffi.report(f"ttminis: exception in your frame function {getattr(function, '__name__', function)!r}; "
                    "the frame loop stopped:\n" + ffi.format_exception(e))

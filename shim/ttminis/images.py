@@ -25,7 +25,7 @@ TYPE_CHECKING = False
 if TYPE_CHECKING:     # names for type checkers only: a game never loads typing (see _types.pyi)
     from ._types import JSValue
 
-from . import calls, target
+from . import calls, screen, target
 from .backend import ffi
 from .errors import TTMinisError
 from .surface_checks import game_path
@@ -80,8 +80,15 @@ class Image:
         """
         if not self.ready:
             return False
+        ctx = context if context is not None else screen.context()
+        if ffi.NAME == "pyodide" and not _is_js(ctx):       # a recording context (ttminis.drawing)
+            if width is None:
+                ctx.drawImage(self.handle, x, y)
+            else:
+                ctx.drawImage(self.handle, x, y, width, height)
+            return True
         args = [self.handle, x, y] if width is None else [self.handle, x, y, width, height]
-        ffi.invoke(context if context is not None else target.call("context"), "drawImage", args)
+        ffi.invoke(ctx, "drawImage", args)
         return True
 
     async def loaded(self) -> Image:
@@ -96,6 +103,11 @@ class Image:
         except TTMinisError as e:
             raise OSError(e.error_msg) from None
         return self
+
+
+def _is_js(value: object) -> bool:
+    from pyodide.ffi import JsProxy
+    return isinstance(value, JsProxy)
 
 
 def load(path: str) -> Image:

@@ -5,9 +5,14 @@ On html it is the full-window ``<canvas>`` the loader provides; on TikTok's nati
 its pixels are the device's and the context is scaled so you draw in CSS pixels, the unit touches
 arrive in, and the picture is sharp on high-DPI screens.
 
+On Pyodide the context records what you draw and JavaScript replays it once per frame (see
+``ttminis.drawing``): the game's code is the same, and a read (``getImageData``, ``measureText``, a property
+read) flushes first, so it sees every earlier draw. Brython draws directly.
+
 Exports:
     context()        the main canvas's 2D context (always the same object; keep it)
     canvas()         the main canvas itself
+    flush()          replay what was drawn so far now (frames and reads do it for you)
     size()           (width, height) in CSS pixels
     pixel_ratio()    device pixels per CSS pixel
     describe(text, buttons=(), **values)   what the screen shows, as text: for screen readers on html
@@ -34,6 +39,9 @@ from .surface_checks import number
 from .validation import plain
 
 
+_recorder: list[JSValue] = []      # Pyodide: the screen's recording context, made at the first context()
+
+
 def context() -> JSValue:
     """The 2D context of the main canvas, scaled to CSS pixels; the same object at every call.
 
@@ -42,17 +50,41 @@ def context() -> JSValue:
         ctx = screen.context()
         ctx.fillText("Hello", 16, 32)
     """
-    return target.call("context")
+    if _recorder:
+        return _recorder[0]
+    if ffi.NAME != "pyodide":
+        return target.call("context")
+    from . import drawing
+    _recorder.append(drawing.screen_context(target.call("context"), target.call("canvas")))
+    return _recorder[0]
 
 
 def canvas() -> JSValue:
-    """The main canvas (a JS object): ``canvas.width``/``height`` are device pixels.
+    """The main canvas: ``canvas.width``/``height`` are device pixels (on Pyodide setting them flushes
+    the recorded drawing first; ``.handle`` is the JS canvas).
 
     Example::
 
         screen.canvas().width       # 780 on a 390-pixel-wide screen at pixel ratio 2
     """
-    return target.call("canvas")
+    if ffi.NAME != "pyodide":
+        return target.call("canvas")
+    return context().canvas
+
+
+def flush() -> None:
+    """Replay on the canvas what was drawn so far (Pyodide records drawing; see ``ttminis.drawing``).
+    Frames, reads and the microtask after the first draw do it for you; a call the canvas refused when
+    it was replayed raises here (``RuntimeError`` naming the call). Does nothing on Brython.
+
+    Example::
+
+        ctx.fillRect(0, 0, 10, 10)
+        screen.flush()
+    """
+    if _recorder:
+        from . import drawing
+        drawing.flush()
 
 
 def size() -> tuple[float, float]:

@@ -3,7 +3,7 @@
 Exports:
     JSC                     the ``jsc`` executable looked for (``$TTMINIS_JSC`` overrides)
     JscMissing              ``jsc`` is not installed; the message says what to install
-    run_on_jsc(package, setup="", result="null", timeout=120) -> dict
+    run_on_jsc(package, setup="", result="null", timeout=120, options=()) -> dict
 
 The package runs with the same globals as the Node simulator's strict realm (``web/simulator/jsc-host.js``),
 so an engine difference (a missing ``TextDecoder``, a syntax JavaScriptCore lacks, wasm it refuses) shows up
@@ -23,7 +23,7 @@ import shutil
 import subprocess
 import tempfile
 from pathlib import Path
-from typing import Any
+from typing import Any, Sequence
 
 from ..build import node
 from . import FAKE, SimulatorError
@@ -72,10 +72,11 @@ def _stage(package: Path, staging: Path, setup: str, result: str) -> None:
 
 
 def run_on_jsc(package: str | os.PathLike[str], *, setup: str = "", result: str = "null",
-               timeout: float = 120) -> dict[str, Any]:
+               timeout: float = 120, options: Sequence[str] = ()) -> dict[str, Any]:
     """Boot ``package`` on JavaScriptCore until ``ttminisLoader`` is ready or failed; what happened, as a dict.
 
-    ``setup`` is JS run before game.js (``TTMinisFake`` in scope); ``result`` a JS expression read at the end.
+    ``setup`` is JS run before game.js (``TTMinisFake`` in scope); ``result`` a JS expression read at the end;
+    ``options`` go to ``jsc`` itself (``["--useJIT=false"]``: JS and wasm interpreted, as on iPhones).
     The dict: state ("ready", "error", "timeout"), progress, timings, errors (the loader's), console,
     uncaught, result, canvases, elapsed (ms).
 
@@ -90,7 +91,7 @@ def run_on_jsc(package: str | os.PathLike[str], *, setup: str = "", result: str 
         _stage(package, staging, setup, result)
         config = {"staging": str(staging), "package": str(package), "timeout": int(timeout * 1000)}
         try:
-            proc = subprocess.run([jsc, str(HOST), "--", json.dumps(config)], capture_output=True, text=True,
+            proc = subprocess.run([jsc, *options, str(HOST), "--", json.dumps(config)], capture_output=True, text=True,
                                   timeout=timeout + 30)
         except subprocess.TimeoutExpired:
             raise SimulatorError(f"jsc did not finish within {timeout + 30:.0f} s") from None

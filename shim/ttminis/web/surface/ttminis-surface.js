@@ -40,6 +40,8 @@
  *   attachFileSystem(FS, dir)                    Pyodide: mirror the store into `dir` of Python's file system
  *   describe(text, buttons, values), description  what the screen shows, as text (screen readers, tests)
  *   hidden, target
+ *   drawingInit(ops, props, slot), drawingContext(slot, ctx), drawingReplay(bytes, strings, objects),
+ *   drawingSchedule(fn)                          drawing recorded by ttminis/drawing.py, replayed here (below)
  */
 (function (root) {
   "use strict";
@@ -49,6 +51,137 @@
   function describeError(e) {
     if (e && typeof e === "object" && typeof e.message === "string") return e.message;
     return String(e);
+  }
+
+  // ---- drawing recorded in Python (ttminis/drawing.py), replayed on the real contexts -------------------
+  // The buffer is a Float64Array: an opcode (slot * SLOT + op), then the op's numbers. Strings and objects
+  // (images, gradients, paths, typed arrays) are indexes into the two tables sent with it. `argc` is how many
+  // numbers follow the opcode (-1: the first says how many more). The order is drawing.py's OPS.
+  function numbers(bytes, count) {
+    return bytes.byteLength === count * 4 ? new Float32Array(bytes.buffer, bytes.byteOffset, count)
+      : new Float64Array(bytes.buffer, bytes.byteOffset, count);
+  }
+  function text(c, f, i, s, o, method, max) {
+    if (max) c[method](s[f[i]], f[i + 1], f[i + 2], f[i + 3]);
+    else c[method](s[f[i]], f[i + 1], f[i + 2]);
+  }
+  function pathCall(c, f, i, s, o, method) {
+    var path = f[i], rule = f[i + 1];
+    if (path >= 0 && rule >= 0) c[method](o[path], s[rule]);
+    else if (path >= 0) c[method](o[path]);
+    else if (rule >= 0) c[method](s[rule]);
+    else c[method]();
+  }
+  var DRAW_OPS = [
+    ["fillRect", 4, function (c, f, i) { c.fillRect(f[i], f[i + 1], f[i + 2], f[i + 3]); }],
+    ["clearRect", 4, function (c, f, i) { c.clearRect(f[i], f[i + 1], f[i + 2], f[i + 3]); }],
+    ["strokeRect", 4, function (c, f, i) { c.strokeRect(f[i], f[i + 1], f[i + 2], f[i + 3]); }],
+    ["rect", 4, function (c, f, i) { c.rect(f[i], f[i + 1], f[i + 2], f[i + 3]); }],
+    ["moveTo", 2, function (c, f, i) { c.moveTo(f[i], f[i + 1]); }],
+    ["lineTo", 2, function (c, f, i) { c.lineTo(f[i], f[i + 1]); }],
+    ["beginPath", 0, function (c) { c.beginPath(); }],
+    ["closePath", 0, function (c) { c.closePath(); }],
+    ["save", 0, function (c) { c.save(); }],
+    ["restore", 0, function (c) { c.restore(); }],
+    ["translate", 2, function (c, f, i) { c.translate(f[i], f[i + 1]); }],
+    ["scale", 2, function (c, f, i) { c.scale(f[i], f[i + 1]); }],
+    ["rotate", 1, function (c, f, i) { c.rotate(f[i]); }],
+    ["transform", 6, function (c, f, i) { c.transform(f[i], f[i + 1], f[i + 2], f[i + 3], f[i + 4], f[i + 5]); }],
+    ["setTransform", 6, function (c, f, i) { c.setTransform(f[i], f[i + 1], f[i + 2], f[i + 3], f[i + 4], f[i + 5]); }],
+    ["resetTransform", 0, function (c) { c.resetTransform(); }],
+    ["quadraticCurveTo", 4, function (c, f, i) { c.quadraticCurveTo(f[i], f[i + 1], f[i + 2], f[i + 3]); }],
+    ["bezierCurveTo", 6, function (c, f, i) { c.bezierCurveTo(f[i], f[i + 1], f[i + 2], f[i + 3], f[i + 4], f[i + 5]); }],
+    ["arc", 6, function (c, f, i) { c.arc(f[i], f[i + 1], f[i + 2], f[i + 3], f[i + 4], f[i + 5] !== 0); }],
+    ["arcTo", 5, function (c, f, i) { c.arcTo(f[i], f[i + 1], f[i + 2], f[i + 3], f[i + 4]); }],
+    ["ellipse", 8, function (c, f, i) {
+      c.ellipse(f[i], f[i + 1], f[i + 2], f[i + 3], f[i + 4], f[i + 5], f[i + 6], f[i + 7] !== 0);
+    }],
+    ["roundRect", 5, function (c, f, i) { c.roundRect(f[i], f[i + 1], f[i + 2], f[i + 3], f[i + 4]); }],
+    ["fill", 2, function (c, f, i, s, o) { pathCall(c, f, i, s, o, "fill"); }],
+    ["stroke", 2, function (c, f, i, s, o) { pathCall(c, f, i, s, o, "stroke"); }],
+    ["clip", 2, function (c, f, i, s, o) { pathCall(c, f, i, s, o, "clip"); }],
+    ["fillText", 3, function (c, f, i, s, o) { text(c, f, i, s, o, "fillText", false); }],
+    ["fillText", 4, function (c, f, i, s, o) { text(c, f, i, s, o, "fillText", true); }],
+    ["strokeText", 3, function (c, f, i, s, o) { text(c, f, i, s, o, "strokeText", false); }],
+    ["strokeText", 4, function (c, f, i, s, o) { text(c, f, i, s, o, "strokeText", true); }],
+    ["drawImage", 3, function (c, f, i, s, o) { c.drawImage(o[f[i]], f[i + 1], f[i + 2]); }],
+    ["drawImage", 5, function (c, f, i, s, o) { c.drawImage(o[f[i]], f[i + 1], f[i + 2], f[i + 3], f[i + 4]); }],
+    ["drawImage", 9, function (c, f, i, s, o) {
+      c.drawImage(o[f[i]], f[i + 1], f[i + 2], f[i + 3], f[i + 4], f[i + 5], f[i + 6], f[i + 7], f[i + 8]);
+    }],
+    ["set", 2, function (c, f, i, s, o, props) { c[props[f[i]]] = f[i + 1]; }],
+    ["set", 2, function (c, f, i, s, o, props) { c[props[f[i]]] = s[f[i + 1]]; }],
+    ["set", 2, function (c, f, i, s, o, props) { c[props[f[i]]] = o[f[i + 1]]; }],
+    ["setLineDash", -1, function (c, f, i) { c.setLineDash(Array.prototype.slice.call(f, i + 1, i + 1 + f[i])); }],
+    ["putImageData", 3, function (c, f, i, s, o) { c.putImageData(o[f[i]], f[i + 1], f[i + 2]); }],
+    ["putImageData", 7, function (c, f, i, s, o) {
+      c.putImageData(o[f[i]], f[i + 1], f[i + 2], f[i + 3], f[i + 4], f[i + 5], f[i + 6]);
+    }],
+    ["fillRects", 4, function (c, f, i, s, o) {
+      var count = f[i + 2], w = f[i + 3], h = f[i + 4];
+      var xs = numbers(o[f[i]], count), ys = numbers(o[f[i + 1]], count);
+      for (var k = 0; k < count; k++) c.fillRect(xs[k], ys[k], w, h);
+    }],
+    ["drawImages", 6, function (c, f, i, s, o) {
+      var image = o[f[i]], count = f[i + 3], w = f[i + 4], h = f[i + 5];
+      var xs = numbers(o[f[i + 1]], count), ys = numbers(o[f[i + 2]], count), k;
+      if (w !== w) for (k = 0; k < count; k++) c.drawImage(image, xs[k], ys[k]);
+      else for (k = 0; k < count; k++) c.drawImage(image, xs[k], ys[k], w, h);
+    }]
+  ];
+  // drawing.py's names for the ops above, in the same order (drawingInit compares them)
+  var DRAW_OP_NAMES = ["fillRect", "clearRect", "strokeRect", "rect", "moveTo", "lineTo", "beginPath", "closePath",
+    "save", "restore", "translate", "scale", "rotate", "transform", "setTransform", "resetTransform",
+    "quadraticCurveTo", "bezierCurveTo", "arc", "arcTo", "ellipse", "roundRect", "fill", "stroke", "clip",
+    "fillText", "fillTextMax", "strokeText", "strokeTextMax", "drawImage3", "drawImage5", "drawImage9",
+    "setNumber", "setString", "setObject", "setLineDash", "putImageData3", "putImageData7", "fillRects",
+    "drawImages"];
+
+  function makeDrawing(surface) {
+    var contexts = [], props = [], slotSize = 64;
+    surface.drawingInit = function (ops, names, slot) {
+      var same = ops.length === DRAW_OP_NAMES.length;
+      for (var i = 0; same && i < ops.length; i++) same = ops[i] === DRAW_OP_NAMES[i];
+      if (!same) throw new Error("ttminis: drawing.py and ttminis-surface.js disagree on the drawing opcodes");
+      props = Array.prototype.slice.call(names);
+      slotSize = slot;
+    };
+    surface.drawingContext = function (slot, context) { contexts[slot] = context; };
+    surface.drawingSchedule = function (fn) {
+      Promise.resolve().then(function () {
+        try {
+          fn();
+        } catch (e) {
+          console.error("[ttminis] recorded drawing could not be replayed: " + describeError(e));
+        }
+      });
+    };
+    /** Replay a flush; 0, or [call, error name, message] for the first call the canvas refused. */
+    surface.drawingReplay = function (bytes, strings, objects) {
+      var f = new Float64Array(bytes.buffer, bytes.byteOffset, bytes.byteLength >> 3);
+      var n = f.length, i = 0, first = null, code, slot, op, spec, at;
+      for (;;) {
+        try {
+          while (i < n) {
+            code = f[i];
+            slot = (code / slotSize) | 0;
+            op = code - slot * slotSize;
+            spec = DRAW_OPS[op];
+            if (spec === undefined) return first || ["opcode " + code, "Error", "not one of drawing.py's opcodes"];
+            at = i + 1;
+            i = at + (spec[1] >= 0 ? spec[1] : f[at] + 1);
+            spec[2](contexts[slot], f, at, strings, objects, props);
+          }
+          return first === null ? 0 : first;
+        } catch (e) {
+          if (first === null) {
+            first = [DRAW_OP_NAMES[op] === "setNumber" || DRAW_OP_NAMES[op] === "setString" ||
+                     DRAW_OP_NAMES[op] === "setObject" ? props[f[at]] : spec[0],
+                     e && e.name ? String(e.name) : "Error", describeError(e)];
+          }
+        }
+      }
+    };
   }
 
   function dirname(path) {
@@ -63,6 +196,8 @@
       dataDir: null,
       description: { text: "", buttons: [], values: {} }
     };
+
+    makeDrawing(surface);
 
     // ---- the screen -------------------------------------------------------------------------------------
     var screen = null;
