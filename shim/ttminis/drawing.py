@@ -17,8 +17,9 @@ two small tables), shared by every recording context. JavaScript replays it on t
 Game code does not change. Arguments the canvas throws on (a negative radius, something that is not an
 image in ``drawImage``) raise at the game's own line, as ``ValueError``/``TypeError``; what the canvas
 silently ignores (NaN, an unknown colour) stays ignored. A call the canvas still refuses when it is replayed
-(a broken image) raises ``RuntimeError`` at the next flush, naming the call. Arguments the recorder cannot
-encode (a str where a number goes) make that one call direct: what JavaScript would do with them happens.
+(a broken image) raises ``RuntimeError`` at the next flush, naming the call. A str where a number goes is
+made a number as JavaScript would (``"5"`` is 5, ``"x"`` NaN); a property value or text the buffer cannot
+hold (not a str or number) makes that one call directly, after a flush.
 
 The batch calls ``fillRects(xs, ys, width, height)`` and ``drawImages(image, xs, ys, width=None,
 height=None)`` draw many identical sprites from two sequences of numbers (``array('f')``, ``array('d')``,

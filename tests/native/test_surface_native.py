@@ -17,6 +17,7 @@ from ttminis.build import build
 from ttminis.simulator import READY, Session
 
 from tests.shared import surface_soak
+from tests.shared.drawing_contract import *  # noqa: F401,F403  (drawing's contract runs here too)
 from tests.shared.surface_contract import *  # noqa: F401,F403  (the contract's tests run here)
 from tests.shared.surface_contract import PythonRaised
 

@@ -41,7 +41,8 @@
  *   describe(text, buttons, values), description  what the screen shows, as text (screen readers, tests)
  *   hidden, target
  *   drawingInit(ops, props, slot), drawingContext(slot, ctx), drawingReplay(bytes, strings, objects),
- *   drawingSchedule(fn)                          drawing recorded by ttminis/drawing.py, replayed here (below)
+ *   drawingSchedule(fn), drawingStats             drawing recorded by ttminis/drawing.py, replayed here (below);
+ *                                                drawingStats = {replays, calls} so far
  */
 (function (root) {
   "use strict";
@@ -58,7 +59,9 @@
   // (images, gradients, paths, typed arrays) are indexes into the two tables sent with it. `argc` is how many
   // numbers follow the opcode (-1: the first says how many more). The order is drawing.py's OPS.
   function numbers(bytes, count) {
-    return bytes.byteLength === count * 4 ? new Float32Array(bytes.buffer, bytes.byteOffset, count)
+    var single = bytes.byteLength === count * 4;
+    if (bytes.byteOffset % (single ? 4 : 8) !== 0) bytes = bytes.slice();     // a view must be aligned
+    return single ? new Float32Array(bytes.buffer, bytes.byteOffset, count)
       : new Float64Array(bytes.buffer, bytes.byteOffset, count);
   }
   function text(c, f, i, s, o, method, max) {
@@ -117,7 +120,7 @@
     ["putImageData", 7, function (c, f, i, s, o) {
       c.putImageData(o[f[i]], f[i + 1], f[i + 2], f[i + 3], f[i + 4], f[i + 5], f[i + 6]);
     }],
-    ["fillRects", 4, function (c, f, i, s, o) {
+    ["fillRects", 5, function (c, f, i, s, o) {
       var count = f[i + 2], w = f[i + 3], h = f[i + 4];
       var xs = numbers(o[f[i]], count), ys = numbers(o[f[i + 1]], count);
       for (var k = 0; k < count; k++) c.fillRect(xs[k], ys[k], w, h);
@@ -139,6 +142,7 @@
 
   function makeDrawing(surface) {
     var contexts = [], props = [], slotSize = 64;
+    var stats = surface.drawingStats = { replays: 0, calls: 0 };    // flushes that crossed, calls they replayed
     surface.drawingInit = function (ops, names, slot) {
       var same = ops.length === DRAW_OP_NAMES.length;
       for (var i = 0; same && i < ops.length; i++) same = ops[i] === DRAW_OP_NAMES[i];
@@ -158,8 +162,9 @@
     };
     /** Replay a flush; 0, or [call, error name, message] for the first call the canvas refused. */
     surface.drawingReplay = function (bytes, strings, objects) {
-      var f = new Float64Array(bytes.buffer, bytes.byteOffset, bytes.byteLength >> 3);
+      var f = numbers(bytes, bytes.byteLength >> 3);
       var n = f.length, i = 0, first = null, code, slot, op, spec, at;
+      stats.replays += 1;
       for (;;) {
         try {
           while (i < n) {
@@ -167,6 +172,7 @@
             slot = (code / slotSize) | 0;
             op = code - slot * slotSize;
             spec = DRAW_OPS[op];
+            stats.calls += 1;
             if (spec === undefined) return first || ["opcode " + code, "Error", "not one of drawing.py's opcodes"];
             at = i + 1;
             i = at + (spec[1] >= 0 ? spec[1] : f[at] + 1);
