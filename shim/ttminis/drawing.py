@@ -195,7 +195,7 @@ def _number(value: object) -> float:
         try:
             return float(value)
         except OverflowError:
-            return float("inf") if value > 0 else float("-inf")  # type: ignore[operator]
+            return float("inf") if value > 0 else float("-inf")
     if isinstance(value, str):
         text = value.strip()
         if not text:
@@ -246,7 +246,7 @@ def _is_js(value: object) -> bool:
 
 def _check_radius(method: str, name: str, value: object) -> None:
     number = value if type(value) is float or type(value) is int else _number(value)
-    if number < 0:    # type: ignore[operator]
+    if number < 0:
         raise ValueError(f"ctx.{method}: {name} must be >= 0 (the canvas throws IndexSizeError), got {value!r}")
 
 

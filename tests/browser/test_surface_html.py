@@ -14,8 +14,8 @@ import pytest
 from ttminis.build.serve import CSP_BY_RUNTIME, BundleServer
 from ttminis.build.targets.html import FAKE
 
-from tests.shared.drawing_contract import *  # noqa: F401,F403  (drawing's contract runs here too)
 from tests.shared.surface_contract import *  # noqa: F401,F403  (the contract's tests run here)
+from tests.shared.drawing_contract import *  # noqa: F401,F403  (drawing's contract runs here too)
 from tests.shared.surface_contract import PythonRaised, expect_raises
 
 pytestmark = pytest.mark.browser

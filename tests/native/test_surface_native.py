@@ -17,8 +17,8 @@ from ttminis.build import build
 from ttminis.simulator import READY, Session
 
 from tests.shared import surface_soak
-from tests.shared.drawing_contract import *  # noqa: F401,F403  (drawing's contract runs here too)
 from tests.shared.surface_contract import *  # noqa: F401,F403  (the contract's tests run here)
+from tests.shared.drawing_contract import *  # noqa: F401,F403  (drawing's contract runs here too)
 from tests.shared.surface_contract import PythonRaised
 
 HARNESS = Path(__file__).resolve().parents[1] / "browser" / "harness_game"
