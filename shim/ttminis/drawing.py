@@ -120,21 +120,29 @@ def flush() -> None:
 
 
 def _replay() -> None:
-    """Send the buffer to JavaScript in one call; a replay error is kept for the next ``flush``."""
-    count = len(_ops)
-    try:
-        data = _pack("%dd" % count, *_ops)
-    except (struct.error, TypeError, OverflowError):
-        data = _pack("%dd" % count, *[_number(value) for value in _ops])
+    """Send the buffer to JavaScript in one call; a replay error is kept for the next ``flush``.
+
+    Where ``drawingMemory`` confirmed CPython's layout, JavaScript reads the list where it lies in the wasm
+    memory (no packing); otherwise, or when the list holds something else than floats and ints, it is packed
+    into bytes here."""
     helpers = _js()
+    count = len(_ops)
     strings = helpers["to_js"](_strings) if _strings else None
     objects = helpers["to_js"](_objects) if _objects else None
-    _ops.clear()
-    _strings.clear()
-    _string_index.clear()
-    _objects.clear()
-    _object_index.clear()
-    outcome = helpers["replay"](helpers["to_js"](data), strings, objects)
+    try:
+        outcome = helpers["replay_list"](id(_ops), count, strings, objects) if helpers["fast"] else -1
+        if outcome == -1:
+            try:
+                data = _pack("%dd" % count, *_ops)
+            except (struct.error, TypeError, OverflowError):
+                data = _pack("%dd" % count, *[_number(value) for value in _ops])
+            outcome = helpers["replay"](helpers["to_js"](data), strings, objects)
+    finally:
+        _ops.clear()
+        _strings.clear()
+        _string_index.clear()
+        _objects.clear()
+        _object_index.clear()
     if not isinstance(outcome, int) and _state["error"] is None:
         name, kind, message = (str(part) for part in outcome)
         _state["error"] = RuntimeError(f"ctx.{name}: the canvas refused it when it was drawn (the call was "
@@ -150,10 +158,25 @@ def _js() -> dict[str, Any]:
         _state["JsProxy"] = JsProxy
         surface = target.surface()
         surface.drawingInit(to_js(list(OPS)), to_js(list(PROPS)), SLOT)
-        helpers = {"replay": surface.drawingReplay, "schedule": surface.drawingSchedule,
+        helpers = {"replay": surface.drawingReplay, "replay_list": surface.drawingReplayList,
+                   "schedule": surface.drawingSchedule, "fast": _memory_layout_checked(surface),
                    "to_js": lambda value: to_js(value, create_pyproxies=False), "flush": create_proxy(_scheduled)}
         _state["js"] = helpers
     return helpers
+
+
+def _memory_layout_checked(surface: JSValue) -> bool:
+    """Whether JavaScript reads a list of floats and ints in the wasm memory as Python sees it (checked on
+    values that cover every case it decodes, both digit sizes of an int)."""
+    probe: list[Any] = [1.5, 0, 7, -3, 40000, True, False, -2.25e300, 2 ** 40, -(2 ** 31), float("inf"), 0.1]
+    try:
+        from pyodide.ffi import to_js
+
+        module = __import__("pyodide_js")._module       # Pyodide's own API object: its Emscripten module
+        return bool(surface.drawingMemory(module, id(float), id(int), id(bool), id(probe),
+                                          to_js([float(value) for value in probe])))
+    except Exception:
+        return False
 
 
 def _schedule() -> None:

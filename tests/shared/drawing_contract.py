@@ -284,3 +284,20 @@ ctx.fillRect("x", 0, 50, 50)           # ...and this one into NaN: skipped
 """)
     assert pixel(surface_game, 4, 4) == GREEN
     assert pixel(surface_game, 40, 40)[3] == 0
+
+
+def test_recorder_reads_the_buffer_where_it_lies_and_every_number_arrives_exact(surface_game):
+    recorder_only(surface_game)
+    got = surface_game.py("""
+from ttminis import drawing, screen
+ctx = screen.context()
+fast = drawing._js()["fast"]         # CPython's layout checked: JavaScript reads the list in the wasm memory
+ctx.save()
+ctx.setTransform(True, False, 0, 1, 2 ** 40, -(2 ** 31))
+first = ctx.getTransform()
+ctx.setTransform(0.5, -2.5, 40000, 7, 2 ** 100, -1)  # 2 ** 100: an int JavaScript does not decode: packed
+second = ctx.getTransform()
+ctx.restore()
+return [fast, [first.a, first.b, first.e, first.f], [second.a, second.b, second.c, second.d, second.e, second.f]]
+""")
+    assert got == [True, [1, 0, 2 ** 40, -(2 ** 31)], [0.5, -2.5, 40000, 7, 2.0 ** 100, -1]], got

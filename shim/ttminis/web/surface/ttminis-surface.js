@@ -41,6 +41,7 @@
  *   describe(text, buttons, values), description  what the screen shows, as text (screen readers, tests)
  *   hidden, target
  *   drawingInit(ops, props, slot), drawingContext(slot, ctx), drawingReplay(bytes, strings, objects),
+ *   drawingMemory(module, ...), drawingReplayList(address, count, strings, objects),
  *   drawingSchedule(fn), drawingStats             drawing recorded by ttminis/drawing.py, replayed here (below);
  *                                                drawingStats = {replays, calls} so far
  */
@@ -163,7 +164,10 @@
     /** Replay a flush; 0, or [call, error name, message] for the first call the canvas refused. */
     surface.drawingReplay = function (bytes, strings, objects) {
       var f = numbers(bytes, bytes.byteLength >> 3);
-      var n = f.length, i = 0, first = null, code, slot, op, spec, at;
+      return run(f, f.length, strings, objects);
+    };
+    function run(f, n, strings, objects) {
+      var i = 0, first = null, code, slot, op, spec, at;
       stats.replays += 1;
       for (;;) {
         try {
@@ -187,6 +191,61 @@
           }
         }
       }
+    }
+
+    // Pyodide: the buffer read where it lies, in the wasm memory, instead of packed by Python. Packing costs
+    // about a microsecond per number in interpreted wasm (a frame of 1,000 fillRects: 5,000 numbers); reading
+    // here costs a few JS operations each. `memory` knows CPython's layout of a list, a float and an int on
+    // wasm32 only after drawingMemory checked it against values Python gave; otherwise Python packs.
+    var memory = null, scratch = new Float64Array(1024);
+    function decodeNumber(m, p) {
+      var type = m.module.HEAPU32[(p + 4) >> 2];
+      if (type === m.floatType) return m.module.HEAPF64[(p + 8) >> 3];
+      if (type !== m.intType && type !== m.boolType) return null;
+      var tag = m.module.HEAPU32[(p + 8) >> 2], sign = tag & 3, digits = tag >>> 3, value = 0, scale = 1;
+      if (digits > 3) return null;
+      for (var k = 0; k < digits; k++) {
+        value += (m.digitBits === 30 ? m.module.HEAPU32[(p + 12 + 4 * k) >> 2]
+          : m.module.HEAPU16[(p + 12 + 2 * k) >> 1]) * scale;
+        scale *= m.digitBits === 30 ? 1073741824 : 32768;
+      }
+      return sign === 2 ? -value : sign === 1 ? 0 : value;
+    }
+    function decodeList(m, address, count) {
+      var heap = m.module.HEAPU32, items = heap[(address + 12) >> 2] >> 2, f64 = m.module.HEAPF64;
+      if (heap[(address + 8) >> 2] !== count) return null;
+      if (scratch.length < count) scratch = new Float64Array(Math.max(count, scratch.length * 2));
+      for (var k = 0; k < count; k++) {
+        var p = heap[items + k];
+        if (heap[(p + 4) >> 2] === m.floatType) {
+          scratch[k] = f64[(p + 8) >> 3];
+        } else {
+          var value = decodeNumber(m, p);
+          if (value === null) return null;
+          scratch[k] = value;
+        }
+      }
+      return scratch;
+    }
+    /** Check the layout against `expected` (the numbers in the list at `address`); true if the fast path is on. */
+    surface.drawingMemory = function (module, floatType, intType, boolType, address, expected) {
+      memory = null;
+      if (!module || !module.HEAPU32 || !module.HEAPF64 || !module.HEAPU16) return false;
+      for (var bits = 30; bits >= 15; bits -= 15) {
+        var m = { module: module, floatType: floatType, intType: intType, boolType: boolType, digitBits: bits };
+        var got = decodeList(m, address, expected.length), same = got !== null;
+        for (var k = 0; same && k < expected.length; k++) same = got[k] === expected[k];
+        if (same) {
+          memory = m;
+          return true;
+        }
+      }
+      return false;
+    };
+    /** Replay the Python list at `address` (`count` numbers); -1 when it holds something not a float or int. */
+    surface.drawingReplayList = function (address, count, strings, objects) {
+      var f = memory && decodeList(memory, address, count);
+      return f ? run(f, count, strings, objects) : -1;
     };
   }
 
