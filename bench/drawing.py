@@ -141,7 +141,7 @@ def main():
     parser.add_argument("--engines", default=",".join(ENGINES))
     parser.add_argument("--rounds", type=int, default=5)
     parser.add_argument("--repeat", type=int, default=5)
-    parser.add_argument("--awaits", type=int, default=100)
+    parser.add_argument("--awaits", type=int, default=200)
     parser.add_argument("--starts", type=int, default=3)
     parser.add_argument("--plain-starts", type=int, default=1)
     parser.add_argument("--no-starts", action="store_true", help="frames only")
@@ -212,8 +212,9 @@ def tables(frames, starts, args):
         f = result["frames"]
         lines.append(f"| {engine} | {f['recorded 100']:.2f} | {f['batch 100']:.2f} | {f['direct 100']:.2f} | "
                      f"{f.get('js 100', float('nan')):.2f} | {ratio(f['recorded 100'], f['direct 100'])} |")
-    lines += ["", "Where a recorded frame of 1,000 draws goes (ms, medians): the flush is pack + one crossing + "
-              "the JS replay", "", "| engine | update | record 1,000 calls | pack the buffer | flush | read-back |",
+    lines += ["", "Where a recorded frame of 1,000 draws goes (ms, means of 40 frames): pack = what packing the buffer "
+              "in Python would cost (the flush does not, where JavaScript reads it in place); flush = one crossing + "
+              "the JS decode and replay", "", "| engine | update | record 1,000 calls | pack the buffer | flush | read-back |",
               "|---|---:|---:|---:|---:|---:|"]
     for engine, result in frames.items():
         p = result["profile"]

@@ -300,23 +300,25 @@ def _python_error(method: str, e: Any) -> Exception:
 
 
 # ---- the recording context ----------------------------------------------------------------------------------
-# The hot calls are closures made per context, holding their opcode: a call is then one Python function
-# call and a few list appends (which the interpreter does inline), with no attribute lookups inside.
+# The hot calls are methods made from closures holding their opcode (a class per context slot, the first
+# context's being Context2D itself): a call is one Python call and a few list appends, which the interpreter
+# does inline, with nothing looked up inside. Context2D has no __getattr__: it would keep the interpreter from
+# specialising every attribute lookup on it, and cost each call about a tenth.
 
-def _op0(code: int) -> Callable[[], None]:
+def _op0(code: int) -> Callable[[Any], None]:
     ops = _ops
 
-    def call() -> None:
+    def call(self: Any) -> None:
         if not ops:
             _schedule()
         ops.append(code)
     return call
 
 
-def _op1(code: int) -> Callable[[float], None]:
+def _op1(code: int) -> Callable[[Any, float], None]:
     ops = _ops
 
-    def call(a: float) -> None:
+    def call(self: Any, a: float) -> None:
         if not ops:
             _schedule()
         ops.append(code)
@@ -324,10 +326,10 @@ def _op1(code: int) -> Callable[[float], None]:
     return call
 
 
-def _op2(code: int) -> Callable[[float, float], None]:
+def _op2(code: int) -> Callable[[Any, float, float], None]:
     ops = _ops
 
-    def call(a: float, b: float) -> None:
+    def call(self: Any, a: float, b: float) -> None:
         if not ops:
             _schedule()
         ops.append(code)
@@ -336,10 +338,10 @@ def _op2(code: int) -> Callable[[float, float], None]:
     return call
 
 
-def _op4(code: int) -> Callable[[float, float, float, float], None]:
+def _op4(code: int) -> Callable[[Any, float, float, float, float], None]:
     ops = _ops
 
-    def call(a: float, b: float, c: float, d: float) -> None:
+    def call(self: Any, a: float, b: float, c: float, d: float) -> None:
         if not ops:
             _schedule()
         ops.append(code)
@@ -350,10 +352,10 @@ def _op4(code: int) -> Callable[[float, float, float, float], None]:
     return call
 
 
-def _op6(code: int) -> Callable[[float, float, float, float, float, float], None]:
+def _op6(code: int) -> Callable[[Any, float, float, float, float, float, float], None]:
     ops = _ops
 
-    def call(a: float, b: float, c: float, d: float, e: float, f: float) -> None:
+    def call(self: Any, a: float, b: float, c: float, d: float, e: float, f: float) -> None:
         if not ops:
             _schedule()
         ops.append(code)
@@ -366,16 +368,21 @@ def _op6(code: int) -> Callable[[float, float, float, float, float, float], None
     return call
 
 
-def _named(function: Any, name: str, doc: str) -> Any:
-    function.__name__ = function.__qualname__ = name
-    function.__doc__ = doc
-    return function
-
-
 _SIMPLE = {"fillRect": _op4, "clearRect": _op4, "strokeRect": _op4, "rect": _op4, "moveTo": _op2, "lineTo": _op2,
            "beginPath": _op0, "closePath": _op0, "save": _op0, "restore": _op0, "translate": _op2, "scale": _op2,
            "rotate": _op1, "transform": _op6, "resetTransform": _op0, "quadraticCurveTo": _op4,
            "bezierCurveTo": _op6}
+
+
+def _methods(slot: int) -> dict[str, Any]:
+    """The hot methods of the context in ``slot``, their opcodes built in."""
+    made = {}
+    for name, make in _SIMPLE.items():
+        method: Any = make(slot * SLOT + _OP[name])
+        method.__name__ = method.__qualname__ = name
+        method.__doc__ = f"ctx.{name}(...): recorded, replayed at the next flush."
+        made[name] = method
+    return made
 
 
 class _Property:
@@ -433,7 +440,7 @@ class Context2D:
         ctx.fillStyle                 # '#ff0000' (flushes first)
     """
 
-    __slots__ = ("handle", "slot", "_canvas") + tuple(_SIMPLE)
+    __slots__ = ("handle", "slot", "_canvas")
     fillRect: Callable[[float, float, float, float], None]
     clearRect: Callable[[float, float, float, float], None]
     strokeRect: Callable[[float, float, float, float], None]
@@ -459,10 +466,6 @@ class Context2D:
         _js()             # drawingInit runs before the first context registers
         target.call("drawingContext", self.slot, handle)
         _contexts.append(self)
-        base = self.slot * SLOT
-        for name, make in _SIMPLE.items():
-            object.__setattr__(self, name, _named(make(base + _OP[name]), name,
-                                                  f"ctx.{name}(...): recorded, replayed at the next flush."))
 
     def __repr__(self) -> str:
         return f"<ttminis recording 2D context {self.slot}>"
@@ -647,29 +650,28 @@ class Context2D:
         made = _direct(self, "createPattern", (image, repetition))
         return None if made is None else CanvasObject(made)
 
-    def __getattr__(self, name: str) -> Any:
-        """Anything else the real context has: read after a flush; a function is called after a flush too."""
-        if name.startswith("__"):
-            raise AttributeError(name)
-        flush()
-        value = getattr(self.handle, name)
-        if callable(value):
-            return _Forward(self, name)
-        return value
+    def call(self, method: str, *args: Any) -> JSValue:
+        """Any other method of the real context (``reset``, ``drawFocusIfNeeded`` ...), after a flush.
+
+        Example::
+
+            ctx.call("reset")
+        """
+        return _direct(self, method, args)
 
 
 for _name in PROPS:
     setattr(Context2D, _name, _Property(_name))
+for _name, _method in _methods(0).items():
+    setattr(Context2D, _name, _method)
+_classes: dict[int, type[Context2D]] = {0: Context2D}
 
 
-class _Forward:
-    """A method of the real context the recorder does not know: flushes, then calls it."""
-
-    def __init__(self, context: Context2D, name: str) -> None:
-        self.context, self.name = context, name
-
-    def __call__(self, *args: Any) -> JSValue:
-        return _direct(self.context, self.name, args)
+def _context(slot: int, handle: JSValue, canvas: Canvas | None) -> Context2D:
+    """A new recording context in ``slot``: a Context2D whose hot methods carry that slot's opcodes."""
+    if slot not in _classes:
+        _classes[slot] = type("Context2D", (Context2D,), {"__slots__": (), **_methods(slot)})
+    return _classes[slot](handle, canvas)
 
 
 def _coordinates(method: str, xs: Any, ys: Any) -> tuple[int, int, int]:
@@ -750,7 +752,8 @@ class Canvas:
     def getContext(self, kind: str, *args: Any) -> Any:
         if kind == "2d":
             if self._context is None:
-                object.__setattr__(self, "_context", Context2D(_call(self.handle, "getContext", (kind, *args)), self))
+                made = _context(len(_contexts), _call(self.handle, "getContext", (kind, *args)), self)
+                object.__setattr__(self, "_context", made)
             return self._context
         return _call(self.handle, "getContext", (kind, *args))
 
