@@ -37,7 +37,7 @@ import os
 from pathlib import Path
 from typing import Any, Iterable
 
-from .. import compliance, native_layout, native_probe, native_pyodide, node, runtimes, snapshot as snapshots
+from .. import bytecode, compliance, native_layout, native_probe, native_pyodide, node, runtimes, snapshot as snapshots
 from ..native_pyodide import RuntimeParts
 from ..package import (WEB, BuildError, Log, OutputFolder, default_out, game_files, own_modules,
                        requirement_files, shim_files)
@@ -93,6 +93,8 @@ def build(game_dir: Path, out: str | os.PathLike[str] | None = None, runtime: st
     snap = None
     if snapshot:
         snap = snapshots.make("native", code, own_modules(game_dir), parts, runtime_dir, keep_stdlib, log)
+    pyc, pyc_report = bytecode.compile_own(code, own_modules(game_dir), log)
+    code += pyc
 
     with folder as staging:
         main_files, kept, subpackages = _plan(parts, code, assets, probe, backend_url, snap, log)
@@ -119,6 +121,7 @@ def build(game_dir: Path, out: str | os.PathLike[str] | None = None, runtime: st
         report += ["Memory snapshot (the game starts where the build left Python):", *snap.report(), ""]
     else:
         report += ["No memory snapshot (--no-snapshot): Python initialises at each start (seconds)", ""]
+    report += ["The game's own modules:", *pyc_report, ""]
     report.append("Native runtime checks:")
     report += [f"  note  {note}" for note in checks.notes]
     report.append("  ok    CommonJS only (no import/export, no import()); our own JS uses no eval, Function() "
