@@ -36,10 +36,10 @@ import subprocess
 import sys
 import tempfile
 import zipfile
-from typing import Any
+from typing import Any, Iterable
 from pathlib import Path
 
-from .. import compliance, runtimes, snapshot as snapshots
+from .. import bytecode, compliance, runtimes, snapshot as snapshots
 from ..package import (WEB, BuildError, Log, OutputFolder, default_out, game_files, own_modules,
                        requirement_files, shim_files)
 from . import BuildResult
@@ -91,11 +91,15 @@ def build(game_dir: Path, out: str | os.PathLike[str] | None = None, runtime: st
         code = [(rel.as_posix(), path.read_bytes()) for rel, path in sources]
         code += [(rel.as_posix(), data) for rel, data in requirements]
         snap = snapshots.make("html", code, own_modules(game_dir), None, runtime_dir, [snapshots.KEEP_ALL], log)
+    compiled: list[tuple[str, bytes]] = []
+    if runtime == "pyodide":      # the game's own modules as bytecode (build/bytecode.py): not compiled at start
+        own = [(rel.as_posix(), path.read_bytes()) for rel, path in game_files(game_dir)]
+        compiled = bytecode.compile_own(own, own_modules(game_dir), log)[0]
     with folder as staging:
         _write_page(staging, game_dir, runtime_dir, runtime, dev, client_key, backend_url, fake_tiktok_url,
                     expose_interpreter, snap)
         if runtime == "pyodide":
-            _pack_pyodide(staging, runtime_dir, sources, requirements, snap)
+            _pack_pyodide(staging, runtime_dir, sources, requirements, snap, compiled)
         else:
             _pack_brython(staging, runtime_dir, sources, requirements, game_dir)
         report = compliance.scan(staging, OWN_JS, log=log)     # before the package is published
@@ -150,7 +154,7 @@ def _write_page(out: Path, game_dir: Path, runtime_dir: Path, runtime: str, dev:
 
 
 def _pack_pyodide(out: Path, runtime_dir: Path, sources: Files, requirements: list[tuple[Path, bytes]],
-                  snap: snapshots.Snapshot | None) -> None:
+                  snap: snapshots.Snapshot | None, compiled: Iterable[tuple[str, bytes]] = ()) -> None:
     target = out / "pyodide"
     target.mkdir()
     for name in runtimes.PYODIDE.members.values():
@@ -167,6 +171,8 @@ def _pack_pyodide(out: Path, runtime_dir: Path, sources: Files, requirements: li
             zf.write(path, rel.as_posix())
         for rel, data in requirements:
             zf.writestr(rel.as_posix(), data)
+        for name, data in compiled:
+            zf.writestr(name, data)
     (out / "app.zip").write_bytes(buffer.getvalue())
 
 
