@@ -169,6 +169,9 @@ def test_the_device_probe_builds_and_runs_in_the_simulator(tmp_path, capsys):
     with Session(tmp_path / "probe") as session:
         line = session.wait_for("GameGlobal.probePython")
         assert line.startswith("Python 3.14.") and "native target" in line
+        frame = session.wait_for("GameGlobal.probeFrame")
+        assert frame.startswith("Frame: update ") and "update + 1,000 fillRect + read-back" in frame
+        assert "pure-Python loop of 10^5" in frame
         results = {r["name"]: r for r in session.eval("ttminisProbe.results")}
         assert session.violations == []
     assert not results["WebAssembly global"]["ok"] and not results["fetch"]["ok"]   # the strict realm
@@ -178,6 +181,7 @@ def test_the_device_probe_builds_and_runs_in_the_simulator(tmp_path, capsys):
     assert results["TTWebAssembly.instantiate(.wasm)"]["detail"].startswith("resolves to {module, instance}")
     assert "compiled in" in results["98 small wasm files from one subpackage"]["detail"]
     assert "MB allocated" in results["WebAssembly memory"]["detail"]
+    assert "the engine compiles JavaScript (JIT)" in results["JavaScript loop"]["detail"]    # V8 here
 
 
 def test_without_node_one_line_says_what_to_install(tmp_path, monkeypatch, capsys):

@@ -8,10 +8,14 @@
  *   writing into an imported memory (how a memory snapshot is shipped), ~100 small wasm files compiled from
  *   one subpackage; TextDecoder, TextEncoder, performance, crypto, queueMicrotask, fetch,
  *   XMLHttpRequest; newer JavaScript syntax; how much WebAssembly memory it can allocate; how long a nested
- *   setTimeout(0) takes (every awaited Python call waits at least that long).
+ *   setTimeout(0) takes (every awaited Python call waits at least that long); whether the engine interprets
+ *   JavaScript (a loop of a million integer steps: ~1 ms with a JIT, ~30 ms interpreted, as with
+ *   `jsc --useJIT=false` here).
  *
  * If what Pyodide needs holds, it then boots Python exactly as a game does (boot.js), and the probe's main.py
- * adds the Python version and how long the start took. Written for old engines too: ES5 plus Promise.
+ * adds the Python version, how long the start took, and a game's frame timed in Python (update alone, update +
+ * 1,000 recorded fillRects + a read-back, and a pure-Python loop): compare them with bench/drawing.py's
+ * jsc --useJIT=false row. Written for old engines too: ES5 plus Promise.
  */
 "use strict";
 var bootModule = require("./boot.js");
@@ -99,6 +103,20 @@ function timerFloor() {
   });
 }
 
+// A million integer steps: a JIT makes machine code of it (~1 ms); an interpreter takes ~30 ms.
+var INTERPRETED_MS = 8;
+function javascriptLoop() {
+  var best = Infinity;
+  for (var round = 0; round < 5; round++) {
+    var t0 = now(), x = 0;
+    for (var i = 0; i < 1000000; i++) x = (x + i * 3) | 0;
+    best = Math.min(best, now() - t0 + (x === 0.5 ? 1 : 0));
+  }
+  globalThis.ttminisProbeJsLoopMs = best;
+  return best.toFixed(1) + " ms for 10^6 steps: the engine " +
+    (best >= INTERPRETED_MS ? "interprets JavaScript (no JIT, as on iPhones)" : "compiles JavaScript (JIT)");
+}
+
 function loadRuntimeSubpackage() {
   return new Promise(function (resolve, reject) {
     TTMinis.game.loadSubpackage({ name: "ttminis-runtime", success: resolve, fail: function (r) {
@@ -142,6 +160,7 @@ function run(config) {
   attempt("crypto.getRandomValues", function () {
     return globalThis.crypto && typeof globalThis.crypto.getRandomValues === "function" ? "present" : false;
   });
+  attempt("JavaScript loop", javascriptLoop);
   attempt("ES2022 syntax (class static blocks, #private)", function () {
     return require("./probe-es2022.js").works() ? "parsed and ran" : false;
   });
