@@ -51,8 +51,6 @@ TYPE_CHECKING = False
 if TYPE_CHECKING:     # names for type checkers only: a game never loads typing (see _types.pyi)
     from ._types import Any, Callable, JSValue, Sequence
 
-import struct
-
 from . import target
 from .backend import ffi
 
@@ -89,7 +87,8 @@ _objects: list[JSValue] = []       # this flush's JS objects (images, gradients,
 _object_index: dict[int, int] = {}
 _contexts: list[Context2D] = []    # by slot
 _state: dict[str, Any] = {"scheduled": False, "in_frame": False, "error": None, "js": None, "JsProxy": ()}
-_pack = struct.pack
+_struct = __import__("struct")     # by name: Brython's bundler would bundle it (this module never runs there)
+_pack = _struct.pack
 
 
 def recorded() -> int:
@@ -134,7 +133,7 @@ def _replay() -> None:
         if outcome == -1:
             try:
                 data = _pack("%dd" % count, *_ops)
-            except (struct.error, TypeError, OverflowError):
+            except (_struct.error, TypeError, OverflowError):
                 data = _pack("%dd" % count, *[_number(value) for value in _ops])
             outcome = helpers["replay"](helpers["to_js"](data), strings, objects)
     finally:
@@ -688,7 +687,7 @@ def _coordinates(method: str, xs: Any, ys: Any) -> tuple[int, int, int]:
             try:
                 items = list(values)
                 data = _pack("%dd" % len(items), *items)
-            except (TypeError, struct.error):
+            except (TypeError, _struct.error):
                 raise TypeError(f"ctx.{method}: {name} must be numbers (array('f'), array('d'), a memoryview "
                                 f"or a list), got {type(values).__name__}") from None
         arrays.append(data)

@@ -40,6 +40,9 @@ from .validation import plain
 
 
 _recorder: list[JSValue] = []      # Pyodide: the screen's recording context, made at the first context()
+# Pyodide records drawing (ttminis.drawing), imported here so that a build-time snapshot holds it compiled; by
+# name, so that Brython's bundler (which bundles every module a file imports) leaves it out: Brython draws directly.
+_drawing = __import__("ttminis.drawing", fromlist=["flush"]) if ffi.NAME == "pyodide" else None
 
 
 def context() -> JSValue:
@@ -52,10 +55,9 @@ def context() -> JSValue:
     """
     if _recorder:
         return _recorder[0]
-    if ffi.NAME != "pyodide":
+    if _drawing is None:
         return target.call("context")
-    from . import drawing
-    _recorder.append(drawing.screen_context(target.call("context"), target.call("canvas")))
+    _recorder.append(_drawing.screen_context(target.call("context"), target.call("canvas")))
     return _recorder[0]
 
 
@@ -67,7 +69,7 @@ def canvas() -> JSValue:
 
         screen.canvas().width       # 780 on a 390-pixel-wide screen at pixel ratio 2
     """
-    if ffi.NAME != "pyodide":
+    if _drawing is None:
         return target.call("canvas")
     return context().canvas
 
@@ -82,9 +84,8 @@ def flush() -> None:
         ctx.fillRect(0, 0, 10, 10)
         screen.flush()
     """
-    if _recorder:
-        from . import drawing
-        drawing.flush()
+    if _drawing is not None and _recorder:
+        _drawing.flush()
 
 
 def size() -> tuple[float, float]:

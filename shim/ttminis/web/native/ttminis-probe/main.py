@@ -4,6 +4,7 @@ pixel back), plus a pure-Python loop. Compare them with bench/drawing.py's rows 
 import json
 import sys
 import time
+from collections.abc import Callable
 
 import js
 from ttminis import screen, target
@@ -21,12 +22,12 @@ ys = [float(i * 7 % 700) for i in range(1000)]
 ctx = screen.context()
 
 
-def update():
+def update() -> None:
     for i in range(1000):
         xs[i] = (xs[i] + 1.5) % 360
 
 
-def frame():
+def frame() -> None:
     update()
     ctx.fillStyle = "#123456"
     for i in range(1000):
@@ -34,14 +35,14 @@ def frame():
     ctx.getImageData(0, 0, 1, 1)
 
 
-def python_loop():
+def python_loop() -> float:
     total = 0.0
     for i in range(100000):
         total += i * 0.5
     return total
 
 
-def timed(function, rounds=5, span=0.05):
+def timed(function: Callable[[], object], rounds: int = 5, span: float = 0.05) -> float:
     """ms per call: the best of ``rounds`` runs of at least ``span`` s each (the clock may tick in whole ms)."""
     best = float("inf")
     for _ in range(rounds):
