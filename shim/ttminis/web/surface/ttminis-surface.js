@@ -212,17 +212,31 @@
       return sign === 2 ? -value : sign === 1 ? 0 : value;
     }
     function decodeList(m, address, count) {
-      var heap = m.module.HEAPU32, items = heap[(address + 12) >> 2] >> 2, f64 = m.module.HEAPF64;
+      var heap = m.module.HEAPU32, f64 = m.module.HEAPF64, u16 = m.module.HEAPU16, wide = m.digitBits === 30;
+      var floatType = m.floatType, intType = m.intType, boolType = m.boolType;
+      var items = heap[(address + 12) >> 2] >> 2, p, type, tag, digits, value;
       if (heap[(address + 8) >> 2] !== count) return null;
       if (scratch.length < count) scratch = new Float64Array(Math.max(count, scratch.length * 2));
       for (var k = 0; k < count; k++) {
-        var p = heap[items + k];
-        if (heap[(p + 4) >> 2] === m.floatType) {
+        p = heap[items + k];
+        type = heap[(p + 4) >> 2];
+        if (type === floatType) {
           scratch[k] = f64[(p + 8) >> 3];
+        } else if (type === intType || type === boolType) {
+          tag = heap[(p + 8) >> 2];
+          digits = tag >>> 3;
+          if (digits === 0) {
+            scratch[k] = 0;
+          } else if (digits === 1) {            // a compact int: one digit and a sign
+            value = wide ? heap[(p + 12) >> 2] : u16[(p + 12) >> 1];
+            scratch[k] = (tag & 3) === 2 ? -value : value;
+          } else {
+            value = decodeNumber(m, p);
+            if (value === null) return null;
+            scratch[k] = value;
+          }
         } else {
-          var value = decodeNumber(m, p);
-          if (value === null) return null;
-          scratch[k] = value;
+          return null;
         }
       }
       return scratch;
