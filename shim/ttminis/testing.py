@@ -130,7 +130,7 @@ class _Ad:
                                                       "this ad was already shown; create a new one (fake)")))
             return result
         self._shown = True
-        ending = self._fake.next_ad
+        ending = self._fake._take_ad()
         self.record["answers"].append("shown:" + ending)
         if ending == "error":
             loop.call_soon(lambda: [fn({"errCode": CODES["AD_FAILED"], "errMsg": "ad failed to show (fake)"})
@@ -166,10 +166,14 @@ class FakeTikTok:
     "success_then_fail" | "fail_then_success", with ``payload``, ``error``, ``raw``, ``message``;
     ``thenable`` "resolve" | "reject" | "broken" (also return a future); ``answers``
     ``[{"kind": "success" | "fail" | "complete", "args": [...], "later": bool}]``: exactly these
-    callback calls in order, the ``later`` ones after ``delay`` ms (at least 1). Each record's
+    callback calls in order, the ``later`` ones after ``delay`` ms (at least 1); without ``answers``,
+    ``delay`` ms delays the answer itself (as in the JS fake). Each record's
     ``thrown`` lists what the game's callbacks threw into the SDK (always empty for ttminis).
     ``unsupported`` names methods the "client" lacks; ``next_ad`` is "watch" | "skip" | "error" |
-    "never".
+    "never", for the next shown ad only (then ``default_ad``, "watch" unless set).
+    ``throws: True`` in a behaviour makes the call throw (``message``) after it has started
+    answering as the rest of the behaviour says: its answers still come (the SDK opened the
+    payment sheet, then threw). ``outcome: "throw"`` throws and never answers.
 
     Example::
 
@@ -187,7 +191,8 @@ class FakeTikTok:
         self.storage: dict[str, Any] = {}
         self.listeners: dict[str, list[Callable[..., object]]] = {event: [] for event in EVENTS}
         self.unsupported: set[str] = set()
-        self.next_ad = "watch"
+        self._next_ad: str | None = None
+        self._default_ad = "watch"
         self.ads_created: list[_Ad] = []
         self.logins = 0
         self.init_options: dict[str, Any] | None = None
@@ -241,6 +246,39 @@ class FakeTikTok:
         return order_id
 
     # -- the control surface ----------------------------------------------------------------------
+    @property
+    def next_ad(self) -> str:
+        """How the next shown ad ends: "watch" (to the end), "skip" (closed early), "error" (fails to
+        show) or "never" (never closes). One-shot, like ``script()``: after that ad, ``default_ad``.
+
+        Example::
+
+            tiktok.next_ad = "skip"        # this ad is skipped; the one after is watched
+        """
+        return self._default_ad if self._next_ad is None else self._next_ad
+
+    @next_ad.setter
+    def next_ad(self, ending: str) -> None:
+        self._next_ad = _ad_ending("next_ad", ending)
+
+    @property
+    def default_ad(self) -> str:
+        """How every ad ends when ``next_ad`` was not set for it ("watch" unless changed).
+
+        Example::
+
+            tiktok.default_ad = "error"    # no ad fills from now on
+        """
+        return self._default_ad
+
+    @default_ad.setter
+    def default_ad(self, ending: str) -> None:
+        self._default_ad = _ad_ending("default_ad", ending)
+
+    def _take_ad(self) -> str:
+        ending, self._next_ad = self.next_ad, None
+        return ending
+
     def script(self, method: str, behaviour: dict[str, Any] | None = None, **fields: Any) -> None:
         """The next call of ``method`` behaves so (``behaviour`` dict and/or keyword fields).
 
@@ -307,6 +345,15 @@ class FakeTikTok:
         outcome = behaviour.get("outcome", "default")
         if outcome == "throw":
             raise RuntimeError(behaviour.get("message") or f"fake {method} threw")
+        if behaviour.get("throws"):       # a call that throws returns nothing: no thenable either
+            behaviour = {key: value for key, value in behaviour.items() if key != "thenable"}
+        thenable = self._answer(method, options, behaviour, outcome, record)
+        if behaviour.get("throws"):      # the answers above still come: the sheet opened, then the bridge threw
+            raise RuntimeError(behaviour.get("message") or f"fake {method} threw")
+        return thenable
+
+    def _answer(self, method: str, options: dict[str, Any], behaviour: dict[str, Any], outcome: str,
+                record: dict[str, Any]) -> asyncio.Future[Any] | None:
 
         def call_back(function: Callable[..., object], *args: Any) -> None:
             try:
@@ -362,9 +409,14 @@ class FakeTikTok:
                 answer("fail", fail_payload())
 
         try:
-            asyncio.get_running_loop().call_soon(run)
+            loop = asyncio.get_running_loop()
         except RuntimeError:
             run()
+        else:
+            if behaviour.get("delay"):
+                loop.call_later(behaviour["delay"] / 1000, run)
+            else:
+                loop.call_soon(run)
         return self._thenable(behaviour, fail_payload)
 
     @staticmethod
@@ -390,6 +442,13 @@ class FakeTikTok:
 
 
 Logic = Callable[["FakeTikTok", Options], Result]
+AD_ENDINGS = ("watch", "skip", "error", "never")
+
+
+def _ad_ending(field: str, ending: object) -> str:
+    if ending not in AD_ENDINGS:
+        raise ValueError(f"{field} must be one of {', '.join(AD_ENDINGS)}, got {ending!r}")
+    return str(ending)
 
 
 def _invalid(message: str) -> Result:
