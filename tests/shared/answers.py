@@ -255,3 +255,114 @@ def _sample():
 
 
 SAMPLE = _sample()
+
+
+# Scripts the JS fake with the plans (a function of the plans; no eval).
+SCRIPT_FAKE = """(plans) => {
+  const value = %s;
+  plans.forEach((plan) => {
+    const behaviour = {answers: plan.steps.map((s) => ({kind: s.kind, args: s.args.map(value), later: s.later}))};
+    if (plan.thenable) behaviour.thenable = plan.thenable;
+    if (plan.throws) behaviour.throws = true;
+    TTMinisFake.script(plan.method, behaviour);
+  });
+}""" % JS_VALUE
+
+# Whether every scripted answer was given (the fake's records, one per plan, in order).
+FAKE_DONE = """(steps) => {
+  const records = TTMinisFake.calls.filter((c) => ['pay', 'recharge', 'checkBalance'].includes(c.method));
+  return records.length === steps.length && records.every((c, i) => c.answers.length === steps[i]);
+}"""
+FAKE_THROWN = ("() => TTMinisFake.calls.filter((c) => ['pay', 'recharge', 'checkBalance'].includes(c.method))"
+               ".map((c) => c.thrown)")
+
+# Page side (the harness game, on any runtime): make every call of the plans at once, cancel the
+# awaits the plans cancel, and wait for every outcome and every late answer the plans expect.
+RUN_CALLS = """
+from ttminis import calls
+
+class Events:
+    def __init__(self):
+        self.events = []
+    def success(self, payload):
+        self.events.append(["success", shape(payload)])
+    def fail(self, payload):
+        self.events.append(["fail", payload["error"]["error_code"]])
+    def complete(self, *args):
+        self.events.append(["complete", len(args)])
+    def callbacks(self):
+        return {"success": self.success, "fail": self.fail, "complete": self.complete}
+
+def shape(value):
+    return value if isinstance(value, bool) else "dict" if isinstance(value, dict) else type(value).__name__
+
+state["late"] = heard = []
+calls.on_late_answer(heard.append)
+started = []
+for source, cancel in zip(CALLS, CANCEL):          # each a lambda r: game.<method>(...)
+    r = Events()
+    returned = source(r)
+    if cancel:
+        returned.cancel()                           # what asyncio.wait_for does when its time is up
+    started.append([r, returned])
+results = []
+for r, returned in started:
+    if returned is not None:
+        if returned.done() and getattr(returned, "cancelled", lambda: False)():
+            r.events.append(["cancelled", None])
+        else:
+            try:
+                r.events.append(["success", shape(await returned)])
+            except ttminis.TTMinisError as e:
+                r.events.append(["fail", e.error_code])
+    results.append(r.events)
+await until(lambda: all(len(e) == (2 if style == "callback" else 1) for e, style in zip(results, STYLES)))
+await until(lambda: len(heard) >= LATE)
+return results
+"""
+
+# Page side, once the fake gave every answer: what ttminis was left with.
+RUN_AFTER = """
+from ttminis import calls
+late = [[a["method"], a["trade_order_id"], a["outcome"],
+         a["payload"]["error"]["error_code"] if a["outcome"] == "fail" else type(a["payload"]).__name__]
+        for a in state.pop("late")]
+return {"late": sorted(late, key=repr), "pending": len(calls._pending), "locked": sorted(calls._orders_in_flight)}
+"""
+
+
+def page_program(plans, timeout):
+    """RUN_CALLS for ``plans`` (calls on orders ``ans-<i>``); its value is each call's events."""
+    calls = ",\n".join(f"    lambda r: {call_source(plan, f'ans-{i}', timeout)}" for i, plan in enumerate(plans))
+    return (f"CALLS = [\n{calls}]\nSTYLES = {[p['style'] for p in plans]!r}\n"
+            f"CANCEL = {[cancels(p) for p in plans]!r}\nLATE = {sum(1 for p in plans if late(p))}\n" + RUN_CALLS)
+
+
+def check_page_results(plans, events_of_each, thrown, after):
+    """The sample's outcomes in a page or the simulator, against the specification above."""
+    for i, (plan, events) in enumerate(zip(plans, events_of_each)):
+        outcome, value = expected(plan)
+        settled = events[:-1] if plan["style"] == "callback" else events
+        assert len(settled) == 1 and settled[0][0] == outcome, (i, plan, events)
+        if outcome in ("fail", "cancelled") or value is not None:
+            assert settled[0][1] == value, (i, plan, events)
+        else:
+            assert settled[0][1] == "dict", (i, plan, events)
+        if plan["style"] == "callback":
+            assert events[-1] == ["complete", 0], (i, plan, events)
+    assert thrown == [[]] * len(plans), "ttminis threw into the SDK"
+    heard = sorted(([p["method"], f"ans-{i}" if p["method"] == "pay" else None, late(p)[0],
+                     late(p)[1] if late(p)[0] == "fail" else "dict"]
+                    for i, p in enumerate(plans) if late(p)), key=repr)
+    assert after["late"] == heard
+    assert after["pending"] == sum(1 for plan in plans if not answered(plan))
+    assert after["locked"] == sorted(f"ans-{i}" for i, plan in enumerate(plans)
+                                     if plan["method"] == "pay" and not answered(plan))
+
+
+def as_run_on(runtime, plans):
+    """The plans as a runtime can run them: Brython's ``browser.aio.Future`` cannot be cancelled
+    (it has only done/set_result/set_exception), so there an await is never cancelled."""
+    if runtime != "brython":
+        return plans
+    return [dict(plan, cancel=False) for plan in plans]
