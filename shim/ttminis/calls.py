@@ -427,8 +427,11 @@ def options_call(method: str, args: tuple[Any, ...], kwargs: dict[str, Any],
     if status is not None:
         what, detail = status
         if _pending.get(call_id) is call:            # (it may have answered before throwing)
-            if what != "threw":                      # nothing was called
+            if what != "threw":                      # nothing was called: no lock, no pending call
                 _forget(call_id, call)
+                if what == "lookup_threw":
+                    _settle(call, None, TTMinisError(ERROR_SDK_THREW, f"{method}: {detail}"), later=True)
+                    return call.future
                 raise _unavailable(detail if what == "unavailable" else what, method)
             # The SDK had the call and may still answer (a pay's sheet may be open): the call fails
             # now and stays known, its order locked, until the SDK answers or the order is released.
