@@ -130,6 +130,8 @@ def same(a: JSValue, b: JSValue) -> bool:
 def invoke(obj: JSValue, name: str, args: list[Any]) -> JSValue:
     try:
         return get(obj, name)(*args)
+    except SDKThrew:
+        raise            # a stand-in's own JS-like message ("ENOSPC: ..."), as a JS Error's would be
     except Exception as e:
         raise SDKThrew(f"{type(e).__name__}: {e}") from None
 
