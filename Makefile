@@ -81,7 +81,7 @@ demo: runtimes
 	  --database sqlite:///dist/demo-orders.db & server=$$!; \
 	trap 'kill $$server 2>/dev/null' EXIT INT TERM; \
 	if [ "$(TARGET)" = html ]; then \
-	  $(PY) build.py $(GAME) --runtime $(RUNTIME) --dev --serve --port $(PORT) \
+	  $(PY) build.py $(GAME) --target html --runtime $(RUNTIME) --dev --serve --port $(PORT) \
 	    --backend-url http://127.0.0.1:$(BACKEND_PORT) --fake-tiktok-url http://127.0.0.1:$(FAKE_TIKTOK_PORT); \
 	else \
 	  $(PY) build.py $(GAME) --target native --serve --port $(PORT) \
