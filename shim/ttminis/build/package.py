@@ -29,7 +29,6 @@ import hashlib
 import json
 import os
 import shutil
-import subprocess
 import sys
 import tempfile
 import zipfile
@@ -146,15 +145,14 @@ def requirement_files(game_dir: Path, log: Log = print) -> list[tuple[Path, byte
     wheels = runtimes.cache_root() / "wheels" / key
     if not (wheels / ".complete").exists():
         wheels.mkdir(parents=True, exist_ok=True)
-        log(f"[ttminis] fetching pure-Python wheels for {req} with pip ...")
         cmd = [sys.executable, "-m", "pip", "download", "--only-binary=:all:", "--platform", "any",
                "--python-version", "3.14", "--implementation", "py", "--disable-pip-version-check",
-               "-d", str(wheels), "-r", str(req)]
-        proc = subprocess.run(cmd, capture_output=True, text=True)
-        if proc.returncode != 0:
-            tail = (proc.stderr or proc.stdout).strip().splitlines()
+               "--progress-bar", "off", "-d", str(wheels), "-r", str(req)]
+        try:
+            runtimes.run_with_progress(cmd, wheels, f"pure-Python wheels for {req} via pip", log)
+        except runtimes.FetchError as e:
             raise BuildError("requirements.txt: pip could not fetch pure-Python wheels "
-                             f"(offline, or a package with compiled code?): {tail[-1] if tail else ''}")
+                             f"(offline, or a package with compiled code?): {str(e).rsplit(': ', 1)[-1]}") from None
         (wheels / ".complete").write_text("ok")
     files: list[tuple[Path, bytes]] = []
     for wheel in sorted(wheels.glob("*.whl")):
