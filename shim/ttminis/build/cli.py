@@ -279,6 +279,7 @@ def run_build(args: argparse.Namespace, parser: argparse.ArgumentParser, default
     if result.target == "native":
         print(f"\nBuilt {result.out} (native runtime, {result.runtime})")
         print("\n".join(result.report))
+        print(RANDOM_NOTE)
         _backend_note(args)
         return _finish(args, result)
     lines, total_raw, _total_gz = compliance.size_table(result.out)
@@ -362,6 +363,13 @@ def _before_zip(args: argparse.Namespace, game_dir: Path | None) -> int | None:
             print(f"  {finding}", file=sys.stderr)
         return 1
     return None
+
+
+# TikTok documents no random source for its native runtime: said once per build, not at every start.
+RANDOM_NOTE = ("  note  random numbers: TikTok documents no crypto.getRandomValues on its native runtime; on a "
+               "client without it, Python's random, os.urandom and secrets are seeded from Math.random — fine "
+               "for gameplay, never for secrets (keep those on your server; the device probe shows what a "
+               "phone has)")
 
 
 def _backend_note(args: argparse.Namespace) -> None:
