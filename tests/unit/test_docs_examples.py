@@ -3,3 +3,5 @@ written: the rules of a purchase on CPython."""
 from tests.shared.docs import sample
 
 exec(compile(sample("testing.md", "# tests/test_rules.py"), "docs/testing.md:tests/test_rules.py", "exec"))
+
+exec(compile(sample("testing.md", "# tests/test_best_score.py"), "docs/testing.md:tests/test_best_score.py", "exec"))
