@@ -142,3 +142,21 @@ def test_every_answer_sequence_in_the_sample_settles_each_call_exactly_once(bare
     bare.page.wait_for_function(FAKE_DONE, arg=[len(p["steps"]) for p in SAMPLE])
     after = bare.py(RUN_AFTER)
     check_page_results(SAMPLE, events, bare.js(FAKE_THROWN), after)
+
+
+def test_an_sdk_getter_that_throws_fails_the_call_and_locks_nothing(bare):
+    bare.js("""() => { TTMinisFake.backend.createOrder(10, 'g1'); window.__realGame = TTMinis.game;
+        Object.defineProperty(TTMinis, 'game', {configurable: true, get() { throw new Error('game is broken'); }}); }""")
+    try:
+        first = bare.py("""
+from ttminis import calls
+try:
+    await game.pay("g1")
+except ttminis.TTMinisError as e:
+    return [e.error_code, "game is broken" in e.error_msg, len(calls._pending), sorted(calls._orders_in_flight)]
+""")
+    finally:
+        bare.js("() => Object.defineProperty(TTMinis, 'game', {configurable: true, writable: true, "
+                "enumerable: true, value: window.__realGame})")
+    assert first == [-2, True, 0, []]
+    assert bare.py('return await game.pay("g1")') == {}, "the order was never locked"
