@@ -118,6 +118,8 @@ def test_the_default_target_is_native_and_brython_implies_html(tmp_path):
     html = ttminis(tmp_path, "build", "mygame", "--runtime", "brython", "--zip")
     assert "dist/mygame-native.zip: a file that no ttminis build made" in native.stderr
     assert "dist/mygame.zip: a file that no ttminis build made" in html.stderr
+    dev = ttminis(tmp_path, "build", "mygame", "--dev", "--keep-stdlib", "json")   # --dev: the fake lives in a page
+    assert dev.returncode == 2 and "--keep-stdlib is for --target native" in dev.stderr
     assert "native (the default)" in ttminis(tmp_path, "build", "--help").stdout
 
 
