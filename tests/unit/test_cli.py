@@ -155,6 +155,7 @@ def test_simulate_given_the_upload_zip_says_it_wants_the_folder(tmp_path):
                                                          "frame elsewhere)"),
     (["simulate", "empty"], "error: empty: no game.json, so not a native package: build one with `ttminis build "
                             "GAME` (--target native is the default)"),
+    (["new", "/proc/no-such-place"], "error: /proc/no-such-place: No such file or directory"),
 ])
 def test_user_errors_are_one_line_never_a_traceback(tmp_path, given, says):
     (tmp_path / "notes.txt").write_text("")
