@@ -207,7 +207,8 @@ def _report_safely(prefix: str, exc: BaseException) -> None:
 
 
 def _report_late(call: _Call, kind: int, payload: JSValue) -> None:
-    """The first answer for a call that already settled (timed out or released): tell the game."""
+    """The first answer for a call that already settled (timed out, threw, its await cancelled, its
+    order released): tell the game."""
     call.field = None           # the whole payload: the game reads it, not an awaited result
     try:
         value, error = _read_answer(call, kind, payload)
@@ -226,12 +227,15 @@ def _report_late(call: _Call, kind: int, payload: JSValue) -> None:
 def on_late_answer(handler: LateHandler) -> LateHandler:
     """Make ``handler(answer)`` receive SDK answers that arrive after their call settled.
 
-    A call settles before the SDK answers when its ``timeout=`` passes, the SDK throws
-    (``ERROR_SDK_THREW``: for ``pay``, its sheet may be open all the same), the caller cancels its
-    await (``asyncio.wait_for``), or its order is given up with ``release_order``; if the SDK
-    answers afterwards, ``answer`` is ``{"method", "trade_order_id"
-    (None unless pay), "outcome": "success" | "fail", "payload"}``. Without a handler the answer is
-    printed. ``None`` removes the handler. Returns ``handler``, so it works as a decorator.
+    A call settles before the SDK has answered it in four cases: its ``timeout=`` passes
+    (``TTMinisTimeout``; an ad's ``show()`` stops listening instead, so it has no late answer); the
+    SDK's method threw after it had the call (``ERROR_SDK_THREW``: for ``pay``, its sheet may be
+    open all the same); the caller cancelled its await (``asyncio.wait_for``, a cancelled task); or
+    its ``pay`` order was given up with ``release_order``. The first answer the SDK gives afterwards
+    comes here as ``answer`` = ``{"method", "trade_order_id" (None unless pay), "outcome":
+    "success" | "fail", "payload"}``; any later one is ignored. (A method that could not even be
+    looked up was never sent: it has no late answer.) Without a handler the answer is printed.
+    ``None`` removes the handler. Returns ``handler``, so it works as a decorator.
 
     Example::
 
