@@ -145,7 +145,7 @@ if AWAITS:
             future.set_exception(RuntimeError("fail"))
 
     dispatcher = create_proxy(answer)
-    bind = js.Function.prototype.call.bind
+    bind = js.Object.getPrototypeOf(js.Math.max).call.bind      # Function.prototype.call.bind: no code generated
     from_entries = js.Object.fromEntries
     loop = asyncio.get_event_loop()
     orders = [str(order) for order in js.globalThis.benchOrders]
