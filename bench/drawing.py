@@ -204,7 +204,7 @@ def tables(frames, starts, args):
     lines = [f"Frames: ms per frame, median of {args.rounds} rounds x {args.repeat} frames, variants interleaved, "
              "one start per engine", "",
              "| engine | update | update + 100 draws | + 1,000 draws | 1,000 via batch | 1,000 direct FFI | "
-             "1,000 pure JS | drawing / update (1,000) | batch / update | frame / direct | pure-Python loop |",
+             "1,000 pure JS | drawing / update (1,000) | batch / update | frame / direct | pure-Python loop of 10^4 |",
              "|---|" + "---:|" * 10]
     for engine, result in frames.items():
         f = result["frames"]
@@ -215,7 +215,7 @@ def tables(frames, starts, args):
                  f.get("js 1000", float("nan"))]
         lines.append(f"| {engine} | " + " | ".join(f"{c:.2f}" for c in cells)
                      + f" | **{drawing / f['update']:.2f}** | **{batch / f['update']:.2f}** | "
-                     f"**{ratio(f['recorded 1000'], f['direct 1000'])}** | {f['python loop']:.1f} |")
+                     f"**{ratio(f['recorded 1000'], f['direct 1000'])}** | {f['python loop']:.2f} |")
     lines += ["", "100 draws: the same frame with 100 fillRects (ms per frame)", "",
               "| engine | recorded | batch | direct FFI | pure JS | recorded / direct |", "|---|---:|---:|---:|---:|---:|"]
     for engine, result in frames.items():

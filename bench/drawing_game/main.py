@@ -9,7 +9,10 @@ SPAN ms each (jsc's clock ticks in whole ms), ms per frame:
     batch N       update + the same N sprites through one ``ctx.fillRects`` call
     direct N      update + draw through the JS context itself: one Python->JS crossing per call
     js N          the same frame in pure JavaScript (``GameGlobal.benchPureFrame``, set up by the bench)
-    python loop   a pure-Python loop (100,000 additions), for the engine's own speed
+    python loop   a pure-Python loop (10,000 additions), for the engine's own speed
+
+All of it runs in main.py, before the game is ready: the boot's watchdog gives it 60 s (keep ROUNDS x REPEAT
+modest without JIT).
 
 and a profile of one recorded frame of 1,000 draws (record, pack, flush), plus AWAITS awaited ``game.pay``
 calls (ttminis) against the same through a hand-written FFI call. The results go to
@@ -73,7 +76,7 @@ def pure_js(n):
 
 def python_loop():
     total = 0.0
-    for i in range(100000):
+    for i in range(10000):
         total += i * 0.5
     return total
 
