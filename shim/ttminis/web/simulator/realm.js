@@ -59,6 +59,7 @@
   var stringCharAt = String.prototype.charAt;
   var stringToUpper = String.prototype.toUpperCase;
   var stringToLower = String.prototype.toLowerCase;
+  var stringCodePointAt = String.prototype.codePointAt;
   var stringLastIndexOf = String.prototype.lastIndexOf;
   var RegExpCtor = RegExp;
   var getOwnPropertyNames = Object.getOwnPropertyNames;
@@ -240,16 +241,38 @@
     return i;
   }
   // How the JavaScript at `at` used `name`: "bare", "call" (read off an object and called), or "read".
+  var WORST = { read: 0, call: 1, bare: 2 };
   function jsUse(at, name) {
     var line = sourceLine(at.file, at.line);
     if (line === null) return "unknown";
     var i = at.column - 1;
-    if (apply(stringSlice, line, [i, i + name.length]) !== name) return "read";   // typeof, in, Reflect.get, x[k]
+    if (apply(stringSlice, line, [i, i + name.length]) === name) return useAt(line, i, name);
+    if (apply(stringSlice, line, [i, i + 6]) === "typeof") return "read";
+    if (matches(RUNTIME_FILE, at.file)) return "read";     // Reflect.get, x[k] in ttminis's own files
+    // The engine placed the lookup elsewhere on the line (a member call's position): every use on the line.
+    var worst = "read";
+    var from = 0;
+    for (;;) {
+      var found = apply(stringIndexOf, line, [name, from]);
+      if (found < 0) break;
+      from = found + name.length;
+      if (found > 0 && matches(IDENTIFIER_CHAR, line[found - 1])) continue;
+      var use = useAt(line, found, name);
+      if (WORST[use] > WORST[worst]) worst = use;
+    }
+    return worst;
+  }
+  function useAt(line, i, name) {
     if (i + name.length < line.length && matches(IDENTIFIER_CHAR, line[i + name.length])) return "read";
+    var quote = line[i - 1];
+    if ((quote === "'" || quote === '"' || quote === "`") && line[i + name.length] === quote) return "read";
     var before = skipSpaceBack(line, i - 1);
     var after = skipSpace(line, i + name.length);
-    var calls = line[after] === "(" || line[after] === "`";
-    if (before >= 0 && line[before] === ".") return calls ? "call" : "read";
+    // Called, or a member of it read (`globalThis.document.title`): a use; `?.` stays a feature test.
+    var calls = line[after] === "(" || line[after] === "`" || line[after] === "[" ||
+                (line[after] === "." && line[after - 1] !== "?");
+    if (before >= 0 && line[before] === "." && line[before - 1] !== "?") return calls ? "call" : "read";
+    if (before >= 0 && line[before] === ".") return "read";
     if (before >= 5 && apply(stringSlice, line, [before - 5, before + 1]) === "typeof" &&
         !matches(IDENTIFIER_CHAR, line[before - 6] || " ")) return "read";
     return "bare";
@@ -513,6 +536,30 @@
       var out = new Uint8ArrayCtor(NumberCtor(bytes.length));
       apply(typedSet, out, [bytes]);
       return out;
+    };
+    TextEncoder.prototype.encodeInto = function (input, destination) {
+      var source = text(input);
+      var bytes = host.encode(source, "utf8");
+      var room = NumberCtor(destination.length);
+      var written = NumberCtor(bytes.length);
+      if (written <= room) {
+        apply(typedSet, destination, [bytes]);
+        return { read: source.length, written: written };
+      }
+      // Only whole characters fit: encode a prefix that fits (code point by code point).
+      var read = 0;
+      written = 0;
+      while (read < source.length) {
+        var code = apply(stringCodePointAt, source, [read]);
+        var units = code > 0xFFFF ? 2 : 1;
+        var size = code < 0x80 ? 1 : code < 0x800 ? 2 : code < 0x10000 ? 3 : 4;
+        if (written + size > room) break;
+        var chunk = host.encode(apply(stringSlice, source, [read, read + units]), "utf8");
+        for (var i = 0; i < size; i++) destination[written + i] = chunk[i];
+        written += size;
+        read += units;
+      }
+      return { read: read, written: written };
     };
     var extras = {
       WebAssembly: lenientWasm,
