@@ -280,7 +280,7 @@
   // How the game's Python line used `name`: a call, `new`, or `from js import name` is a use.
   function pythonUse(source, name) {
     var escaped = name;        // names here are identifiers: nothing to escape
-    var call = new RegExpCtor("(^|[^\\w$])" + escaped + "\\s*(\\.new\\s*)?\\(");
+    var call = new RegExpCtor("(^|[^\\w$'\"])" + escaped + "\\s*[.(\\[]");
     var imported = new RegExpCtor("^\\s*from\\s+js\\s+import\\b.*\\b" + escaped + "\\b");
     return matches(call, source) || matches(imported, source) ? "call" : "read";
   }

@@ -1,0 +1,56 @@
+"""The strict simulator, tried from a game's Python: one built game carries every attempt and runs the one
+the test picks at start. Each is caught by the game and still recorded, naming main.py and the attempt's line.
+"""
+import re
+from pathlib import Path
+
+import pytest
+
+from ttminis.build import build
+from ttminis.simulator import Session
+
+GAME = Path(__file__).parent / "adversarial_game"
+LINES = {m.group(1): number for number, line in enumerate((GAME / "main.py").read_text().splitlines(), 1)
+         if (m := re.search(r"# attempt: (.+)$", line))}
+FUNCTION = "function-constructor"
+KINDS = {"eval": "eval", "Function": FUNCTION, "a built-in's constructor": FUNCTION, "the global object": FUNCTION,
+         "the canvas": FUNCTION, "the 2D context": FUNCTION, "readdirSync's array": FUNCTION,
+         "a string timer": "string-timer", "fetch": "forbidden-global", "document": "forbidden-global",
+         "process": "forbidden-global", "toBuffer": "canvas-extra", "require": "node-module",
+         "WebAssembly": "forbidden-global", "run_js": "eval"}
+
+
+@pytest.fixture(scope="module")
+def adversarial_package(tmp_path_factory):
+    return build(GAME, tmp_path_factory.mktemp("adversarial") / "native", target="native",
+                 log=lambda *_: None).out
+
+
+def run(package, name):
+    session = Session(package, start=False)
+    session.eval(f"GameGlobal.ttminisAttempt = {name!r}")
+    session.start()
+    return session
+
+
+def test_every_attempt_has_a_line():
+    assert set(KINDS) == set(LINES)
+
+
+@pytest.mark.parametrize("name", sorted(KINDS))
+def test_an_attempt_from_python_is_recorded_with_the_py_file_and_line(adversarial_package, name):
+    with run(adversarial_package, name) as session:
+        outcome = session.wait_for("GameGlobal.attemptOutcome")
+        assert outcome.startswith("caught"), outcome
+        found = [v for v in session.violations if v["kind"] == KINDS[name]]
+        assert found, session.violations
+        assert (found[0].get("file"), found[0].get("line"), found[0].get("python")) == ("main.py", LINES[name], True)
+
+
+def test_the_clean_control_records_nothing(adversarial_package):
+    with run(adversarial_package, "none") as session:
+        outcome = session.wait_for("GameGlobal.attemptOutcome")
+        assert outcome == repr(repr([False, None, None, ["a.txt"]]))
+        assert session.wait_for("ttminisLoader.state !== 'loading'")
+        assert session.eval("ttminisLoader.state") == "ready"
+        assert session.violations == []
