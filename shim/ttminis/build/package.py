@@ -90,13 +90,29 @@ def game_files(game_dir: Path) -> Iterator[tuple[Path, Path]]:
 
         [rel.as_posix() for rel, _ in game_files(Path("examples/shop"))]   # ['main.py', 'shop.py']
     """
+    root = game_dir.resolve()
     for path in sorted(game_dir.rglob("*")):
         rel = path.relative_to(game_dir)
-        if path.is_dir() or rel.parts[0] in _GAME_SKIP or "__pycache__" in rel.parts:
+        if rel.parts[0] in _GAME_SKIP or "__pycache__" in rel.parts:
             continue
         if any(part.startswith(".") for part in rel.parts) or path.suffix == ".pyc":
             continue
+        only_own(path, rel, root)
+        if path.is_dir():
+            continue
         yield rel, path
+
+
+def only_own(path: Path, rel: Path, root: Path) -> None:
+    """Only the game's own files go into a package: a link out of the game folder, a device or a FIFO fails."""
+    if path.is_symlink():
+        target = path.resolve()
+        if target != root and root not in target.parents:
+            raise BuildError(f"{rel.as_posix()} is a symbolic link to {target}, outside the game folder: a package "
+                             "holds only the game's own files (copy the file into the game folder instead)")
+    if path.exists() and not (path.is_file() or path.is_dir()):
+        raise BuildError(f"{rel.as_posix()} is not a regular file (a device, FIFO or socket): a package holds "
+                         "only regular files")
 
 
 def own_modules(game_dir: Path) -> set[str]:

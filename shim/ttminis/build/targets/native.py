@@ -37,7 +37,7 @@ import os
 from pathlib import Path
 from typing import Any, Iterable
 
-from .. import compliance, native_layout, native_probe, native_pyodide, node, runtimes, snapshot as snapshots
+from .. import compliance, native_layout, native_probe, native_pyodide, node, package, runtimes, snapshot as snapshots
 from ..native_pyodide import RuntimeParts
 from ..package import (WEB, BuildError, Log, OutputFolder, default_out, game_files, own_modules,
                        requirement_files, shim_files)
@@ -151,7 +151,10 @@ def _game_inputs(game_dir: Path, runtime: str, log: Log) -> tuple[list[tuple[str
     if (game_dir / "assets").is_dir():
         for path in sorted((game_dir / "assets").rglob("*")):
             rel = path.relative_to(game_dir)
-            if path.is_file() and not any(part.startswith(".") for part in rel.parts):
+            if any(part.startswith(".") for part in rel.parts):
+                continue
+            package.only_own(path, rel, game_dir.resolve())
+            if path.is_file():
                 assets.append((rel.as_posix(), path))
     return code, assets
 
