@@ -53,6 +53,8 @@ HOST = WEB / "simulator" / "host.js"
 REALM = WEB / "simulator" / "realm.js"
 FAKE = WEB / "fake" / "fake-ttminis.js"
 READY = "typeof ttminisLoader !== 'undefined' && ttminisLoader.state !== 'loading'"
+# Where the package runs: Node's V8 (with pixels), JavaScriptCore (iOS's engine), JavaScriptCore without JIT.
+ENGINES = ("node", "jsc", "jsc-nojit")
 _ANSWER_MARGIN_S = 30
 
 
@@ -76,7 +78,10 @@ class Session:
     def __init__(self, package: str | os.PathLike[str], *, strict: bool = True,
                  user_data: str | os.PathLike[str] | None = None, start: bool = True,
                  pixel_ratio: float = 2, user_data_quota: int | None = None,
-                 env: dict[str, str] | None = None) -> None:
+                 env: dict[str, str] | None = None, engine: str = "node") -> None:
+        if engine not in ENGINES:
+            raise SimulatorError(f"engine must be one of {', '.join(ENGINES)}, got {engine!r}")
+        self.engine = engine
         self.package = Path(package).resolve()
         if not (self.package / "game.json").is_file() or not (self.package / "game.js").is_file():
             raise SimulatorError(f"{package}: not a native package (no game.js and game.json); build one with "
@@ -89,8 +94,16 @@ class Session:
                   "userData": str(self.user_data), "fake": str(FAKE), "realm": str(REALM),
                   "pixelRatio": pixel_ratio, "userDataQuota": user_data_quota}
         env = {**os.environ, **(env or {}), "NODE_PATH": str(node.tools())}
+        self._staging: Path | None = None
+        if engine == "node":
+            argv = [node.node_binary(), "--experimental-vm-modules", str(HOST), json.dumps(config)]
+        else:
+            from . import jsc
+            self._staging = Path(tempfile.mkdtemp(prefix="ttminis-jsc-"))
+            config.update(jsc.stage(self.package, self._staging, self.user_data), engine=engine)
+            argv = jsc.command(engine, config)
         self._process = subprocess.Popen(
-            [node.node_binary(), "--experimental-vm-modules", str(HOST), json.dumps(config)],
+            argv,
             stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=env,
             bufsize=1)
         self._answers: queue.Queue[dict[str, Any] | None] = queue.Queue()
@@ -277,6 +290,8 @@ class Session:
                 pass
         if self._own_user_data:
             shutil.rmtree(self.user_data, ignore_errors=True)
+        if self._staging is not None:
+            shutil.rmtree(self._staging, ignore_errors=True)
 
     def __enter__(self) -> "Session":
         return self

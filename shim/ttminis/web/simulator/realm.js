@@ -144,12 +144,14 @@
     var lines = apply(stringSplit, stack, ["\n"]);
     for (var i = 0; i < lines.length; i++) {
       var m = matches(FRAME, lines[i]);
-      if (!m || m[1] === THIS_FILE || m[1] === HOST_FILE) continue;
-      if (matches(SIMULATOR_FILE, m[1])) {
+      if (!m || m[1] === HOST_FILE) continue;
+      var file = typeof host.fileName === "function" ? text(host.fileName(m[1])) : m[1];
+      if (file === THIS_FILE) continue;
+      if (matches(SIMULATOR_FILE, file)) {
         if (innermost && found.length === 0) return found;
         continue;
       }
-      push(found, { file: m[1], line: NumberCtor(m[2]), column: NumberCtor(m[3]) });
+      push(found, { file: file, line: NumberCtor(m[2]), column: NumberCtor(m[3]) });
     }
     stackTampered = found.length === 0 && lines.length < 3;
     return found;
@@ -328,10 +330,23 @@
       }
     });
   }
-  // On JavaScriptCore the global object's prototype chain takes the guard (its lookups follow the standard).
   // Node's vm global answers every name its sandbox's prototype has, so host.js puts an accessor there per
   // absent name that asks absentGlobal() below (`"x" in globalThis` then reads true there: a known deviation).
-  if (host.globalGuard !== "accessor") {
+  // JavaScriptCore's global object has an immutable prototype: the jsc host runs each package file inside
+  // `with (scope)`, whose `has` sees every free name looked up (bare or under typeof; the engine then throws
+  // its own ReferenceError for a bare one).
+  var scope = null;
+  if (host.globalGuard === "scope") {
+    scope = new ProxyCtor(objectCreate(null), {
+      has: function (t, key) {
+        if (typeof key === "string" && absentSet[key] === true && !apply(hasOwn, realm, [key])) {
+          absentLookup("forbidden-global", key, key);
+        }
+        return false;
+      },
+      get: function () { return undefined; }
+    });
+  } else if (host.globalGuard !== "accessor") {
     setPrototypeOf(realm, absentGuard(getPrototypeOf(realm), "forbidden-global",
                                       function (name) { return name; }, absentSet));
   }
@@ -1005,6 +1020,7 @@
     referenceError: function (what) { return new ERRORS.ReferenceError(text(what)); },
     realmError: function (what) { return new ErrorCtor(text(what)); },
     screenCanvas: function () { return screenCanvas === null ? null : hostOf.get(screenCanvas); },
+    scope: scope,
     USER_DATA_PATH: USER_DATA_PATH
   };
 })
