@@ -139,11 +139,27 @@ class Session:
                                  "(is the game stuck in a loop?)") from None
         if answer is None:
             raise SimulatorError("the simulator stopped: " + "".join(self._stderr[-20:]).strip())
+        if "userData" in answer:
+            self._write_user_data(answer["userData"])
         if answer.get("id") != request_id:
             raise SimulatorError(f"the simulator answered {answer.get('id')} instead of {request_id}")
         if not answer["ok"]:
             raise SimulatorError(answer["error"])
         return answer["value"]
+
+    def _write_user_data(self, changes: dict[str, Any]) -> None:
+        """The jsc host keeps the user-data folder in memory: what changed in it, written to the real one."""
+        for rel in changes.get("dirs", []):
+            (self.user_data / rel).mkdir(parents=True, exist_ok=True)
+        for rel, data in changes.get("files", {}).items():
+            path = self.user_data / rel
+            if data is None:
+                path.unlink(missing_ok=True)
+            else:
+                path.parent.mkdir(parents=True, exist_ok=True)
+                path.write_bytes(base64.b64decode(data))
+        for rel in changes.get("removedDirs", []):
+            shutil.rmtree(self.user_data / rel, ignore_errors=True)
 
     def _call(self, op: str, timeout: float = _ANSWER_MARGIN_S, **params: Any) -> Any:
         if self._process.poll() is not None:

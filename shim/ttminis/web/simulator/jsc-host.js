@@ -13,8 +13,9 @@
  *
  * Differences from the Node host, each because the shell has no way to do it:
  *   - the canvas keeps no pixels: every 2D member is there and does nothing (`frame` answers null);
- *   - the user-data folder lives in memory for the run (seeded from CONFIG.userFiles); files written at its
- *     top level are also written to disk (the shell cannot make folders);
+ *   - the user-data folder lives in memory for the run (seeded from CONFIG.userFiles); each answer carries
+ *     what changed in it ({"userData": {"files": {path: base64 | null}, "dirs": [path]}}) and the Session
+ *     writes that to the folder on disk (the shell cannot make folders);
  *   - `import()` and a call of an absent global read off globalThis (`globalThis.fetch()`) are not recorded
  *     (no hook for either); the fake's network (useOrderBook/allowRequests) is not available;
  *   - time advances only while a request is being answered (the shell reads stdin blocking).
@@ -27,19 +28,21 @@
   var engineWasm = globalThis.WebAssembly;
   var REMOVED = ["print", "printErr", "debug", "describe", "describeArray", "jscStack", "gc", "fullGC", "edenGC",
     "readFile", "read", "readline", "load", "loadString", "checkSyntax", "run", "runString", "quit", "version",
-    "setTimeout", "preciseTime", "performance", "$262", "$", "createGlobalObject", "callerSourceOrigin",
+    "preciseTime", "performance", "$262", "$", "createGlobalObject", "callerSourceOrigin",
     "drainMicrotasks", "writeFile", "releaseWeakRefs", "finalizationRegistryLiveCount", "noInline", "noFTL",
     "OSRExit", "isFinalTier", "transferArrayBuffer", "failNextNewCodeBlock", "numberOfDFGCompiles", "jscOptions",
     "reoptimizationRetryCount", "callerIsBBQOrOMGCompiled", "platformSupportsSamplingProfiler",
     "generateHeapSnapshot", "samplingProfilerStackTraces", "maxArguments", "asyncTestStart", "asyncTestPassed",
     "WebAssemblyMemoryMode", "heapCapacity", "flashHeapAccess", "disableRichSourceInfo", "mallocInALoop",
-    "totalCompileTime", "setUnhandledRejectionCallback", "arguments", "scriptArgs", "WebAssembly", "console",
+    "totalCompileTime", "setUnhandledRejectionCallback", "arguments", "scriptArgs", "WebAssembly",
     "setHiddenValue", "getHiddenValue", "dumpTypesForAllVariables", "hasCustomProperties", "openFile",
     "createBuiltin", "isRope", "fiatScramble", "edenGCInterval"];
   Object.getOwnPropertyNames(globalThis).forEach(function (name) {
     if (REMOVED.indexOf(name) >= 0) delete globalThis[name];
   });
   REMOVED.forEach(function (name) { try { delete globalThis[name]; } catch (e) { /* not configurable */ } });
+  // setTimeout and console are replaced by realm.js, not deleted: JavaScriptCore stops listing a deleted
+  // built-in global in getOwnPropertyNames even once it is defined again.
 
   var report = { violations: [], console: [], errors: [], canvases: 0, subpackages: [], files: 0, wasm: [],
                  audio: 0, sounds: [], framesPerSecond: 60, frames: 0, mode: config.mode, engine: config.engine };
@@ -195,12 +198,31 @@
     }
     return userRel(request);
   }
-  function mirror(rel) {
-    if (rel.indexOf("/") >= 0 || !config.userData) return;
-    if (userFiles[rel]) {
-      var bytes = userFiles[rel];
-      shell.writeFile(config.userData + "/" + rel, bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength));
+  var changedFiles = {};
+  var changedDirs = {};
+  var changes = 0;
+  function mirror(rel) { changedFiles[rel] = true; changes += 1; }
+  function base64(bytes) {
+    var table = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+    var out = "";
+    for (var i = 0; i < bytes.length; i += 3) {
+      var n = (bytes[i] << 16) | ((bytes[i + 1] || 0) << 8) | (bytes[i + 2] || 0);
+      out += table[(n >> 18) & 63] + table[(n >> 12) & 63] +
+             (i + 1 < bytes.length ? table[(n >> 6) & 63] : "=") + (i + 2 < bytes.length ? table[n & 63] : "=");
     }
+    return out;
+  }
+  // What changed in the user-data folder since the last answer, for the Session to write to disk.
+  function takeChanges() {
+    if (!changes) return null;
+    var files = {};
+    Object.keys(changedFiles).forEach(function (rel) { files[rel] = userFiles[rel] ? base64(userFiles[rel]) : null; });
+    var dirs = Object.keys(changedDirs).filter(function (rel) { return userDirs[rel]; }).sort();
+    var gone = Object.keys(changedDirs).filter(function (rel) { return !userDirs[rel]; }).sort().reverse();
+    changedFiles = {};
+    changedDirs = {};
+    changes = 0;
+    return { files: files, dirs: dirs, removedDirs: gone };
   }
   var fileHost = {
     readFile: readFile,
@@ -261,22 +283,32 @@
       if ((userDirs[rel] || userFiles[rel]) && !recursive) throw new Error("file already exists " + request);
       if (!recursive && !userDirs[parentOf(rel)]) throw new Error("no such file or directory " + request);
       var parts = rel.split("/");
-      for (var i = 1; i <= parts.length; i++) userDirs[parts.slice(0, i).join("/")] = true;
+      for (var i = 1; i <= parts.length; i++) {
+        userDirs[parts.slice(0, i).join("/")] = true;
+        changedDirs[parts.slice(0, i).join("/")] = true;
+      }
+      changes += 1;
     },
     remove: function (request, recursive) {
       var rel = writable(request);
-      if (userFiles[rel]) { delete userFiles[rel]; return; }
+      if (userFiles[rel]) { delete userFiles[rel]; mirror(rel); return; }
       if (!userDirs[rel] || rel === "") throw new Error("no such file or directory " + request);
       var inside = Object.keys(userFiles).concat(Object.keys(userDirs)).filter(function (p) { return p.indexOf(rel + "/") === 0; });
       if (inside.length && !recursive) throw new Error("directory not empty " + request);
-      inside.forEach(function (p) { delete userFiles[p]; delete userDirs[p]; });
+      inside.forEach(function (p) {
+        if (userFiles[p]) { delete userFiles[p]; mirror(p); }
+        if (userDirs[p]) { delete userDirs[p]; changedDirs[p] = true; }
+      });
       delete userDirs[rel];
+      changedDirs[rel] = true;
+      changes += 1;
     },
     rename: function (from, to) {
       var a = writable(from), b = writable(to);
       if (!userFiles[a]) throw new Error("no such file or directory " + from);
       userFiles[b] = userFiles[a];
       delete userFiles[a];
+      mirror(a);
       mirror(b);
     },
     decode: decode,
@@ -630,8 +662,11 @@
     close: function () { closing = true; return true; }
   };
   function answer(request, ok, payload) {
-    shell.print(JSON.stringify(ok ? { id: request.id, ok: true, value: payload === undefined ? null : payload }
-                                  : { id: request.id, ok: false, error: describe(payload) }));
+    var reply = ok ? { id: request.id, ok: true, value: payload === undefined ? null : payload }
+                   : { id: request.id, ok: false, error: describe(payload) };
+    var userData = takeChanges();
+    if (userData) reply.userData = userData;
+    shell.print(JSON.stringify(reply));
   }
   // One request at a time: read a line (blocking; the event loop waits), answer it once it settles, read the next.
   function serve() {
