@@ -107,6 +107,7 @@ class Session:
             stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=env,
             bufsize=1)
         self._answers: queue.Queue[dict[str, Any] | None] = queue.Queue()
+        self._stdin_lock = threading.Lock()
         self._stderr: list[str] = []
         self._next_id = 1
         threading.Thread(target=self._read_answers, daemon=True).start()
@@ -121,9 +122,14 @@ class Session:
         assert self._process.stdout is not None
         for line in self._process.stdout:
             try:
-                self._answers.put(json.loads(line))
+                message = json.loads(line)
             except ValueError:
                 self._stderr.append(line)
+                continue
+            if isinstance(message, dict) and "fetch" in message:
+                self._fetch_for_jsc(message["fetch"])
+            else:
+                self._answers.put(message)
         self._answers.put(None)
 
     def _read_stderr(self) -> None:
@@ -147,6 +153,29 @@ class Session:
             raise SimulatorError(answer["error"])
         return answer["value"]
 
+    def _fetch_for_jsc(self, request: dict[str, Any]) -> None:
+        """The fake SDK's network on the jsc host (its shell has none): made here, the answer sent back."""
+        import urllib.error
+        import urllib.request
+        body = request.get("body")
+        http = urllib.request.Request(request["url"], method=request.get("method") or "GET",
+                                      headers=request.get("headers") or {},
+                                      data=None if body is None else str(body).encode())
+        try:
+            try:
+                with urllib.request.urlopen(http, timeout=_ANSWER_MARGIN_S) as response:
+                    reply = {"status": response.status, "headers": {k.lower(): v for k, v in response.headers.items()},
+                             "body": response.read().decode("utf-8", "replace")}
+            except urllib.error.HTTPError as e:           # fetch succeeds for any HTTP status
+                reply = {"status": e.code, "headers": {k.lower(): v for k, v in e.headers.items()},
+                         "body": e.read().decode("utf-8", "replace")}
+        except (OSError, ValueError) as e:
+            reply = {"error": str(e)}
+        assert self._process.stdin is not None
+        with self._stdin_lock:
+            self._process.stdin.write(json.dumps({"fetched": reply}) + "\n")
+            self._process.stdin.flush()
+
     def _write_user_data(self, changes: dict[str, Any]) -> None:
         """The jsc host keeps the user-data folder in memory: what changed in it, written to the real one."""
         for rel in changes.get("dirs", []):
@@ -167,8 +196,9 @@ class Session:
         request_id = self._next_id
         self._next_id += 1
         assert self._process.stdin is not None
-        self._process.stdin.write(json.dumps({"id": request_id, "op": op, **params}) + "\n")
-        self._process.stdin.flush()
+        with self._stdin_lock:
+            self._process.stdin.write(json.dumps({"id": request_id, "op": op, **params}) + "\n")
+            self._process.stdin.flush()
         return self._receive(request_id, timeout)
 
     # ---- driving ----------------------------------------------------------------------------------------------

@@ -16,8 +16,8 @@
  *   - the user-data folder lives in memory for the run (seeded from CONFIG.userFiles); each answer carries
  *     what changed in it ({"userData": {"files": {path: base64 | null}, "dirs": [path]}}) and the Session
  *     writes that to the folder on disk (the shell cannot make folders);
- *   - `import()` and a call of an absent global read off globalThis (`globalThis.fetch()`) are not recorded
- *     (no hook for either); the fake's network (useOrderBook/allowRequests) is not available;
+ *   - `import()` and a use of an absent global read off globalThis (`globalThis.fetch()`, Python's `js.fetch`)
+ *     are not recorded (no hook for either); the fake's network is made by the Session (see fetch below);
  *   - time advances only while a request is being answered (the shell reads stdin blocking).
  */
 (function (shell) {
@@ -47,6 +47,7 @@
   var report = { violations: [], console: [], errors: [], canvases: 0, subpackages: [], files: 0, wasm: [],
                  audio: 0, sounds: [], framesPerSecond: 60, frames: 0, mode: config.mode, engine: config.engine };
   var realmApi = null;
+  var queued = [];          // request lines read while waiting for a fetch answer
   function record(kind, detail, file, line, python) {
     var entry = { kind: String(kind), detail: String(detail), at: Math.round(now()) };
     if (file !== null && file !== undefined) {
@@ -551,8 +552,21 @@
     createCanvas: makeCanvas, createImage: makeImage, loadImage: loadImage,
     canvasDataURL: function () { return "data:,"; },
     putImageData: function () {},
+    // The fake's network (useOrderBook/allowRequests): the Session makes the request, asked over stdout, and
+    // answers with a {"fetched": ...} line; a request line read meanwhile waits its turn in `queued`.
     fetch: function (url, method, headers, body, done) {
-      shell.setTimeout(function () { done("the jsc host has no network (the Node host does)"); }, 0);
+      shell.print(JSON.stringify({ fetch: { url: url, method: method, headers: JSON.parse(headers), body: body } }));
+      var reply = null;
+      while (reply === null) {
+        var line = shell.readline();
+        if (!line) { reply = { error: "the driver went away" }; break; }
+        var message = JSON.parse(line);
+        if (message && message.fetched) reply = message.fetched; else queued.push(line);
+      }
+      shell.setTimeout(function () {
+        if (reply.error) done(String(reply.error));
+        else done(null, reply.status, JSON.stringify(reply.headers || {}), reply.body);
+      }, 0);
     },
     screen: { width: SCREEN.width, height: SCREEN.height, pixelRatio: config.pixelRatio || 2 },
     noteAudio: function (event, src) {
@@ -671,7 +685,7 @@
   // One request at a time: read a line (blocking; the event loop waits), answer it once it settles, read the next.
   function serve() {
     if (closing) return shell.quit(0);
-    var line = shell.readline();
+    var line = queued.length ? queued.shift() : shell.readline();
     if (line === "" || line === null || line === undefined) return shell.quit(0);
     var request;
     try {
