@@ -56,7 +56,11 @@ def command(argv: Sequence[str] | None = None) -> int:
                                                "what it did: state, timings, console, errors and every use of "
                                                "what the runtime lacks. Exit code 0 only if it ran cleanly.")
     simulate.add_argument("package", metavar="PACKAGE", help="the native package folder (e.g. dist/mygame-native)")
-    simulate.add_argument("--png", metavar="FILE", help="save the first frame as a PNG")
+    simulate.add_argument("--png", metavar="FILE", help="save the first frame as a PNG (node only: jsc keeps no pixels)")
+    simulate.add_argument("--engine", choices=["node", "jsc", "jsc-nojit"], default="node",
+                          help="where to run it: node (V8, with pixels; the default), jsc (JavaScriptCore, "
+                               "the engine TikTok uses on iOS) or jsc-nojit (JavaScriptCore without JIT, as on "
+                               "an iPhone)")
     simulate.add_argument("--lenient", action="store_true",
                           help="add the globals TikTok does not document (WebAssembly, TextDecoder, ...): "
                                "tells 'needs a polyfill' from 'broken'")
@@ -116,7 +120,7 @@ def _simulate(args: argparse.Namespace) -> int:
               f"`ttminis build {package} --target native`, then simulate dist/{package.resolve().name}-native",
               file=sys.stderr)
         return 2
-    return simulate(package, png=args.png, strict=not args.lenient)
+    return simulate(package, png=args.png, strict=not args.lenient, engine=args.engine)
 
 
 _BUILD_DESCRIPTION = "Build a Python game folder into an offline TikTok mini-game package."
