@@ -180,7 +180,7 @@ def test_simulate_prints_what_one_run_did(make_package, tmp_path):
 
 @pytest.mark.parametrize("engine", ["jsc", "jsc-nojit"])
 def test_simulate_on_javascriptcore_says_in_one_line_that_it_keeps_no_pixels(make_package, tmp_path, engine):
-    from ttminis.build.cli import main
+    from ttminis.build.cli import command
     package = make_package({"game.js": READY + "TTMinis.game.createCanvas().getContext('2d').fillRect(0, 0, 9, 9);\n"
                                                "try { eval('1'); } catch (e) {}"})
     printed = []
@@ -190,7 +190,7 @@ def test_simulate_on_javascriptcore_says_in_one_line_that_it_keeps_no_pixels(mak
     assert "FAIL  violation: eval: eval() was called (game.js:3)" in text
     assert f"first frame: none ({engine} keeps no pixels: run --png with --engine node)" in text
     assert not (tmp_path / "f.png").exists()
-    assert main(["simulate", str(package), "--engine", engine]) == 1
+    assert command(["simulate", str(package), "--engine", engine]) == 1
 
 
 def test_an_unknown_engine_is_refused(make_package):
