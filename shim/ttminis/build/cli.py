@@ -12,11 +12,12 @@ from __future__ import annotations
 import argparse
 import os
 import sys
+from contextlib import nullcontext
 from pathlib import Path
 from typing import Callable, Sequence
 
 from . import BuildResult, build, compliance, runtimes
-from .package import BuildError, make_zip
+from .package import BuildError, following_links, make_zip
 from .serve import BundleServer, csp_for, origin
 from .targets import TARGET_NAMES
 
@@ -172,6 +173,9 @@ def add_build_arguments(parser: argparse.ArgumentParser, default_help: str) -> N
     parser.add_argument("--no-snapshot", action="store_true",
                         help="start without the build-time memory snapshot: Python initialises at each start "
                              "(seconds slower); native: the whole standard library ships")
+    parser.add_argument("--follow-links", action="store_true",
+                        help="copy what a symbolic link out of the game folder points to (without it, such a "
+                             "link fails the build); the report names each link followed")
     parser.add_argument("--keep-stdlib", action="append", default=[], metavar="MODULE",
                         help="native: keep this standard-library module although the game does not import "
                              "it (repeatable; 'all' keeps every one); needs the snapshot")
@@ -216,21 +220,24 @@ def run_build(args: argparse.Namespace, parser: argparse.ArgumentParser, default
     # A native package holds no fake SDK: with --serve, the preview's simulator keeps the fake's orders there.
     package_fake_tiktok_url = "" if args.target == "native" and args.serve else args.fake_tiktok_url
     try:
-        result = build(game_dir, args.out, target=args.target, runtime=args.runtime, dev=args.dev,
-                       client_key=args.client_key, backend_url=args.backend_url,
-                       fake_tiktok_url=package_fake_tiktok_url, **options)
+        with (following_links() if args.follow_links else nullcontext([])) as followed:
+            result = build(game_dir, args.out, target=args.target, runtime=args.runtime, dev=args.dev,
+                           client_key=args.client_key, backend_url=args.backend_url,
+                           fake_tiktok_url=package_fake_tiktok_url, **options)
     except (BuildError, runtimes.FetchError) as e:
         print(f"error: {e}", file=sys.stderr)
         return 2
+    links = [f"  note  --follow-links: {link} is a link out of the game folder; copied what it points to: {target}"
+             for link, target in followed]
 
     if result.target == "native":
         print(f"\nBuilt {result.out} (native runtime, {result.runtime})")
-        print("\n".join(result.report))
+        print("\n".join(result.report + links))
         _backend_note(args)
         return _finish(args, result)
     lines, total_raw, _total_gz = compliance.size_table(result.out)
     print(f"\nBuilt {result.out} ({result.runtime}{', dev' if result.dev else ''})")
-    print("\n".join(lines))
+    print("\n".join(lines + links))
     report = result.compliance
     assert report is not None, "an html build is always scanned"
     print("\nCompliance (TikTok's upload rules):")

@@ -149,7 +149,7 @@ def _game_inputs(game_dir: Path, runtime: str, log: Log) -> tuple[list[tuple[str
     code += [(rel.as_posix(), data) for rel, data in requirement_files(game_dir, log)]
     assets: list[tuple[str, Path]] = []
     if (game_dir / "assets").is_dir():
-        for path in sorted((game_dir / "assets").rglob("*")):
+        for path in package.walk(game_dir / "assets"):
             rel = path.relative_to(game_dir)
             if any(part.startswith(".") for part in rel.parts):
                 continue
