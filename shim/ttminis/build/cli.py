@@ -18,7 +18,7 @@ import re
 import sys
 from contextlib import nullcontext
 from pathlib import Path
-from typing import Callable, Sequence
+from typing import Callable, ContextManager, Sequence
 
 from . import BuildResult, build, compliance, runtimes
 from .package import BuildError, check_game_dir, check_zip_path, default_out, following_links, make_zip
@@ -277,7 +277,8 @@ def run_build(args: argparse.Namespace, parser: argparse.ArgumentParser, default
     # A native package holds no fake SDK: with --serve, the preview's simulator keeps the fake's orders there.
     package_fake_tiktok_url = "" if args.target == "native" and args.serve else args.fake_tiktok_url
     try:
-        with (following_links() if args.follow_links else nullcontext([])) as followed:
+        follow: ContextManager[list[tuple[str, Path]]] = following_links() if args.follow_links else nullcontext([])
+        with follow as followed:
             result = build(game_dir, args.out, target=args.target, runtime=args.runtime, dev=args.dev,
                            client_key=args.client_key, backend_url=args.backend_url,
                            fake_tiktok_url=package_fake_tiktok_url, **options)
