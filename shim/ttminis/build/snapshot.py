@@ -103,6 +103,18 @@ def stdlib_loaded():
                              if (getattr(getattr(module, "__spec__", None), "origin", None) or "").startswith(STDLIB)))
 
 
+def asked_by_find_spec():
+    """True when importlib.util.find_spec (not an import) is looking a module up."""
+    frame = sys._getframe(2)
+    while frame is not None:
+        code = frame.f_code
+        name = code.co_filename.replace("\\", "/")
+        if code.co_name == "find_spec" and (name == "<frozen importlib.util>" or name.endswith("importlib/util.py")):
+            return True
+        frame = frame.f_back
+    return False
+
+
 class CutStdlib:
     """The last finder: a standard-library module this build left out raises ModuleNotFoundError, saying so."""
 
@@ -111,6 +123,8 @@ class CutStdlib:
 
     def find_spec(self, name, path=None, target=None):
         if name in self.cut:
+            if asked_by_find_spec():      # feature detection: importlib.util.find_spec answers None
+                return None
             top = name.partition(".")[0]
             raise ModuleNotFoundError(
                 f"No module named {name!r}: ttminis left this standard-library module out of the game's "
