@@ -19,7 +19,7 @@ import sys
 from pathlib import Path
 from typing import Callable, Sequence
 
-from . import BuildResult, build, compliance, runtimes
+from . import BuildResult, build, compliance, requirements, runtimes
 from .package import BuildError, check_game_dir, check_zip_path, default_out, make_zip
 from .serve import BundleServer, csp_for, origin
 from .targets import TARGET_NAMES
@@ -215,6 +215,14 @@ def add_build_arguments(parser: argparse.ArgumentParser, default_help: str) -> N
     parser.add_argument("--no-snapshot", action="store_true",
                         help="start without the build-time memory snapshot: Python initialises at each start "
                              "(seconds slower); native: the whole standard library ships")
+    parser.add_argument("--find-links", action="append", default=[], metavar="DIR",
+                        help="a folder (or URL) of wheels for requirements.txt beside the package index, such "
+                             "as Pyodide's own (numpy, pygame-ce, ...); repeatable; passed to pip")
+    parser.add_argument("--index-url", default="", metavar="URL",
+                        help="the package index pip resolves requirements.txt from (default: pip's own setting)")
+    parser.add_argument("--accept-older", action="store_true",
+                        help="pack a requirement older than its newest release when the newest has no Pyodide "
+                             "wheel (without it the build fails, naming which and why)")
     parser.add_argument("--keep-stdlib", action="append", default=[], metavar="MODULE",
                         help="native: keep this standard-library module although the game does not import "
                              "it (repeatable; 'all' keeps every one); needs the snapshot")
@@ -271,7 +279,8 @@ def run_build(args: argparse.Namespace, parser: argparse.ArgumentParser, default
     try:
         result = build(game_dir, args.out, target=args.target, runtime=args.runtime, dev=args.dev,
                        client_key=args.client_key, backend_url=args.backend_url,
-                       fake_tiktok_url=package_fake_tiktok_url, **options)
+                       fake_tiktok_url=package_fake_tiktok_url, requirements=_requirement_options(args),
+                       **options)
     except (BuildError, runtimes.FetchError) as e:
         print(f"error: {e}", file=sys.stderr)
         return 2
@@ -333,6 +342,12 @@ def app_id_problem(app_id: str | None) -> str:
     return ""
 
 
+def _requirement_options(args: argparse.Namespace) -> requirements.Options:
+    return requirements.Options(find_links=tuple(getattr(args, "find_links", ())),
+                                index_url=getattr(args, "index_url", ""),
+                                accept_older=getattr(args, "accept_older", False))
+
+
 def _zip_path(out: Path) -> Path:
     return out.parent / f"{out.name}.zip"
 
@@ -352,7 +367,8 @@ def _before_zip(args: argparse.Namespace, game_dir: Path | None) -> int | None:
         if folder is None:
             return None
         from . import python_check
-        missing = python_check.unresolved_imports(folder, args.runtime, log=print)
+        missing = python_check.unresolved_imports(folder, args.runtime, log=print,
+                                                  requirements=_requirement_options(args))
     except (BuildError, runtimes.FetchError) as e:
         print(f"error: {e}", file=sys.stderr)
         return 2

@@ -1,0 +1,54 @@
+"""The html bundle on Pyodide runs requirements with compiled code (their extension modules loaded before
+main.py); Brython refuses them at build time, naming each."""
+import pytest
+
+from ttminis.build import BuildError, build
+from ttminis.build.serve import CSP_BY_RUNTIME, BundleServer
+from ttminis.build.targets.html import FAKE
+
+from tests.packages.conftest import GAME, check_result
+
+QUIET = {"log": lambda *_: None}
+
+
+@pytest.fixture(scope="module")
+def html_bundle(packages_dist):
+    return build(GAME, packages_dist / "html", target="html", runtime="pyodide", **QUIET)
+
+
+@pytest.mark.browser
+def test_the_html_bundle_runs_msgpack_pydantic_jiter_and_simplejson(browser, html_bundle):
+    with BundleServer(html_bundle.out, CSP_BY_RUNTIME["pyodide"]) as server:
+        context = browser.new_context()
+        context.add_init_script(path=str(FAKE))
+        page = context.new_page()
+        problems = []
+        page.on("pageerror", lambda e: problems.append(str(e)))
+        try:
+            page.goto(server.url)
+            page.wait_for_function("() => typeof window.packagesResult === 'string' || "
+                                   "(window.ttminisLoader && ttminisLoader.state === 'error')", timeout=120000)
+            assert page.evaluate("() => ttminisLoader.errors") == []
+            check_result(page.evaluate("() => window.packagesResult"))
+            assert problems == []
+        finally:
+            context.close()
+
+
+def test_the_html_build_reports_every_distribution_it_packed(html_bundle):
+    report = "\n".join(html_bundle.report)
+    for name, kind in (("msgpack", "compiled"), ("pydantic", "pure"), ("pydantic-core", "compiled"),
+                       ("jiter", "compiled"), ("simplejson", "compiled"), ("typing-extensions", "pure")):
+        line = next(ln for ln in html_bundle.report if ln.split()[:1] == [name])
+        assert kind in line and "MB wheel" in line, report
+    assert "pydantic           2." in report
+
+
+def test_a_brython_build_with_a_compiled_requirement_fails_naming_it(packages_dist):
+    with pytest.raises(BuildError) as e:
+        build(GAME, packages_dist / "brython", target="html", runtime="brython", **QUIET)
+    message = str(e.value)
+    for name in ("msgpack", "pydantic-core", "jiter", "simplejson"):
+        assert name in message
+    assert "pydantic " not in message.replace("pydantic-core", "")     # pure: not named
+    assert "--runtime pyodide" in message
