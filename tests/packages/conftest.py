@@ -33,3 +33,24 @@ def check_result(text):
 @pytest.fixture(scope="session")
 def packages_dist(tmp_path_factory):
     return tmp_path_factory.mktemp("packages-dist")
+
+
+def make_wheel(folder: Path, name: str, version: str = "1.0", tag: str = "py3-none-any",
+               files: dict[str, bytes] | None = None) -> Path:
+    """A wheel made here (``files`` as installed; one module ``name.py`` by default), so a test needs no index."""
+    import base64
+    import hashlib
+    import zipfile
+    dist = f"{name}-{version}.dist-info"
+    files = dict(files or {f"{name}.py": f"VERSION = {version!r}\n".encode()})
+    files[f"{dist}/METADATA"] = f"Metadata-Version: 2.1\nName: {name}\nVersion: {version}\n".encode()
+    files[f"{dist}/WHEEL"] = (f"Wheel-Version: 1.0\nGenerator: tests\nRoot-Is-Purelib: {str(tag.endswith('any')).lower()}"
+                              f"\nTag: {tag}\n").encode()
+    record = "".join(f"{path},sha256={base64.urlsafe_b64encode(hashlib.sha256(data).digest()).rstrip(b'=').decode()},"
+                     f"{len(data)}\n" for path, data in files.items())
+    files[f"{dist}/RECORD"] = (record + f"{dist}/RECORD,,\n").encode()
+    wheel = folder / f"{name}-{version}-{tag}.whl"
+    with zipfile.ZipFile(wheel, "w") as zf:
+        for path, data in files.items():
+            zf.writestr(path, data)
+    return wheel

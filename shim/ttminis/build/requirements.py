@@ -231,6 +231,10 @@ def _older_than_newest(dists: list[Distribution], lines: list[str], options: Opt
         name = re.split(r"[\s<>=!~;\[]", ln, maxsplit=1)[0]
         if _PINNED.search(ln[len(name):]):
             pinned.add(canonical(name))
+        if "/" in ln or ln.endswith(".whl"):            # a wheel file or URL: exactly that one was asked for
+            match = _WHEEL.match(ln.rsplit("/", 1)[-1])
+            if match:
+                pinned.add(canonical(match["name"]))
     from pip._vendor.packaging.version import InvalidVersion, Version   # pip is how requirements are fetched
 
     def check(d: Distribution) -> str | None:
@@ -242,7 +246,8 @@ def _older_than_newest(dists: list[Distribution], lines: list[str], options: Opt
                 return None
         except InvalidVersion:
             return None
-        return (f"{d.name}: packed {d.version}, not the newest {newest}: {_why_not_newest(d.name, newest, options)}")
+        return (f"{d.name}: packed {d.version}, not the newest {newest}: {_why_not_newest(d.name, newest, options)} "
+                f"(pin {d.name}=={d.version} in requirements.txt to ask for it)")
 
     with ThreadPoolExecutor(max_workers=4) as pool:
         return [why for why in pool.map(check, dists) if why]
@@ -309,6 +314,6 @@ def resolve(game_dir: Path, options: Options | None = None, log: Log = print) ->
     older = json.loads((folder / "older.json").read_text())
     if older and not options.accept_older:
         raise BuildError("a requirement would be packed older than its newest release:\n  " + "\n  ".join(older)
-                         + "\n  pin the version you want in requirements.txt (name==version), or build with "
-                         "--accept-older to pack these versions")
+                         + "\n  pin the version you want in requirements.txt, or build with --accept-older to "
+                         "pack these versions")
     return Resolved(distributions=_read(folder / "wheels"), older=older)
