@@ -23,7 +23,8 @@
  *   restore      (snapshot) write the snapshot's heap into the instance's memory
  *   python       initialise the interpreter and Pyodide's Python side (with a snapshot: only the JS side)
  */
-import { compilePaths, instantiateKnown, instantiateModule, instantiatePath, preload } from "./shims/webassembly.mjs";
+import { compileExtensions, compilePaths, instantiateKnown, instantiateModule, instantiatePath, preload }
+  from "./shims/webassembly.mjs";
 import { performance, setReader } from "./shims/shell.mjs";
 import { afterRestore, restoreHeap } from "../snapshot/restore.mjs";
 
@@ -49,6 +50,8 @@ function errorConversion(hexKey) {
  *   indexURL        the package folder Pyodide treats as its own (nothing is read from it by URL)
  *   stdlibPath      package path of python_stdlib.zip
  *   lockInfo        the pinned pyodide-lock.json's `info`
+ *   extensions      [{path, file}] the compiled requirements' side modules: compiled by path here, handed to
+ *                   Emscripten's loader when Python imports them (their `file` holds a stub naming `path`)
  *   snapshot        {head, modules, heapBytes, start}: start from the build's memory snapshot (package paths
  *                   of its head — Pyodide's header and JS state — and of its data modules; the Python run
  *                   right after, see build/snapshot.py), or null
@@ -76,7 +79,9 @@ export async function startPyodide(options) {
   step("modules");
   const snapshotModules = snapshot ? compilePaths(snapshot.modules) : null;
   if (snapshotModules) snapshotModules.catch(() => {});
-  const modules = await preload(options.modules);
+  const [modules, extensionCount] = await Promise.all([preload(options.modules),
+                                                      compileExtensions(options.extensions)]);
+  timings.extensionsCompiled = extensionCount;
   timings.modulesCompiled = modules.ok;
   timings.modulesRefused = modules.refused;
 
