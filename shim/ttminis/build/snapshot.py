@@ -529,7 +529,8 @@ def _make(folder: Path, target: str, code: list[tuple[str, bytes]], own: set[str
             _maker_package(tmp / "find", parts, code, full_stdlib)
             found, _, _ = _run_maker(tmp / "find", dict(request, measureOnly=True), log)
             _refuse_js(found)
-            wanted = _expand(set(found["stdlibLoaded"]) | set(ALWAYS_KEPT) | set(keep), stdlib_modules)
+            wanted = _expand(set(found["stdlibLoaded"]) | set(ALWAYS_KEPT) | set(keep)
+                             | _not_imported_at_build(code, own, compiled, stdlib_modules), stdlib_modules)
             wanted |= {name for name in stdlib_modules if name.startswith(ALWAYS_KEPT_PREFIX)}
             kept = sorted(_closure(wanted, full_stdlib, stdlib_modules))
             stdlib = trim_stdlib(full_stdlib, kept)
@@ -569,6 +570,21 @@ def _make(folder: Path, target: str, code: list[tuple[str, bytes]], own: set[str
             staging.rename(folder)
         finally:
             shutil.rmtree(staging, ignore_errors=True)
+
+
+def _not_imported_at_build(code: list[tuple[str, bytes]], own: set[str], compiled: list[str],
+                           stdlib_modules: dict[str, list[str]]) -> set[str]:
+    """The standard-library modules the requirements' sources name, when some requirement is compiled: those
+    (and what imports them) are imported at the game's start, so what they load was never seen at build time."""
+    if not compiled:
+        return set()
+    sources = [data.decode("utf-8", "replace") for rel, data in code if rel.endswith(".py")
+               and rel.split("/")[0].removesuffix(".py") not in own and not rel.startswith("ttminis/")]
+    names = set()
+    for name in imports_of(sources):
+        parts = name.split(".")
+        names.update(".".join(parts[:i]) for i in range(1, len(parts) + 1) if ".".join(parts[:i]) in stdlib_modules)
+    return names
 
 
 def _refuse_js(report: dict[str, Any]) -> None:
