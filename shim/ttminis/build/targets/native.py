@@ -13,6 +13,7 @@ The package (default ``dist/<game>-native/``)::
     ttminis/surface.js           the game surface (web/surface/ttminis-surface.js, shared with html)
     ttminis/ffi.js               the JavaScript half of an SDK call (web/ffi/ttminis-ffi.js, shared with html)
     ttminis/pyodide-native.js    Pyodide bundled as CommonJS (build/native_pyodide.py)
+    ttminis/em-code.js           the side modules' EM_ASM/EM_JS as functions (only when one has any)
     ttminis/game-code.zip        the game's code, ttminis and the requirements (unpacked at boot)
     ttminis/snapshot-head.bin    the memory snapshot's header and JS state (build/snapshot.py)
     assets/...                   the game's assets, as long as they fit the main package
@@ -59,6 +60,7 @@ RUNTIME_ROOT = "ttminis-runtime/"
 STDLIB_ROOT = "ttminis-stdlib/"
 RUNTIME_JS = "ttminis/pyodide-native.js"
 SNAPSHOT_HEAD = "ttminis/snapshot-head.bin"
+EM_CODE = "ttminis/em-code.js"
 GAME_JS = ('// Made by ttminis (build.py --target native): boots Python (Pyodide) and runs main.py.\n'
            'require("./ttminis/boot.js").boot(require("./ttminis/config.js"));\n')
 
@@ -219,9 +221,11 @@ def _plan(parts: RuntimeParts, code: list[tuple[str, bytes]], assets: list[tuple
             asset_paths[rel] = part.root + rel
         subpackages.append(part)
     snapshot_config = snap.config(SNAPSHOT_HEAD, sorted(snapshot_paths, key=_heap_index)) if snap else None
+    if side.js_code:
+        main_files[EM_CODE] = side.js_file()
     main_files["ttminis/config.js"] = _config(parts, subpackages, code_paths, asset_paths, backend_url,
                                               [rel for rel, _path in assets], snapshot_config,
-                                              side.entries).encode()
+                                              side.entries, bool(side.js_code)).encode()
     return main_files, kept, subpackages
 
 
@@ -244,10 +248,11 @@ def _heap_index(path: str) -> int:
 
 def _config(parts: RuntimeParts, subpackages: list[Part], code_paths: list[str], asset_paths: dict[str, str],
             backend_url: str, asset_files: list[str], snapshot_config: dict[str, Any] | None,
-            extensions: list[dict[str, str]]) -> str:
+            extensions: list[dict[str, str]], em_code: bool) -> str:
     runtime = native_pyodide.runtime_config(parts, RUNTIME_ROOT, STDLIB_ROOT + "python_stdlib.zip")
     runtime["snapshot"] = snapshot_config
     runtime["extensions"] = extensions
+    runtime["emCode"] = em_code
     config = {
         "bootTimeout": BOOT_TIMEOUT_S,
         "subpackages": [{"name": p.name, "bytes": p.size} for p in subpackages],

@@ -50,6 +50,7 @@ function errorConversion(hexKey) {
  *   indexURL        the package folder Pyodide treats as its own (nothing is read from it by URL)
  *   stdlibPath      package path of python_stdlib.zip
  *   lockInfo        the pinned pyodide-lock.json's `info`
+ *   codeTable       {text: function} the side modules' EM_ASM/EM_JS (ttminis/em-code.js), or null
  *   extensions      [{path, file}] the compiled requirements' side modules: compiled by path here, handed to
  *                   Emscripten's loader when Python imports them (their `file` holds a stub naming `path`)
  *   snapshot        {head, modules, heapBytes, start}: start from the build's memory snapshot (package paths
@@ -75,6 +76,9 @@ export async function startPyodide(options) {
     if (name && options.onStep) options.onStep(name);
   };
   const snapshot = options.snapshot || null;
+  // The side modules' EM_ASM/EM_JS as functions (ttminis/em-code.js): what Emscripten's loader would eval.
+  // eslint-disable-next-line no-undef
+  __ttminisEval.table = options.codeTable || null;
 
   step("modules");
   const snapshotModules = snapshot ? compilePaths(snapshot.modules) : null;
