@@ -52,3 +52,15 @@ def test_a_brython_build_with_a_compiled_requirement_fails_naming_it(packages_di
         assert name in message
     assert "pydantic " not in message.replace("pydantic-core", "")     # pure: not named
     assert "--runtime pyodide" in message
+
+
+def test_ttminis_build_prints_the_distribution_list(packages_dist):
+    import subprocess
+    import sys
+    proc = subprocess.run([sys.executable, "-m", "ttminis", "build", str(GAME), "--target", "html", "--no-snapshot",
+                           "--out", str(packages_dist / "html-cli")], capture_output=True, text=True,
+                          cwd=packages_dist)
+    assert proc.returncode == 0, proc.stderr
+    assert "Python packages from requirements.txt (for Pyodide's pyemscripten_2026_0_wasm32):" in proc.stdout
+    for name in ("msgpack", "pydantic", "pydantic-core", "jiter", "simplejson"):
+        assert any(line.split()[:1] == [name] for line in proc.stdout.splitlines()), proc.stdout

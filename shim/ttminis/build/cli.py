@@ -294,6 +294,8 @@ def run_build(args: argparse.Namespace, parser: argparse.ArgumentParser, default
     lines, total_raw, _total_gz = compliance.size_table(result.out)
     print(f"\nBuilt {result.out} ({result.runtime}{', dev' if result.dev else ''}; sizes with MB = 10^6 bytes)")
     print("\n".join(lines))
+    if result.report:           # the requirements' distribution list
+        print("\n".join(result.report))
     report = result.compliance
     assert report is not None, "an html build is always scanned"
     print("\nCompliance (TikTok's upload rules):")
