@@ -237,7 +237,7 @@ def js_code(data: bytes, what: str) -> dict[str, str]:
         at, stop = address("__start_em_asm"), address("__stop_em_asm")
         while at < stop:
             body = c_string(at)
-            args = []
+            args: list[str] = []
             while f"${len(args)}" in body:
                 args.append(f"${len(args)}")
             func = f"({','.join(args)}) => {{ {body} }}"

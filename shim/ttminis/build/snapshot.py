@@ -580,7 +580,7 @@ def _not_imported_at_build(code: list[tuple[str, bytes]], own: set[str], compile
         return set()
     sources = [data.decode("utf-8", "replace") for rel, data in code if rel.endswith(".py")
                and rel.split("/")[0].removesuffix(".py") not in own and not rel.startswith("ttminis/")]
-    names = set()
+    names: set[str] = set()
     for name in imports_of(sources):
         parts = name.split(".")
         names.update(".".join(parts[:i]) for i in range(1, len(parts) + 1) if ".".join(parts[:i]) in stdlib_modules)
