@@ -25,7 +25,7 @@ from ttminis.build.native_layout import MB  # noqa: E402
 from ttminis.simulator import Session  # noqa: E402
 
 GAME = Path(__file__).resolve().parents[1] / "tests" / "packages" / "packages_game"
-DONE = "typeof GameGlobal.packagesResult === 'string' || ttminisLoader.state === 'error'"
+DONE = "ttminisLoader.timings.mainDone !== undefined || ttminisLoader.state === 'error'"
 
 
 def start(package, engine):
