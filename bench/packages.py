@@ -59,7 +59,9 @@ def main():
             for part, size, limit, count in result.sizes.rows:
                 lines.append(f"| {name} | {part} | {count} | {size / MB:.2f} MB | {limit / MB:.0f} MB |")
             lines.append(f"| {name} | **total** | | {result.sizes.total / MB:.2f} MB | 30 MB |")
-        side = [ln.strip() for ln in builds["snapshot"].report if ln.startswith("    ") or ln.startswith("  ttminis-ext")]
+        report = builds["snapshot"].report
+        first = report.index("Compiled packages' side modules (each its own file, compiled by path at start):")
+        side = [ln.strip() for ln in report[first + 1:report.index("", first)]]
         lines += ["", "Side modules (raw, and as shipped):", ""] + [f"- {ln}" for ln in side]
         lines += ["", f"Start -> end of main.py, median of {args.starts} starts each, interleaved (ms)", "",
                   "| where | snapshot | no snapshot | ratio | runtime ready (snapshot / none) |",
