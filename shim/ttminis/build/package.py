@@ -30,6 +30,8 @@ import os
 import shutil
 import tempfile
 import zipfile
+from contextlib import contextmanager
+from contextvars import ContextVar
 from pathlib import Path
 from types import TracebackType
 from typing import TYPE_CHECKING, Callable, Iterator, Literal
@@ -95,7 +97,7 @@ def game_files(game_dir: Path) -> Iterator[tuple[Path, Path]]:
         [rel.as_posix() for rel, _ in game_files(Path("examples/shop"))]   # ['main.py', 'shop.py']
     """
     root = game_dir.resolve()
-    for path in sorted(game_dir.rglob("*")):
+    for path in walk(game_dir):
         rel = path.relative_to(game_dir)
         if rel.parts[0] in _GAME_SKIP or "__pycache__" in rel.parts:
             continue
@@ -107,13 +109,58 @@ def game_files(game_dir: Path) -> Iterator[tuple[Path, Path]]:
         yield rel, path
 
 
+# The links out of the game folder a build follows (--follow-links), or None when it follows none.
+_FOLLOWED: ContextVar[list[tuple[str, Path]] | None] = ContextVar("ttminis_followed_links", default=None)
+
+
+@contextmanager
+def following_links() -> Iterator[list[tuple[str, Path]]]:
+    """Within it, a symbolic link out of the game folder is followed (its target copied) instead of failing
+    the build; the list it yields names each link followed, ``(path in the game, target)``.
+
+    Example::
+
+        with following_links() as followed:
+            build("mygame", target="native")
+        followed          # [('data/levels', PosixPath('/home/me/levels'))]
+    """
+    followed: list[tuple[str, Path]] = []
+    token = _FOLLOWED.set(followed)
+    try:
+        yield followed
+    finally:
+        _FOLLOWED.reset(token)
+
+
+def walk(folder: Path) -> list[Path]:
+    """Every file and folder under ``folder``, sorted; into linked folders only while following links."""
+    follow = _FOLLOWED.get() is not None
+    found: list[Path] = []
+    seen = {os.path.realpath(folder)}
+    for dirpath, dirnames, filenames in os.walk(folder, followlinks=follow):
+        base = Path(dirpath)
+        for name in list(dirnames):
+            real = os.path.realpath(base / name)
+            if follow and (base / name).is_symlink() and real in seen:
+                dirnames.remove(name)        # a link back into what is already walked: once is enough
+            seen.add(real)
+        found += [base / name for name in dirnames + filenames]
+    return sorted(found)
+
+
 def only_own(path: Path, rel: Path, root: Path) -> None:
-    """Only the game's own files go into a package: a link out of the game folder, a device or a FIFO fails."""
+    """Only the game's own files go into a package: a link out of the game folder (unless following links),
+    a device or a FIFO fails."""
     if path.is_symlink():
         target = path.resolve()
         if target != root and root not in target.parents:
-            raise BuildError(f"{rel.as_posix()} is a symbolic link to {target}, outside the game folder: a package "
-                             "holds only the game's own files (copy the file into the game folder instead)")
+            followed = _FOLLOWED.get()
+            if followed is None:
+                raise BuildError(f"{rel.as_posix()} is a symbolic link to {target}, outside the game folder: a "
+                                 "package holds only the game's own files (copy it into the game folder, or "
+                                 "build with --follow-links to copy what it points to)")
+            if (rel.as_posix(), target) not in followed:
+                followed.append((rel.as_posix(), target))
     if path.exists() and not (path.is_file() or path.is_dir()):
         raise BuildError(f"{rel.as_posix()} is not a regular file (a device, FIFO or socket): a package holds "
                          "only regular files")

@@ -364,7 +364,7 @@ class Outcome:
 
 
 def run_once(package: str | os.PathLike[str], *, strict: bool = True, png: str | os.PathLike[str] | None = None,
-             timeout: float = 60) -> Outcome:
+             timeout: float = 60, engine: str = "node") -> Outcome:
     """Run a package built by ttminis until main.py is done (or failed) and one frame has passed; stop.
 
     Example::
@@ -372,14 +372,15 @@ def run_once(package: str | os.PathLike[str], *, strict: bool = True, png: str |
         outcome = run_once("dist/shop-native", png="first-frame.png")
         outcome.ok, outcome.timings["mainDone"]
     """
-    with Session(package, strict=strict) as session:
+    with Session(package, strict=strict, engine=engine) as session:
         session.wait_for(READY, timeout=timeout)
         loader = session.eval("({state: ttminisLoader.state, progress: ttminisLoader.progress, "
                               "timings: ttminisLoader.timings, errors: ttminisLoader.errors})")
         session.next_frame()
         image = session.frame_png()
         report = session.report()
-    problems = [f"violation: {v['kind']}: {v['detail']}" for v in report["violations"]]
+    problems = [f"violation: {v['kind']}: {v['detail']}" + (f" ({v['file']}:{v['line']})" if v.get("file") else "")
+                for v in report["violations"]]
     problems += [f"uncaught error ({e['where']}): {e['error'].splitlines()[0]}" for e in report["errors"]]
     if png is not None and image is not None:
         Path(png).write_bytes(image)
@@ -388,7 +389,7 @@ def run_once(package: str | os.PathLike[str], *, strict: bool = True, png: str |
 
 
 def simulate(package: str | os.PathLike[str], *, png: str | os.PathLike[str] | None = None, strict: bool = True,
-             out: Callable[[str], object] = print) -> int:
+             out: Callable[[str], object] = print, engine: str = "node") -> int:
     """Run ``package`` once and print what it did; 0 if it ran cleanly, 1 if not (``ttminis simulate``).
 
     Example::
@@ -396,12 +397,13 @@ def simulate(package: str | os.PathLike[str], *, png: str | os.PathLike[str] | N
         simulate("dist/shop-native", png="frame.png")
     """
     try:
-        outcome = run_once(package, strict=strict, png=png)
+        outcome = run_once(package, strict=strict, png=png, engine=engine)
     except (SimulatorError, node.NodeMissing) as e:
         out(f"error: {e}")
         return 2
     report = outcome.report
-    out(f"{package}: {outcome.state} in the {'strict' if strict else 'lenient'} simulator "
+    on = "" if engine == "node" else f" on {engine}"
+    out(f"{package}: {outcome.state} in the {'strict' if strict else 'lenient'} simulator{on} "
         f"({report['elapsed']} ms, progress {outcome.progress})")
     out(f"  subpackages loaded: {', '.join(s['name'] for s in report['subpackages']) or 'none'}; "
         f"wasm files compiled: {len(report['wasm'])}; canvases: {report['canvases']}")
@@ -413,6 +415,8 @@ def simulate(package: str | os.PathLike[str], *, png: str | os.PathLike[str] | N
         out("  game error: " + error.replace("\n", "\n    "))
     for problem in outcome.problems:
         out(f"  FAIL  {problem}")
-    if png is not None:
+    if png is not None and engine != "node":
+        out(f"  first frame: none ({engine} keeps no pixels: run --png with --engine node)")
+    elif png is not None:
         out(f"  first frame: {png}" if outcome.png else "  first frame: none (nothing on screen)")
     return 0 if outcome.ok else 1

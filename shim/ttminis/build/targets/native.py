@@ -166,7 +166,7 @@ def _game_inputs(game_dir: Path, runtime: str, resolved: requirement_options.Res
     code += [(rel.as_posix(), side.stubs.get(rel.as_posix(), data)) for rel, data in resolved.files()]
     assets: list[tuple[str, Path]] = []
     if (game_dir / "assets").is_dir():
-        for path in sorted((game_dir / "assets").rglob("*")):
+        for path in package.walk(game_dir / "assets"):
             rel = path.relative_to(game_dir)
             if any(part.startswith(".") for part in rel.parts):
                 continue

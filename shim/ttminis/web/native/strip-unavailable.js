@@ -8,7 +8,9 @@
  * runs. Each use of what the runtime lacks, found in the syntax tree (acorn), is replaced by a call of a stub
  * that throws saying what is missing — so reaching it fails loudly, as it would have anyway:
  *
- *   document.x / window.x        ->  __ttminisUnavailable("document").x
+ *   document.x / window.x        ->  __ttminisUnavailable("document").x   (and any other use of the name
+ *                                    but `typeof document`)
+ *   globalThis.window / .document ->  (void 0)             (the runtime has neither: the branch is never taken)
  *   eval(...)                    ->  __ttminisEval(...): the text looked up in the table the build made of side
  *                                    modules' EM_ASM/EM_JS (ttminis/em-code.js); any other text throws
  *   fetch(...)                   ->  __ttminisUnavailable("fetch")(...)
@@ -70,9 +72,29 @@ function edit(start, end, text, what) {
   replaced[what] = (replaced[what] || 0) + 1;
 }
 const free = (node) => node && node.type === "Identifier" && !declared.has(node.name);
-visit(ast, null, null, (node) => {
-  if (node.type === "MemberExpression" && free(node.object) && MEMBER_OBJECTS.has(node.object.name)) {
-    edit(node.object.start, node.object.end, `__ttminisUnavailable(${JSON.stringify(node.object.name)})`, node.object.name);
+const assigned = (parent, key) => parent && ((parent.type === "AssignmentExpression" && key === "left") ||
+                                             parent.type === "UpdateExpression");
+// Whether an Identifier is read as a variable here (not a property name, a declaration or typeof's operand).
+function reference(node, parent, key) {
+  if (!parent) return true;
+  if (parent.type === "MemberExpression") return key === "object" || parent.computed;
+  if (parent.type === "Property" || parent.type === "MethodDefinition" || parent.type === "PropertyDefinition") {
+    return key === "value" && !parent.shorthand ? true : key === "key" && parent.computed;
+  }
+  if (parent.type === "UnaryExpression" && parent.operator === "typeof") return false;
+  if (parent.type === "VariableDeclarator") return key === "init";
+  if (/Function|Class/.test(parent.type)) return key === "body" || key === "superClass";
+  if (parent.type === "LabeledStatement" || parent.type === "BreakStatement" || parent.type === "ContinueStatement") return false;
+  if (parent.type === "CatchClause") return key === "body";
+  return true;
+}
+visit(ast, null, null, (node, parent, key) => {
+  if (node.type === "Identifier" && free(node) && MEMBER_OBJECTS.has(node.name) && reference(node, parent, key) &&
+      !assigned(parent, key)) {
+    edit(node.start, node.end, `__ttminisUnavailable(${JSON.stringify(node.name)})`, node.name);
+  } else if (node.type === "MemberExpression" && !node.computed && MEMBER_OBJECTS.has(node.property.name) &&
+             free(node.object) && node.object.name === "globalThis" && !assigned(parent, key)) {
+    edit(node.start, node.end, "(void 0)", node.property.name);
   } else if (node.type === "MemberExpression" && !node.computed && node.property.name === "XMLHttpRequest") {
     edit(node.start, node.end, "(void 0)", "xhr");
   } else if (node.type === "CallExpression" && free(node.callee) && node.callee.name === "eval") {

@@ -336,8 +336,10 @@
   var frameCallbacks = {};
   var frameArmed = false;
   var frameWaiters = [];
+  var frameTimer = 0;       // the armed timer's number: a frame run early (the frames op) disarms it
   function runFrame() {
     frameArmed = false;
+    frameTimer += 1;
     var due = frameCallbacks;
     frameCallbacks = {};
     report.frames += 1;
@@ -348,7 +350,9 @@
   function armFrame() {
     if (frameArmed) return;
     frameArmed = true;
-    shell.setTimeout(function () { if (frameArmed) runFrame(); }, Math.round(1000 / report.framesPerSecond));
+    var armed = ++frameTimer;
+    shell.setTimeout(function () { if (frameArmed && armed === frameTimer) runFrame(); },
+                     Math.round(1000 / report.framesPerSecond));
   }
   function requestFrame(fn) {
     var id = nextTimer++;
