@@ -65,6 +65,8 @@ def test_the_native_report_lists_distributions_and_packages_per_subpackage(nativ
     text = "\n".join(report)
     assert "ttminis-ext-1: jiter, msgpack, pydantic-core, simplejson" in text
     assert "_pydantic_core.cpython-314-wasm32-emscripten.wasm.br  4.71 MB raw" in text
+    assert ("  main package: annotated-types, jiter, msgpack, pydantic, pydantic-core, simplejson, typing-extensions, "
+            "typing-inspection") in report              # their Python files, in the main package's code archive
     line = next(ln for ln in report if ln.split()[:1] == ["pydantic-core"])
     assert "compiled (1 extension module)" in line
     assert ("compiled requirements imported at the game's start, not in the snapshot (their side modules' loaded "

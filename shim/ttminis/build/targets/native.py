@@ -132,6 +132,9 @@ def build(game_dir: Path, out: str | os.PathLike[str] | None = None, runtime: st
     if side.modules:
         report += ["Compiled packages' side modules (each its own file, compiled by path at start):",
                    *side.lines(), ""]
+    if resolved.distributions:
+        report += ["Requirements' Python code, by (sub)package:",
+                   *_code_places(resolved, main_files, subpackages), ""]
     if snap:
         report += ["Memory snapshot (the game starts where the build left Python):", *snap.report(), ""]
     else:
@@ -145,6 +148,24 @@ def build(game_dir: Path, out: str | os.PathLike[str] | None = None, runtime: st
     if not app_id:
         report.append(f"  warn  appid is the placeholder {PLACEHOLDER_APP_ID!r}: pass --app-id before uploading")
     return BuildResult(out=folder.out, target="native", runtime=runtime, dev=dev, report=report, sizes=sizes)
+
+
+def _code_places(resolved: requirement_options.Resolved, main_files: dict[str, bytes],
+                 subpackages: list[Part]) -> list[str]:
+    """Which code archive, in which (sub)package, holds each distribution's Python files."""
+    import io
+    import zipfile
+    archives = [("main package", data) for name, data in main_files.items() if name.endswith("game-code.zip")]
+    archives += [(part.name, data) for part in subpackages for name, data in part.files.items()
+                 if name.endswith("game-code.zip")]
+    lines = []
+    for where, data in archives:
+        with zipfile.ZipFile(io.BytesIO(data)) as zf:
+            names = set(zf.namelist())
+        held = [d.name for d in resolved.distributions if any(rel in names for rel, _ in d.files)]
+        if held:
+            lines.append(f"  {where}: {', '.join(held)}")
+    return lines
 
 
 def _flagged_text(staging: Path) -> list[str]:
