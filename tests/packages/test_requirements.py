@@ -86,3 +86,14 @@ def test_a_zip_build_fails_on_an_import_no_requirement_provides_and_accepts_comp
     assert "main.py:2: import numpy" in proc.stderr
     assert "import msgpack" not in proc.stderr          # a requirement with compiled code provides it
     assert not (tmp_path / "out.zip").exists()
+
+
+def test_index_url_is_the_package_index_pip_resolves_from(tmp_path):
+    index = tmp_path / "simple"
+    (index / "ttindexed").mkdir(parents=True)
+    wheel = make_wheel(index / "ttindexed", "ttindexed", "2.5", TAG,
+                       {"ttindexed/__init__.py": b"", "ttindexed/_c.cpython-314-wasm32-emscripten.so": b"\0asm"})
+    (index / "ttindexed" / "index.html").write_text(f'<a href="{wheel.name}">{wheel.name}</a>\n')
+    folder = game(tmp_path, "ttindexed\n")
+    resolved = resolve(folder, Options(index_url=index.as_uri()), **QUIET)
+    assert [(d.name, d.version, d.pure) for d in resolved.distributions] == [("ttindexed", "2.5", False)]
