@@ -288,8 +288,7 @@ def resolve(game_dir: Path, options: Options | None = None, log: Log = print) ->
     if not (folder / ".complete").exists():
         staging = Path(tempfile.mkdtemp(prefix=".wheels-", dir=runtimes.cache_root()))
         try:
-            req = staging / "requirements.txt"
-            req.write_text("\n".join(lines) + "\n", encoding="utf-8")
+            req = game_dir / "requirements.txt"      # as written: nested -r files resolve beside it
             cmd = [sys.executable, "-m", "pip", "download", *_target(), *options.pip_args(),
                    "--disable-pip-version-check", "--progress-bar", "off", "-d", str(staging / "wheels"),
                    "-r", str(req)]
