@@ -1,5 +1,6 @@
 """The html bundle on Pyodide runs requirements with compiled code (their extension modules loaded before
-main.py); Brython refuses them at build time, naming each."""
+main.py), on a first visit and on the start that restores the kept snapshot; Brython refuses them at build
+time, naming each."""
 import pytest
 
 from ttminis.build import BuildError, build
@@ -25,11 +26,17 @@ def test_the_html_bundle_runs_msgpack_pydantic_jiter_and_simplejson(browser, htm
         problems = []
         page.on("pageerror", lambda e: problems.append(str(e)))
         try:
-            page.goto(server.url)
-            page.wait_for_function("() => typeof window.packagesResult === 'string' || "
-                                   "(window.ttminisLoader && ttminisLoader.state === 'error')", timeout=120000)
-            assert page.evaluate("() => ttminisLoader.errors") == []
-            check_result(page.evaluate("() => window.packagesResult"))
+            for start in ("first visit", "restored"):      # the second start restores the kept snapshot
+                page.goto(server.url)
+                page.wait_for_function("() => typeof window.packagesResult === 'string' || "
+                                       "(window.ttminisLoader && ttminisLoader.state === 'error')", timeout=120000)
+                assert page.evaluate("() => ttminisLoader.errors") == []
+                assert page.evaluate("() => ttminisLoader.timings.snapshot") == start
+                check_result(page.evaluate("() => window.packagesResult"))
+                if start == "first visit":
+                    page.wait_for_function("() => ttminisLoader.snapshotKept && ttminisLoader.snapshotKept.done",
+                                           timeout=60000)
+                    assert page.evaluate("() => ttminisLoader.snapshotKept.status") == "kept for the next start"
             assert problems == []
         finally:
             context.close()
