@@ -20,7 +20,7 @@ from contextlib import nullcontext
 from pathlib import Path
 from typing import Callable, ContextManager, Sequence
 
-from . import BuildResult, build, compliance, runtimes
+from . import BuildResult, build, compliance, requirements, runtimes
 from .package import BuildError, check_game_dir, check_zip_path, default_out, following_links, make_zip
 from .serve import BundleServer, csp_for, origin
 from .targets import TARGET_NAMES
@@ -223,6 +223,14 @@ def add_build_arguments(parser: argparse.ArgumentParser, default_help: str) -> N
     parser.add_argument("--follow-links", action="store_true",
                         help="copy what a symbolic link out of the game folder points to (without it, such a "
                              "link fails the build); the report names each link followed")
+    parser.add_argument("--find-links", action="append", default=[], metavar="DIR",
+                        help="a folder (or URL) of wheels for requirements.txt beside the package index, such "
+                             "as Pyodide's own (numpy, pygame-ce, ...); repeatable; passed to pip")
+    parser.add_argument("--index-url", default="", metavar="URL",
+                        help="the package index pip resolves requirements.txt from (default: pip's own setting)")
+    parser.add_argument("--accept-older", action="store_true",
+                        help="pack a requirement older than its newest release when the newest has no Pyodide "
+                             "wheel (without it the build fails, naming which and why)")
     parser.add_argument("--keep-stdlib", action="append", default=[], metavar="MODULE",
                         help="native: keep this standard-library module although the game does not import "
                              "it (repeatable; 'all' keeps every one); needs the snapshot")
@@ -281,7 +289,8 @@ def run_build(args: argparse.Namespace, parser: argparse.ArgumentParser, default
         with follow as followed:
             result = build(game_dir, args.out, target=args.target, runtime=args.runtime, dev=args.dev,
                            client_key=args.client_key, backend_url=args.backend_url,
-                           fake_tiktok_url=package_fake_tiktok_url, **options)
+                           fake_tiktok_url=package_fake_tiktok_url, requirements=_requirement_options(args),
+                           **options)
     except (BuildError, runtimes.FetchError) as e:
         print(f"error: {e}", file=sys.stderr)
         return 2
@@ -297,6 +306,8 @@ def run_build(args: argparse.Namespace, parser: argparse.ArgumentParser, default
     lines, total_raw, _total_gz = compliance.size_table(result.out)
     print(f"\nBuilt {result.out} ({result.runtime}{', dev' if result.dev else ''}; sizes with MB = 10^6 bytes)")
     print("\n".join(lines + links))
+    if result.report:           # the requirements' distribution list
+        print("\n".join(result.report))
     report = result.compliance
     assert report is not None, "an html build is always scanned"
     print("\nCompliance (TikTok's upload rules):")
@@ -345,6 +356,12 @@ def app_id_problem(app_id: str | None) -> str:
     return ""
 
 
+def _requirement_options(args: argparse.Namespace) -> requirements.Options:
+    return requirements.Options(find_links=tuple(getattr(args, "find_links", ())),
+                                index_url=getattr(args, "index_url", ""),
+                                accept_older=getattr(args, "accept_older", False))
+
+
 def _zip_path(out: Path) -> Path:
     return out.parent / f"{out.name}.zip"
 
@@ -364,7 +381,8 @@ def _before_zip(args: argparse.Namespace, game_dir: Path | None) -> int | None:
         if folder is None:
             return None
         from . import python_check
-        missing = python_check.unresolved_imports(folder, args.runtime, log=print)
+        missing = python_check.unresolved_imports(folder, args.runtime, log=print,
+                                                  requirements=_requirement_options(args))
     except (BuildError, runtimes.FetchError) as e:
         print(f"error: {e}", file=sys.stderr)
         return 2

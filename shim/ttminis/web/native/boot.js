@@ -201,6 +201,7 @@ function startRuntime(config, progress, mark, extra) {
     mark("subpackages");
     var stepProgress = { modules: 0.55, stdlib: 0.6, instantiate: 0.65, restore: 0.7, python: 0.75 };
     return runtime.start(Object.assign({}, config.runtime, {
+      codeTable: config.runtime.emCode ? require("./em-code.js") : null,
       readFile: readPackageFile,
       onStep: function (name) { progress(stepProgress[name] || 0); }
     }, extra || {}));

@@ -11,7 +11,9 @@
  *   document.x / window.x        ->  __ttminisUnavailable("document").x   (and any other use of the name
  *                                    but `typeof document`)
  *   globalThis.window / .document ->  (void 0)             (the runtime has neither: the branch is never taken)
- *   eval(...), fetch(...)        ->  __ttminisUnavailable("eval")(...)
+ *   eval(...)                    ->  __ttminisEval(...): the text looked up in the table the build made of side
+ *                                    modules' EM_ASM/EM_JS (ttminis/em-code.js); any other text throws
+ *   fetch(...)                   ->  __ttminisUnavailable("fetch")(...)
  *   new Worker(...)              ->  new (__ttminisUnavailable("worker"))(...)
  *   new XMLHttpRequest           ->  new (__ttminisUnavailable("xhr"))
  *   globalThis.XMLHttpRequest    ->  (void 0)              (the runtime has none: the branch is never taken)
@@ -95,6 +97,8 @@ visit(ast, null, null, (node, parent, key) => {
     edit(node.start, node.end, "(void 0)", node.property.name);
   } else if (node.type === "MemberExpression" && !node.computed && node.property.name === "XMLHttpRequest") {
     edit(node.start, node.end, "(void 0)", "xhr");
+  } else if (node.type === "CallExpression" && free(node.callee) && node.callee.name === "eval") {
+    edit(node.callee.start, node.callee.end, "__ttminisEval", "eval");
   } else if (node.type === "CallExpression" && free(node.callee) && CALLEES.has(node.callee.name)) {
     edit(node.callee.start, node.callee.end, `__ttminisUnavailable(${JSON.stringify(node.callee.name)})`, node.callee.name);
   } else if (node.type === "NewExpression" && free(node.callee) && CONSTRUCTED[node.callee.name]) {
@@ -113,7 +117,14 @@ const STUB = "var __ttminisUnavailable = function (what) {\n" +
   "  throw new Error((names[what] || what) + \" is not available on TikTok's native runtime \" +\n" +
   "                  \"(removed from this build of Pyodide for the DOM-less runtime)\");\n" +
   "};\n";
-text = STUB + text;
+// Emscripten evals the JavaScript of a side module's EM_ASM/EM_JS when it loads it: the build wrote each such
+// text as a function into ttminis/em-code.js, which startPyodide hands over as __ttminisEval.table.
+const EVAL_TABLE = "var __ttminisEval = function (text) {\n" +
+  "  var table = __ttminisEval.table;\n" +
+  "  if (table && Object.prototype.hasOwnProperty.call(table, text)) return table[text];\n" +
+  "  return __ttminisUnavailable(\"eval\")(text);\n" +
+  "};\n";
+text = STUB + EVAL_TABLE + text;
 acorn.parse(text, { ecmaVersion: "latest", sourceType: "script", allowReturnOutsideFunction: true,
                     allowAwaitOutsideFunction: true, allowHashBang: true });     // still JavaScript
 fs.writeFileSync(output, text);
