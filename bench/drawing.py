@@ -38,7 +38,6 @@ from ttminis.simulator.jsc import run_on_jsc  # noqa: E402
 
 GAME = Path(__file__).parent / "drawing_game"
 ENGINES = ("jsc-nojit", "jsc", "node", "chromium")
-JSC_OPTIONS = {"jsc": [], "jsc-nojit": ["--useJIT=false"]}
 
 # Run before game.js / the page's scripts, with TTMinisFake in scope: sizes, orders to pay, the pure-JS frame.
 SETUP = """
@@ -82,8 +81,8 @@ def setup_js(rounds, repeat, awaits):
 
 
 def frames_on_jsc(package, engine, setup):
-    outcome = run_on_jsc(package, setup=setup + JSC_CANVAS, result="GameGlobal.drawingResult",
-                         options=JSC_OPTIONS[engine], timeout=900)
+    outcome = run_on_jsc(package, setup=setup + JSC_CANVAS, result="GameGlobal.drawingResult", engine=engine,
+                         timeout=900)
     if outcome["state"] != "ready" or not outcome["result"]:
         raise RuntimeError(f"{engine}: {outcome['state']}: {outcome['errors']} {outcome['uncaught']}")
     return json.loads(outcome["result"])
@@ -125,7 +124,7 @@ def frames_on_chromium(game, folder, setup):
 
 def start_on_jsc(package, engine):
     """ms to the first line, or None when the boot's 60 s watchdog gave up first (no JIT, no snapshot)."""
-    outcome = run_on_jsc(package, result="globalThis.firstLineEpoch", options=JSC_OPTIONS[engine], timeout=900)
+    outcome = run_on_jsc(package, result="globalThis.firstLineEpoch", engine=engine, timeout=900)
     if outcome["state"] != "ready":
         if any("did not start within" in e for e in outcome["errors"] or []):
             print(f"  {engine}: the boot's watchdog stopped it after {outcome['elapsed']} ms", file=sys.stderr)

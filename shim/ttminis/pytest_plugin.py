@@ -73,6 +73,8 @@ def pytest_addoption(parser: pytest.Parser) -> None:
     group.addoption("--ttminis-chromium", default=os.environ.get("TTMINIS_CHROMIUM", "/usr/bin/chromium"))
     group.addoption("--ttminis-chromedriver", default=os.environ.get("TTMINIS_CHROMEDRIVER", "/usr/bin/chromedriver"))
     group.addoption("--ttminis-artifacts", default="test-artifacts")
+    group.addoption("--ttminis-engine", default="node", choices=["node", "jsc", "jsc-nojit"],
+                    help="where ttminis_native runs the game: node (pixels), jsc or jsc-nojit (JavaScriptCore)")
     parser.addini("ttminis_game", "default game folder for the browser fixtures", default="")
 
 
@@ -629,9 +631,10 @@ class NativeGame(_FakeControl):
         ttminis_native.wait_for("TTMinisFake.callsOf('pay').length === 1")
     """
 
-    def __init__(self, package: Path, setup: str = "") -> None:
+    def __init__(self, package: Path, setup: str = "", engine: str = "node") -> None:
         import tempfile
         self.package = package
+        self.engine = engine
         self._session: Session | None = None
         self.user_data = Path(tempfile.mkdtemp(prefix="ttminis-native-user-data-"))
         self._setup = setup
@@ -651,7 +654,7 @@ class NativeGame(_FakeControl):
         from .simulator import READY, Session
         if self._session is not None:
             self._session.close()
-        session = self._session = Session(self.package, start=False, user_data=self.user_data)
+        session = self._session = Session(self.package, start=False, user_data=self.user_data, engine=self.engine)
         for script in (self._setup, setup):
             if script:
                 session.eval(f"(function () {{ {script}\n}})()")
@@ -713,8 +716,22 @@ class NativeGame(_FakeControl):
 
 
 @pytest.fixture
+def ttminis_engine(request: pytest.FixtureRequest) -> str:
+    """The engine ``ttminis_native`` runs on: ``--ttminis-engine`` (node by default; jsc and jsc-nojit keep no
+    pixels). Override it with ``params`` to run a test on several.
+
+    Example::
+
+        @pytest.fixture(params=["node", "jsc", "jsc-nojit"])
+        def ttminis_engine(request):
+            return request.param
+    """
+    return str(request.config.getoption("--ttminis-engine"))
+
+
+@pytest.fixture
 def ttminis_native(request: pytest.FixtureRequest, _ttminis_native_packages: _NativePackages, ttminis_game_dir: Path,
-                   ttminis_native_setup: str) -> Iterator[NativeGame]:
+                   ttminis_native_setup: str, ttminis_engine: str) -> Iterator[NativeGame]:
     """The game built for TikTok's native runtime (once per session) and started in the strict
     simulator, fresh for each test; the test fails on any violation, uncaught error or console
     error, and the last frame is saved in ``--ttminis-artifacts`` when it fails.
@@ -724,7 +741,7 @@ def ttminis_native(request: pytest.FixtureRequest, _ttminis_native_packages: _Na
         def test_login_at_start(ttminis_native):
             ttminis_native.wait_for("TTMinisFake.logins === 1")
     """
-    game = NativeGame(_ttminis_native_packages.package(ttminis_game_dir), ttminis_native_setup)
+    game = NativeGame(_ttminis_native_packages.package(ttminis_game_dir), ttminis_native_setup, ttminis_engine)
     try:
         yield game
         found = game.problems()

@@ -2,6 +2,7 @@
 import json
 import os
 import zipfile
+from pathlib import Path
 
 import pytest
 
@@ -202,3 +203,19 @@ def test_the_backend_url_reaches_the_boot_and_the_fake_server_url_is_refused(tmp
             "https://api.example.com"
     with pytest.raises(BuildError, match="--fake-tiktok-url is for --dev html builds and the native preview"):
         build(HERE / "game", tmp_path / "out2", target="native", fake_tiktok_url="http://127.0.0.1:1", **QUIET)
+
+
+def test_a_text_scan_of_every_js_file_of_the_package_finds_nothing_an_upload_scan_flags(game_package):
+    from ttminis.build.native_pyodide import flagged
+    scripts = sorted(Path(game_package).rglob("*.js"))
+    assert any(p.name == "pyodide-native.js" for p in scripts)          # the third-party runtime is scanned too
+    assert {p.relative_to(game_package).as_posix(): flagged(p.read_text()) for p in scripts if flagged(p.read_text())} == {}
+
+
+def test_the_native_build_fails_on_text_an_upload_scan_flags(tmp_path):
+    game = tmp_path / "game"
+    (game / "assets").mkdir(parents=True)
+    (game / "main.py").write_text("print('hi')\n")
+    (game / "assets" / "helper.js").write_text("// a helper\nvar t = document.title;\n")
+    with pytest.raises(BuildError, match=r"assets/helper.js:2: 'document\.'"):
+        build(game, tmp_path / "out", target="native", snapshot=False, log=lambda *_: None)

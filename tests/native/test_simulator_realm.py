@@ -176,3 +176,23 @@ def test_simulate_prints_what_one_run_did(make_package, tmp_path):
     assert "ready in the strict simulator" in text and "console.log: hello" in text
     assert "FAIL  violation: eval: eval() was called" in text
     assert (tmp_path / "f.png").read_bytes()[:4] == b"\x89PNG"
+
+
+@pytest.mark.parametrize("engine", ["jsc", "jsc-nojit"])
+def test_simulate_on_javascriptcore_says_in_one_line_that_it_keeps_no_pixels(make_package, tmp_path, engine):
+    from ttminis.build.cli import command
+    package = make_package({"game.js": READY + "TTMinis.game.createCanvas().getContext('2d').fillRect(0, 0, 9, 9);\n"
+                                               "try { eval('1'); } catch (e) {}"})
+    printed = []
+    assert simulate(package, png=tmp_path / "f.png", out=printed.append, engine=engine) == 1
+    text = "\n".join(printed)
+    assert f"ready in the strict simulator on {engine}" in text
+    assert "FAIL  violation: eval: eval() was called (game.js:3)" in text
+    assert f"first frame: none ({engine} keeps no pixels: run --png with --engine node)" in text
+    assert not (tmp_path / "f.png").exists()
+    assert command(["simulate", str(package), "--engine", engine]) == 1
+
+
+def test_an_unknown_engine_is_refused(make_package):
+    with pytest.raises(SimulatorError, match="engine must be one of node, jsc, jsc-nojit, got 'v8'"):
+        Session(make_package({"game.js": ""}), engine="v8")

@@ -79,6 +79,10 @@ def test_a_cut_standard_library_module_raises_naming_the_option_that_keeps_it(tw
     assert got["kept"] is None                  # --keep-stdlib colorsys
 
 
+def test_find_spec_answers_none_for_a_cut_module(two_starts):
+    assert two_starts[0]["cutSpec"] == "None"
+
+
 def test_the_build_reports_the_snapshot_and_what_the_standard_library_kept(snapshot_build):
     text = "\n".join(snapshot_build.report)
     assert "Memory snapshot" in text and "initialised at build time: " in text

@@ -3,8 +3,9 @@ the strict simulator, plus what only native has (TikTok's touch listeners, the e
 the game's canvas, USER_DATA_PATH, the first createCanvas()).
 
 The browser suites' harness game is built for ``--target native`` and run in one simulator session
-for the module (a 390 x 844 phone at pixel ratio 2); ``restart`` starts a new one on the same
-user-data folder. Any violation, uncaught error or console error a test does not expect fails it.
+per engine (a 390 x 844 phone at pixel ratio 2); ``restart`` starts a new one on the same user-data
+folder. Any violation, uncaught error or console error a test does not expect fails it. Every test runs on
+the three engines (node, jsc, jsc-nojit); those that read pixels run on node only (jsc keeps none).
 """
 import ast
 import shutil
@@ -14,7 +15,7 @@ from pathlib import Path
 import pytest
 
 from ttminis.build import build
-from ttminis.simulator import READY, Session
+from ttminis.simulator import ENGINES, READY, Session
 
 from tests.shared import surface_soak
 from tests.shared.surface_contract import *  # noqa: F401,F403  (the contract's tests run here)
@@ -29,8 +30,9 @@ class NativeSurface:
 
     runtime = "pyodide"
 
-    def __init__(self, package):
+    def __init__(self, package, engine="node"):
         self.package = package
+        self.engine = engine
         self.user_data = Path(tempfile.mkdtemp(prefix="ttminis-surface-"))
         self.session = None
         self.seen = 0
@@ -39,7 +41,7 @@ class NativeSurface:
     def restart(self, quota=None):
         if self.session is not None:
             self.session.close()
-        self.session = Session(self.package, user_data=self.user_data, user_data_quota=quota)
+        self.session = Session(self.package, user_data=self.user_data, user_data_quota=quota, engine=self.engine)
         self.session.wait_for(READY)
         self.session.wait_for("typeof ttminisHarness !== 'undefined'")
         self.seen = 0
@@ -95,16 +97,26 @@ class NativeSurface:
         shutil.rmtree(self.user_data, ignore_errors=True)
 
 
+# The contract's tests that read pixels back from the canvas: node only.
+READS_PIXELS = {"test_drawing_is_in_css_pixels_and_sharp", "test_an_image_from_assets_loads_and_draws"}
+
+
 @pytest.fixture(scope="module")
-def _native_surface(native_dist):
-    package = build(HARNESS, native_dist / "harness-native", target="native", log=lambda *_: None).out
-    game = NativeSurface(package)
+def _harness_package(native_dist):
+    return build(HARNESS, native_dist / "harness-native", target="native", log=lambda *_: None).out
+
+
+@pytest.fixture(scope="module", params=ENGINES)
+def _native_surface(_harness_package, request):
+    game = NativeSurface(_harness_package, request.param)
     yield game
     game.close()
 
 
 @pytest.fixture
-def surface_game(_native_surface):
+def surface_game(_native_surface, request):
+    if _native_surface.engine != "node" and request.node.originalname in READS_PIXELS:
+        pytest.skip(f"{_native_surface.engine} keeps no pixels (checked on node)")
     _native_surface.take_problems()
     yield _native_surface
     problems = _native_surface.take_problems()
@@ -157,6 +169,8 @@ TOUCH_BURST = """(() => { for (let i = 0; i < COUNT; i++) {
 
 
 def test_ten_thousand_frames_and_touches_leave_no_proxy(surface_game):
+    if surface_game.engine == "jsc-nojit":
+        pytest.skip("the soak runs on node and jsc (interpreted, 10,000 frames take 25 s: not for every CI run)")
     surface_game.py(surface_soak.SETUP)
     for _ in range(10):
         surface_game.frames(surface_soak.FRAMES // 10)

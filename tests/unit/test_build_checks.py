@@ -155,7 +155,7 @@ def test_without_zip_an_unmet_import_or_html_code_generation_is_a_warning_naming
     said = []
     python_check.check(game, game_files(game), log=said.append, target="html")          # no BuildError
     assert "  warn  main.py:2: import numpy: not the standard library, the runtime, ttminis, a requirement or " \
-           "the game's own module; add it to requirements.txt (pure-Python wheels only) or remove the import" in said
+           "the game's own module; add it to requirements.txt (a pure-Python or Pyodide wheel) or remove the import" in said
     assert "  warn  main.py:3: js.eval (TikTok's native runtime forbids it)" in said
     with pytest.raises(BuildError, match=r"forbids:\n  main.py:3: js.eval$"):
         python_check.check(game, game_files(game), log=said.append, target="native")

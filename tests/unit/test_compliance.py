@@ -36,6 +36,12 @@ CAUGHT = {   # snippet -> the rule it breaks (one snippet per file, all our own)
     "(() => 0).constructor('x');": "function-constructor",
     "Object.getPrototypeOf(async function () {}).constructor('x');": "function-constructor",
     "x.constructor.constructor('return this')();": "function-constructor",
+    'Math.max.constructor("return 1")();': "function-constructor",
+    '[].map.constructor("return 1")();': "function-constructor",
+    '(0, [].filter).constructor("x");': "function-constructor",
+    'var f = function () {}; Reflect.construct(Object.getPrototypeOf(f).constructor, ["x"]);': "function-constructor",
+    'Object.getOwnPropertyDescriptor(Function.prototype, "constructor").value("x");': "function-constructor",
+    'var st = setTimeout; st("1+1");': "string-timer",
     'setTimeout("tick()", 10);': "string-timer",
     "setInterval(`tick()`, 10);": "string-timer",
     "window.setTimeout('a' + b, 1);": "string-timer",
@@ -56,6 +62,8 @@ CLEAN = [
     "var a = x.constructor; var b = Object.constructor;",
     "var call = Function.prototype.call.bind(f); var apply = window.Function.prototype.apply;",
     "window.TTMinisFake && window.TTMinisFake.wallet;",
+    "var st = setTimeout; st(function () {}, 1); var copy = new this.constructor(items);",
+    'var d = Object.getOwnPropertyDescriptor(o, "size").value; Reflect.construct(Map, []);',
 ]
 
 

@@ -20,6 +20,7 @@ import os
 
 from . import python_check, targets
 from .package import BuildError, Log, check_game_dir, game_files, make_zip
+from .requirements import Options
 from .targets import BuildResult
 
 __all__ = ["build", "BuildError", "BuildResult", "make_zip"]
@@ -28,8 +29,11 @@ __all__ = ["build", "BuildError", "BuildResult", "make_zip"]
 def build(game_dir: str | os.PathLike[str], out: str | os.PathLike[str] | None = None, *, target: str = "html",
           runtime: str = "pyodide", dev: bool = False, client_key: str = "", log: Log = print,
           backend_url: str = "", fake_tiktok_url: str = "", allow_js_code_generation: bool = False,
-          **target_options: object) -> BuildResult:
+          requirements: Options | None = None, **target_options: object) -> BuildResult:
     """Build the game in ``game_dir`` for ``target``; returns what was made and where.
+
+    ``requirements`` (``requirements.Options``): ``--find-links``/``--index-url`` for pip and
+    ``--accept-older``; requirements.txt is resolved for Pyodide's platform (compiled wheels too).
 
     The game's Python is compiled first with the runtime's own Python and read by one syntax-tree pass
     (``python_check``): a syntax error is a ``BuildError`` naming ``file:line``, and so, on native, is
@@ -57,7 +61,7 @@ def build(game_dir: str | os.PathLike[str], out: str | os.PathLike[str] | None =
     folder = check_game_dir(game_dir)
     # a syntax error is a build error; so is code generation through JS on native (python_check.scan)
     python_check.check(folder, game_files(folder), log=log, target=target, runtime=runtime,
-                       allow_js_code_generation=allow_js_code_generation)
+                       allow_js_code_generation=allow_js_code_generation, requirements=requirements)
     result: BuildResult = module.build(folder, out, runtime=runtime, dev=dev, client_key=client_key, log=log,
-                                       **urls, **target_options)
+                                       requirements=requirements, **urls, **target_options)
     return result

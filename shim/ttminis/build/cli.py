@@ -16,11 +16,12 @@ import argparse
 import os
 import re
 import sys
+from contextlib import nullcontext
 from pathlib import Path
-from typing import Callable, Sequence
+from typing import Callable, ContextManager, Sequence
 
-from . import BuildResult, build, compliance, runtimes
-from .package import BuildError, check_game_dir, check_zip_path, default_out, make_zip
+from . import BuildResult, build, compliance, requirements, runtimes
+from .package import BuildError, check_game_dir, check_zip_path, default_out, following_links, make_zip
 from .serve import BundleServer, csp_for, origin
 from .targets import TARGET_NAMES
 
@@ -60,7 +61,11 @@ def command(argv: Sequence[str] | None = None) -> int:
                                                "what it did: state, timings, console, errors and every use of "
                                                "what the runtime lacks. Exit code 0 only if it ran cleanly.")
     simulate.add_argument("package", metavar="PACKAGE", help="the native package folder (e.g. dist/mygame-native)")
-    simulate.add_argument("--png", metavar="FILE", help="save the first frame as a PNG")
+    simulate.add_argument("--png", metavar="FILE", help="save the first frame as a PNG (node only: jsc keeps no pixels)")
+    simulate.add_argument("--engine", choices=["node", "jsc", "jsc-nojit"], default="node",
+                          help="where to run it: node (V8, with pixels; the default), jsc (JavaScriptCore, "
+                               "the engine TikTok uses on iOS) or jsc-nojit (JavaScriptCore without JIT, as on "
+                               "an iPhone)")
     simulate.add_argument("--lenient", action="store_true",
                           help="add the globals TikTok does not document (WebAssembly, TextDecoder, ...): "
                                "tells 'needs a polyfill' from 'broken'")
@@ -134,7 +139,7 @@ def _simulate(args: argparse.Namespace) -> int:
             print(f"error: --png {args.png}: the folder {folder} does not exist (create it, or save the frame "
                   "elsewhere)", file=sys.stderr)
             return 2
-    return simulate(package, png=args.png, strict=not args.lenient)
+    return simulate(package, png=args.png, strict=not args.lenient, engine=args.engine)
 
 
 def _not_a_package(package: Path) -> str:
@@ -215,6 +220,17 @@ def add_build_arguments(parser: argparse.ArgumentParser, default_help: str) -> N
     parser.add_argument("--no-snapshot", action="store_true",
                         help="start without the build-time memory snapshot: Python initialises at each start "
                              "(seconds slower); native: the whole standard library ships")
+    parser.add_argument("--follow-links", action="store_true",
+                        help="copy what a symbolic link out of the game folder points to (without it, such a "
+                             "link fails the build); the report names each link followed")
+    parser.add_argument("--find-links", action="append", default=[], metavar="DIR",
+                        help="a folder (or URL) of wheels for requirements.txt beside the package index, such "
+                             "as Pyodide's own (numpy, pygame-ce, ...); repeatable; passed to pip")
+    parser.add_argument("--index-url", default="", metavar="URL",
+                        help="the package index pip resolves requirements.txt from (default: pip's own setting)")
+    parser.add_argument("--accept-older", action="store_true",
+                        help="pack a requirement older than its newest release when the newest has no Pyodide "
+                             "wheel (without it the build fails, naming which and why)")
     parser.add_argument("--keep-stdlib", action="append", default=[], metavar="MODULE",
                         help="native: keep this standard-library module although the game does not import "
                              "it (repeatable; 'all' keeps every one); needs the snapshot")
@@ -269,22 +285,29 @@ def run_build(args: argparse.Namespace, parser: argparse.ArgumentParser, default
     # A native package holds no fake SDK: with --serve, the preview's simulator keeps the fake's orders there.
     package_fake_tiktok_url = "" if args.target == "native" and args.serve else args.fake_tiktok_url
     try:
-        result = build(game_dir, args.out, target=args.target, runtime=args.runtime, dev=args.dev,
-                       client_key=args.client_key, backend_url=args.backend_url,
-                       fake_tiktok_url=package_fake_tiktok_url, **options)
+        follow: ContextManager[list[tuple[str, Path]]] = following_links() if args.follow_links else nullcontext([])
+        with follow as followed:
+            result = build(game_dir, args.out, target=args.target, runtime=args.runtime, dev=args.dev,
+                           client_key=args.client_key, backend_url=args.backend_url,
+                           fake_tiktok_url=package_fake_tiktok_url, requirements=_requirement_options(args),
+                           **options)
     except (BuildError, runtimes.FetchError) as e:
         print(f"error: {e}", file=sys.stderr)
         return 2
+    links = [f"  note  --follow-links: {link} is a link out of the game folder; copied what it points to: {target}"
+             for link, target in followed]
 
     if result.target == "native":
         print(f"\nBuilt {result.out} (native runtime, {result.runtime})")
-        print("\n".join(result.report))
+        print("\n".join(result.report + links))
         print(RANDOM_NOTE)
         _backend_note(args)
         return _finish(args, result)
     lines, total_raw, _total_gz = compliance.size_table(result.out)
     print(f"\nBuilt {result.out} ({result.runtime}{', dev' if result.dev else ''}; sizes with MB = 10^6 bytes)")
-    print("\n".join(lines))
+    print("\n".join(lines + links))
+    if result.report:           # the requirements' distribution list
+        print("\n".join(result.report))
     report = result.compliance
     assert report is not None, "an html build is always scanned"
     print("\nCompliance (TikTok's upload rules):")
@@ -333,6 +356,12 @@ def app_id_problem(app_id: str | None) -> str:
     return ""
 
 
+def _requirement_options(args: argparse.Namespace) -> requirements.Options:
+    return requirements.Options(find_links=tuple(getattr(args, "find_links", ())),
+                                index_url=getattr(args, "index_url", ""),
+                                accept_older=getattr(args, "accept_older", False))
+
+
 def _zip_path(out: Path) -> Path:
     return out.parent / f"{out.name}.zip"
 
@@ -352,7 +381,8 @@ def _before_zip(args: argparse.Namespace, game_dir: Path | None) -> int | None:
         if folder is None:
             return None
         from . import python_check
-        missing = python_check.unresolved_imports(folder, args.runtime, log=print)
+        missing = python_check.unresolved_imports(folder, args.runtime, log=print,
+                                                  requirements=_requirement_options(args))
     except (BuildError, runtimes.FetchError) as e:
         print(f"error: {e}", file=sys.stderr)
         return 2

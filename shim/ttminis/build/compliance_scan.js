@@ -18,17 +18,25 @@
  *   typeof_ok                 `typeof name` (feature detection) is not a use of the global
  *   function_constructors     also the Function constructor reached from a function value:
  *                             `(function(){}).constructor`, `(() => {}).constructor`,
- *                             `x.constructor.constructor`, `Object.getPrototypeOf(async () => {}).constructor`
+ *                             `x.constructor.constructor`, `Object.getPrototypeOf(async () => {}).constructor`;
+ *                             any `.constructor` called with a string (`Math.max.constructor("...")`,
+ *                             `[].map.constructor("...")`, `(0, [].filter).constructor("x")`); a `.constructor`
+ *                             handed to `Reflect.construct`/`Reflect.apply`
+ *                             (`Reflect.construct(Object.getPrototypeOf(f).constructor, [...])`); the value of
+ *                             the descriptor of a `constructor` property
+ *                             (`Object.getOwnPropertyDescriptor(Function.prototype, "constructor").value`)
  *   string_argument_to: [f]   a call of the global function `f` whose first argument is a string,
- *                             a template literal or a concatenation with one (`setTimeout("...")`)
+ *                             a template literal or a concatenation with one (`setTimeout("...")`), also
+ *                             through a variable holding it (`var st = setTimeout; st("1+1")`)
  *   members: [[object, name]] the global `object`'s property `name` (`WebAssembly.instantiate`)
  *   syntax: [node type]       ESTree node types (ImportDeclaration, ImportExpression, Export*,
  *                             and "ImportMeta" for `import.meta`)
  *   assigns_globals: [name]   an assignment to the global `name` (`globalThis.TTMinisFake = ...`)
  *
  * Not caught (documented in the README): names built at run time (`window["ev" + x]`), global
- * objects passed through functions, returns or object properties, `.constructor` of a function
- * held in a variable, and string timers whose code string is held in a variable.
+ * objects or global functions passed through functions, returns or object properties, a `.constructor`
+ * called with a code string held in a variable (`f.constructor(code)`), and string timers whose code
+ * string is held in a variable.
  */
 "use strict";
 const fs = require("fs");
@@ -151,6 +159,13 @@ function scanFile(source, rules) {
   const findings = [], count = {};
 
   const bound = (name) => stack.some((s) => declared.has(s.node) && declared.get(s.node).has(name));
+  const functionAlias = (name) => {  // `var st = setTimeout`: the global the innermost declaration holds
+    for (let i = stack.length - 1; i >= 0; i--) {
+      const names = declared.get(stack[i].node);
+      if (names && names.has(name)) return stack[i].globals.get(name) || null;
+    }
+    return null;
+  };
   const alias = (name) => {  // the innermost scope declaring `name` says whether it holds a global object
     for (let i = stack.length - 1; i >= 0; i--) {
       const names = declared.get(stack[i].node);
@@ -171,7 +186,7 @@ function scanFile(source, rules) {
   const globalName = (node) => {
     node = unwrap(node);
     if (!node) return null;
-    if (node.type === "Identifier") return bound(node.name) ? null : node.name;
+    if (node.type === "Identifier") return bound(node.name) ? functionAlias(node.name) : node.name;
     if (node.type === "MemberExpression" && isGlobalObject(node.object)) return propertyName(node);
     if (node.type === "CallExpression" && globalName(node.callee) === null && isReflectGet(node.callee) &&
         isGlobalObject(node.arguments[0])) return constantString(node.arguments[1]);
@@ -191,6 +206,28 @@ function scanFile(source, rules) {
     if (object.type === "CallExpression" && ["getPrototypeOf"].includes(propertyName(unwrap(object.callee)) || "") &&
         object.arguments[0] && FUNCTION_NODES.has(unwrap(object.arguments[0]).type)) return true;
     return false;
+  };
+
+  const isConstructorMember = (node) => {
+    node = unwrap(node);
+    return !!node && node.type === "MemberExpression" && propertyName(node) === "constructor";
+  };
+  const callsConstructorWithCode = (node) =>
+    (node.type === "CallExpression" || node.type === "NewExpression") && isConstructorMember(node.callee) &&
+    looksLikeString(node.arguments[0]);
+  const reflectsConstructor = (node) => {
+    if (node.type !== "CallExpression") return false;
+    const callee = unwrap(node.callee);
+    return callee && callee.type === "MemberExpression" && globalName(callee.object) === "Reflect" &&
+      ["construct", "apply"].includes(propertyName(callee)) && isConstructorMember(node.arguments[0]);
+  };
+  const constructorDescriptorValue = (node) => {
+    if (node.type !== "MemberExpression" || propertyName(node) !== "value") return false;
+    const call = unwrap(node.object);
+    if (!call || call.type !== "CallExpression") return false;
+    const callee = unwrap(call.callee);
+    return callee && callee.type === "MemberExpression" && propertyName(callee) === "getOwnPropertyDescriptor" &&
+      constantString(call.arguments[1]) === "constructor";
   };
 
   const report = (rule, node) => {
@@ -223,6 +260,8 @@ function scanFile(source, rules) {
         }
       }
       if (rule.function_constructors && node.type === "MemberExpression" && reachesFunctionConstructor(node)) report(rule, node);
+      else if (rule.function_constructors && (callsConstructorWithCode(node) || reflectsConstructor(node) ||
+                                              constructorDescriptorValue(node))) report(rule, node);
       if (rule.string_argument_to && (node.type === "CallExpression" || node.type === "NewExpression") &&
           rule.string_argument_to.includes(globalName(node.callee)) && looksLikeString(node.arguments[0])) report(rule, node);
       if (rule.members && node.type === "MemberExpression") {
@@ -240,11 +279,20 @@ function scanFile(source, rules) {
   // `binding`: inside a declaration's names (a pattern), where identifiers are not references.
   (function visit(node, parent, key, binding) {
     const opens = isScope(node);
-    if (opens) stack.push({ node: node, aliases: new Set() });
+    if (opens) stack.push({ node: node, aliases: new Set(), globals: new Map() });
     if (node.type === "VariableDeclarator" && node.id.type === "Identifier" && node.init && isGlobalObject(node.init)) {
       for (let i = stack.length - 1; i >= 0; i--) {
         const names = declared.get(stack[i].node);
         if (names && names.has(node.id.name)) { stack[i].aliases.add(node.id.name); break; }
+      }
+    }
+    if (node.type === "VariableDeclarator" && node.id.type === "Identifier" && node.init) {
+      const held = globalName(node.init);
+      if (held) {
+        for (let i = stack.length - 1; i >= 0; i--) {
+          const names = declared.get(stack[i].node);
+          if (names && names.has(node.id.name)) { stack[i].globals.set(node.id.name, held); break; }
+        }
       }
     }
     check(node, parent, key, binding);

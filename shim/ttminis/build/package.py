@@ -5,7 +5,7 @@ Exports:
     BuildError                  the game folder or the build went wrong; the message is for the user
     game_files(game_dir)        (relative path, path) of the game's own Python and data files
     shim_files(runtime)         (relative path, path) of the ttminis modules that ship in a game
-    requirement_files(game_dir) (relative path, bytes) from requirements.txt's pure-Python wheels
+    requirement_files(game_dir) (relative path, bytes) of requirements.txt's wheels for Pyodide (requirements.py)
     check_game_dir(game_dir)    -> the resolved folder, or BuildError saying what is wrong
     default_out(game_dir, suffix="")  ``./dist/<game><suffix>`` in the current folder
     OutputFolder(out, game_dir, what) a context manager: build into a staging folder beside ``out``,
@@ -25,18 +25,21 @@ rule: a file at its path is replaced only if it is a zip whose comment carries `
 """
 from __future__ import annotations
 
-import hashlib
 import json
 import os
 import shutil
-import sys
 import tempfile
 import zipfile
+from contextlib import contextmanager
+from contextvars import ContextVar
 from pathlib import Path
 from types import TracebackType
-from typing import Callable, Iterator, Literal
+from typing import TYPE_CHECKING, Callable, Iterator, Literal
 
 from . import runtimes
+
+if TYPE_CHECKING:
+    from . import requirements
 
 SHIM = Path(__file__).resolve().parents[1]
 WEB = SHIM / "web"
@@ -93,13 +96,74 @@ def game_files(game_dir: Path) -> Iterator[tuple[Path, Path]]:
 
         [rel.as_posix() for rel, _ in game_files(Path("examples/shop"))]   # ['main.py', 'shop.py']
     """
-    for path in sorted(game_dir.rglob("*")):
+    root = game_dir.resolve()
+    for path in walk(game_dir):
         rel = path.relative_to(game_dir)
-        if path.is_dir() or rel.parts[0] in _GAME_SKIP or "__pycache__" in rel.parts:
+        if rel.parts[0] in _GAME_SKIP or "__pycache__" in rel.parts:
             continue
         if any(part.startswith(".") for part in rel.parts) or path.suffix == ".pyc":
             continue
+        only_own(path, rel, root)
+        if path.is_dir():
+            continue
         yield rel, path
+
+
+# The links out of the game folder a build follows (--follow-links), or None when it follows none.
+_FOLLOWED: ContextVar[list[tuple[str, Path]] | None] = ContextVar("ttminis_followed_links", default=None)
+
+
+@contextmanager
+def following_links() -> Iterator[list[tuple[str, Path]]]:
+    """Within it, a symbolic link out of the game folder is followed (its target copied) instead of failing
+    the build; the list it yields names each link followed, ``(path in the game, target)``.
+
+    Example::
+
+        with following_links() as followed:
+            build("mygame", target="native")
+        followed          # [('data/levels', PosixPath('/home/me/levels'))]
+    """
+    followed: list[tuple[str, Path]] = []
+    token = _FOLLOWED.set(followed)
+    try:
+        yield followed
+    finally:
+        _FOLLOWED.reset(token)
+
+
+def walk(folder: Path) -> list[Path]:
+    """Every file and folder under ``folder``, sorted; into linked folders only while following links."""
+    follow = _FOLLOWED.get() is not None
+    found: list[Path] = []
+    seen = {os.path.realpath(folder)}
+    for dirpath, dirnames, filenames in os.walk(folder, followlinks=follow):
+        base = Path(dirpath)
+        for name in list(dirnames):
+            real = os.path.realpath(base / name)
+            if follow and (base / name).is_symlink() and real in seen:
+                dirnames.remove(name)        # a link back into what is already walked: once is enough
+            seen.add(real)
+        found += [base / name for name in dirnames + filenames]
+    return sorted(found)
+
+
+def only_own(path: Path, rel: Path, root: Path) -> None:
+    """Only the game's own files go into a package: a link out of the game folder (unless following links),
+    a device or a FIFO fails."""
+    if path.is_symlink():
+        target = path.resolve()
+        if target != root and root not in target.parents:
+            followed = _FOLLOWED.get()
+            if followed is None:
+                raise BuildError(f"{rel.as_posix()} is a symbolic link to {target}, outside the game folder: a "
+                                 "package holds only the game's own files (copy it into the game folder, or "
+                                 "build with --follow-links to copy what it points to)")
+            if (rel.as_posix(), target) not in followed:
+                followed.append((rel.as_posix(), target))
+    if path.exists() and not (path.is_file() or path.is_dir()):
+        raise BuildError(f"{rel.as_posix()} is not a regular file (a device, FIFO or socket): a package holds "
+                         "only regular files")
 
 
 def own_modules(game_dir: Path) -> set[str]:
@@ -126,41 +190,18 @@ def shim_files(runtime: str) -> Iterator[tuple[Path, Path]]:
             yield Path("ttminis") / path.name, path
 
 
-def requirement_files(game_dir: Path, log: Log = print) -> list[tuple[Path, bytes]]:
-    """Pure-Python wheels for ``requirements.txt`` (fetched with pip, cached), as (relpath, bytes).
-
-    Wheels are unpacked as Python would install them, ``.dist-info`` included, so
-    ``importlib.metadata`` works for them inside the game.
+def requirement_files(game_dir: Path, log: Log = print, options: "requirements.Options | None" = None
+                      ) -> list[tuple[Path, bytes]]:
+    """The files of ``requirements.txt``'s distributions, resolved for Pyodide's platform (compiled wheels
+    and pure-Python ones; ``build/requirements.py``), as (relpath, bytes), unpacked as Python would install
+    them, ``.dist-info`` included, so ``importlib.metadata`` works for them inside the game.
 
     Example::
 
         requirement_files(Path("mygame"))   # [(PosixPath('toolz/__init__.py'), b'...'), ...]
     """
-    req = game_dir / "requirements.txt"
-    lines = [ln.strip() for ln in req.read_text().splitlines()
-             if ln.strip() and not ln.lstrip().startswith("#")] if req.exists() else []
-    if not lines:
-        return []
-    key = hashlib.sha256("\n".join(lines).encode()).hexdigest()[:16]
-    wheels = runtimes.cache_root() / "wheels" / key
-    if not (wheels / ".complete").exists():
-        wheels.mkdir(parents=True, exist_ok=True)
-        cmd = [sys.executable, "-m", "pip", "download", "--only-binary=:all:", "--platform", "any",
-               "--python-version", "3.14", "--implementation", "py", "--disable-pip-version-check",
-               "--progress-bar", "off", "-d", str(wheels), "-r", str(req)]
-        try:
-            runtimes.run_with_progress(cmd, wheels, f"pure-Python wheels for {req} via pip", log)
-        except runtimes.FetchError as e:
-            raise BuildError("requirements.txt: pip could not fetch pure-Python wheels "
-                             f"(offline, or a package with compiled code?): {str(e).rsplit(': ', 1)[-1]}") from None
-        (wheels / ".complete").write_text("ok")
-    files: list[tuple[Path, bytes]] = []
-    for wheel in sorted(wheels.glob("*.whl")):
-        with zipfile.ZipFile(wheel) as zf:
-            for name in zf.namelist():
-                if not name.endswith("/") and not name.endswith(".dist-info/RECORD"):
-                    files.append((Path(name), zf.read(name)))
-    return files
+    from . import requirements     # it imports this module
+    return requirements.resolve(game_dir, options, log).files()
 
 
 class OutputFolder:

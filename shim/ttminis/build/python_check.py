@@ -53,12 +53,14 @@ from typing import Iterable
 
 from . import node, runtimes
 from .package import WEB, BuildError, Log, game_files, own_modules, requirement_files
+from .requirements import Options
 
 SCRIPT = WEB / "build" / "check-python.js"
 
 
 def check(game_dir: Path, files: Iterable[tuple[Path, Path]], log: Log = print, *, target: str = "html",
-          runtime: str = "pyodide", allow_js_code_generation: bool = False) -> None:
+          runtime: str = "pyodide", allow_js_code_generation: bool = False,
+          requirements: Options | None = None) -> None:
     """Compile every ``.py`` in ``files`` ((relative path, path) pairs) with Pyodide's Python, then ``scan``.
 
     Example::
@@ -67,7 +69,7 @@ def check(game_dir: Path, files: Iterable[tuple[Path, Path]], log: Log = print, 
     """
     files = list(files)
     _compile(game_dir, files, log)
-    found = scan(game_dir, files, provided_modules(game_dir, runtime, log))
+    found = scan(game_dir, files, provided_modules(game_dir, runtime, log, requirements))
     for finding in found.unresolved:
         log(f"  warn  {finding}")
     if found.code_generation:
@@ -138,7 +140,7 @@ class Finding:
         if self.kind == "import":
             how = (" (guarded: the game handles its absence)" if self.guarded else
                    ": not the standard library, the runtime, ttminis, a requirement or the game's own module; "
-                   "add it to requirements.txt (pure-Python wheels only) or remove the import")
+                   "add it to requirements.txt (a pure-Python or Pyodide wheel) or remove the import")
             return f"{self.file}:{self.line}: import {self.name}{how}"
         return f"{self.file}:{self.line}: {self.name}"
 
@@ -151,7 +153,8 @@ class Scan:
     code_generation: list[Finding] = field(default_factory=list)
 
 
-def provided_modules(game_dir: Path, runtime: str = "pyodide", log: Log = print) -> set[str]:
+def provided_modules(game_dir: Path, runtime: str = "pyodide", log: Log = print,
+                     requirements: Options | None = None) -> set[str]:
     """The top-level names the game may import: the standard library, the runtime's modules, ttminis,
     the requirements' modules (their wheels, fetched and cached) and the game's own modules.
 
@@ -162,22 +165,23 @@ def provided_modules(game_dir: Path, runtime: str = "pyodide", log: Log = print)
     names = set(sys.stdlib_module_names) | _NEWER_STDLIB | RUNTIME_MODULES.get(runtime, set()) | {"ttminis"}
     names |= {"__future__", "__main__"}
     names |= own_modules(game_dir)
-    for rel, _data in requirement_files(game_dir, log):
+    for rel, _data in requirement_files(game_dir, log, requirements):
         top = rel.parts[0]
         if top.endswith((".dist-info", ".data")):
             continue
-        names.add(top.removesuffix(".py").split(".")[0] if top.endswith(".py") else top)
+        names.add(top.split(".")[0] if len(rel.parts) == 1 else top)    # mod.py, ext.cpython-314-...so
     return names
 
 
-def unresolved_imports(game_dir: Path, runtime: str = "pyodide", log: Log = print) -> list[Finding]:
+def unresolved_imports(game_dir: Path, runtime: str = "pyodide", log: Log = print,
+                       requirements: Options | None = None) -> list[Finding]:
     """The imports of the game nothing provides and nothing guards: a game with one cannot start.
 
     Example::
 
         unresolved_imports(Path("mygame"))   # [Finding('main.py', 1, 'numpy', 'import')]
     """
-    found = scan(game_dir, game_files(game_dir), provided_modules(game_dir, runtime, log))
+    found = scan(game_dir, game_files(game_dir), provided_modules(game_dir, runtime, log, requirements))
     return [f for f in found.unresolved if not f.guarded]
 
 

@@ -103,6 +103,18 @@ def stdlib_loaded():
                              if (getattr(getattr(module, "__spec__", None), "origin", None) or "").startswith(STDLIB)))
 
 
+def asked_by_find_spec():
+    """True when importlib.util.find_spec (not an import) is looking a module up."""
+    frame = sys._getframe(2)
+    while frame is not None:
+        code = frame.f_code
+        name = code.co_filename.replace("\\", "/")
+        if code.co_name == "find_spec" and (name == "<frozen importlib.util>" or name.endswith("importlib/util.py")):
+            return True
+        frame = frame.f_back
+    return False
+
+
 class CutStdlib:
     """The last finder: a standard-library module this build left out raises ModuleNotFoundError, saying so."""
 
@@ -111,6 +123,8 @@ class CutStdlib:
 
     def find_spec(self, name, path=None, target=None):
         if name in self.cut:
+            if asked_by_find_spec():      # feature detection: importlib.util.find_spec answers None
+                return None
             top = name.partition(".")[0]
             raise ModuleNotFoundError(
                 f"No module named {name!r}: ttminis left this standard-library module out of the game's "
@@ -124,20 +138,26 @@ class CutStdlib:
 
 class GameModules:
     """First finder while the build imports: the game's own modules never run at build time, even when a
-    library imports one of their names."""
+    library imports one of their names; nor do compiled requirements (wasm side modules), whose loaded
+    state a snapshot cannot carry."""
 
-    def __init__(self, names):
+    def __init__(self, names, compiled=()):
         self.names = frozenset(names)
+        self.compiled = frozenset(compiled)
 
     def find_spec(self, name, path=None, target=None):
-        if name.partition(".")[0] in self.names:
+        top = name.partition(".")[0]
+        if top in self.names:
             raise ImportError(f"{name} is a module of the game: it is imported at the game's start, "
                               "not at build time", name=name)
+        if top in self.compiled:
+            raise ImportError(f"{top} is compiled code (a WebAssembly side module): imported at the game's "
+                              "start, not in the snapshot", name=name)
         return None
 
 
-def block(names):
-    sys.meta_path.insert(0, GameModules(names))
+def block(names, compiled=()):
+    sys.meta_path.insert(0, GameModules(names, compiled))
 
 
 def finish(game_dir, cut):
@@ -211,6 +231,9 @@ class Snapshot:
                  f"{len(self.modules)} data module(s), {packed / 1e6:.2f} MB as shipped",
                  f"  initialised at build time: {', '.join(f['imported']) or 'nothing of the game'} "
                  f"({f['loaded']} modules with Pyodide's own)"]
+        if f.get("compiled"):
+            lines.append("  compiled requirements imported at the game's start, not in the snapshot (their side "
+                         "modules' loaded state is not carried): " + ", ".join(f["compiled"]))
         if f["failed"]:
             lines.append("  left for the game's start (their import failed at build time): "
                          + "; ".join(f"{name} ({why})" for name, why in sorted(f["failed"].items())))
@@ -436,7 +459,7 @@ def _names_from_packages(sources: Iterable[str]) -> list[str]:
 
 
 def key(target: str, code: list[tuple[str, bytes]], own: set[str], keep_stdlib: Iterable[str], parts: RuntimeParts,
-        runtime_dir: Path) -> str:
+        runtime_dir: Path, compiled: Iterable[str] = ()) -> str:
     """The snapshot's cache key: everything that can change what it holds. The game's own files count only
     through what they import (they never run at build time); ttminis and the requirements count whole, and
     so does the code that makes it (the maker, the boot, the runtime's configuration, the simulator it runs in).
@@ -448,7 +471,8 @@ def key(target: str, code: list[tuple[str, bytes]], own: set[str], keep_stdlib: 
     libraries = sorted((rel, hashlib.sha256(data).hexdigest()) for rel, data in code
                        if rel.split("/")[0].removesuffix(".py") not in own)
     quality = brotli_quality() if target == "native" else None
-    return _digest(FORMAT, target, quality, sorted(own), build_imports(code, own), libraries, sorted(set(keep_stdlib)),
+    return _digest(FORMAT, target, quality, sorted(own), sorted(compiled), build_imports(code, own), libraries,
+                   sorted(set(keep_stdlib)),
                    parts.bundle.read_bytes(), hashlib.sha256(parts.wasm_br.read_bytes()).digest(),
                    hashlib.sha256((runtime_dir / "python_stdlib.zip").read_bytes()).digest(),
                    MAKER.read_bytes(), BOOT.read_bytes(), Path(__file__).read_bytes(),
@@ -457,10 +481,12 @@ def key(target: str, code: list[tuple[str, bytes]], own: set[str], keep_stdlib: 
 
 
 def make(target: str, code: list[tuple[str, bytes]], own: set[str], parts: RuntimeParts | None, runtime_dir: Path,
-         keep_stdlib: Iterable[str] = (), log: Log = print) -> Snapshot:
+         keep_stdlib: Iterable[str] = (), log: Log = print, compiled: Iterable[str] = ()) -> Snapshot:
     """The snapshot for a game: ``code`` is [(path in the game folder, bytes)] as it will be unpacked (the
     game's files, ttminis, the requirements); ``own`` the game's own top-level module names (never imported
-    at build time); ``parts`` from ``native_pyodide.prepare`` (made here if None). Cached by :func:`key`.
+    at build time); ``parts`` from ``native_pyodide.prepare`` (made here if None); ``compiled`` the top-level
+    names of the requirements with compiled code: never imported at build time (nor what imports them), so
+    the game imports them at its start. Cached by :func:`key`.
 
     Raises BuildError, naming the module, when an import keeps JavaScript objects a snapshot cannot carry.
 
@@ -470,10 +496,12 @@ def make(target: str, code: list[tuple[str, bytes]], own: set[str], parts: Runti
     """
     try:
         parts = parts or native_pyodide.prepare(runtime_dir, log=log)
-        folder = runtimes.cache_root() / "snapshots" / key(target, code, own, keep_stdlib, parts, runtime_dir)
+        compiled = sorted(set(compiled))
+        folder = runtimes.cache_root() / "snapshots" / key(target, code, own, keep_stdlib, parts, runtime_dir,
+                                                           compiled)
         if not (folder / ".complete").exists():
             _make(folder, target, code, own, build_imports(code, own), sorted(set(keep_stdlib)), parts,
-                  runtime_dir, log)
+                  runtime_dir, log, compiled)
     except node.NodeMissing as e:
         raise node.NodeMissing(f"{e} (the memory snapshot is made with Node; --no-snapshot builds "
                                "without one)") from None
@@ -485,13 +513,13 @@ def make(target: str, code: list[tuple[str, bytes]], own: set[str], parts: Runti
 
 
 def _make(folder: Path, target: str, code: list[tuple[str, bytes]], own: set[str], candidates: list[str],
-          keep: list[str], parts: RuntimeParts, runtime_dir: Path, log: Log) -> None:
+          keep: list[str], parts: RuntimeParts, runtime_dir: Path, log: Log, compiled: list[str]) -> None:
     full_stdlib = (runtime_dir / "python_stdlib.zip").read_bytes()
     log(f"[ttminis] making the memory snapshot the game starts from (once for these imports, ttminis and "
         f"Pyodide; ~30 s) ...")
     stdlib_modules = _stdlib_modules(full_stdlib)
     request = {"target": target, "prepare": PREPARE, "candidates": candidates, "gameDir": GAME_DIR, "cut": [],
-               "own": sorted(own)}
+               "own": sorted(own), "compiled": compiled}
     with tempfile.TemporaryDirectory(prefix="ttminis-snapshot-") as tmp_name:
         tmp = Path(tmp_name)
         if KEEP_ALL in keep:
@@ -501,7 +529,8 @@ def _make(folder: Path, target: str, code: list[tuple[str, bytes]], own: set[str
             _maker_package(tmp / "find", parts, code, full_stdlib)
             found, _, _ = _run_maker(tmp / "find", dict(request, measureOnly=True), log)
             _refuse_js(found)
-            wanted = _expand(set(found["stdlibLoaded"]) | set(ALWAYS_KEPT) | set(keep), stdlib_modules)
+            wanted = _expand(set(found["stdlibLoaded"]) | set(ALWAYS_KEPT) | set(keep)
+                             | _not_imported_at_build(code, own, compiled, stdlib_modules), stdlib_modules)
             wanted |= {name for name in stdlib_modules if name.startswith(ALWAYS_KEPT_PREFIX)}
             kept = sorted(_closure(wanted, full_stdlib, stdlib_modules))
             stdlib = trim_stdlib(full_stdlib, kept)
@@ -530,7 +559,7 @@ def _make(folder: Path, target: str, code: list[tuple[str, bytes]], own: set[str
                 (staging / name).write_bytes(data)
             (staging / "head.bin").write_bytes(head)
             (staging / "python_stdlib.zip").write_bytes(stdlib)
-            facts = {"imported": sorted(made["imported"]),
+            facts = {"imported": sorted(made["imported"]), "compiled": compiled,
                      "failed": made["failed"], "loaded": made["loaded"],
                      "written": sum(len(d) for _, d in segments), "kept": kept, "kept_all": KEEP_ALL in keep,
                      "stdlib_total": len(stdlib_modules)}
@@ -541,6 +570,21 @@ def _make(folder: Path, target: str, code: list[tuple[str, bytes]], own: set[str
             staging.rename(folder)
         finally:
             shutil.rmtree(staging, ignore_errors=True)
+
+
+def _not_imported_at_build(code: list[tuple[str, bytes]], own: set[str], compiled: list[str],
+                           stdlib_modules: dict[str, list[str]]) -> set[str]:
+    """The standard-library modules the requirements' sources name, when some requirement is compiled: those
+    (and what imports them) are imported at the game's start, so what they load was never seen at build time."""
+    if not compiled:
+        return set()
+    sources = [data.decode("utf-8", "replace") for rel, data in code if rel.endswith(".py")
+               and rel.split("/")[0].removesuffix(".py") not in own and not rel.startswith("ttminis/")]
+    names: set[str] = set()
+    for name in imports_of(sources):
+        parts = name.split(".")
+        names.update(".".join(parts[:i]) for i in range(1, len(parts) + 1) if ".".join(parts[:i]) in stdlib_modules)
+    return names
 
 
 def _refuse_js(report: dict[str, Any]) -> None:

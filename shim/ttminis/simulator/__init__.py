@@ -53,6 +53,8 @@ HOST = WEB / "simulator" / "host.js"
 REALM = WEB / "simulator" / "realm.js"
 FAKE = WEB / "fake" / "fake-ttminis.js"
 READY = "typeof ttminisLoader !== 'undefined' && ttminisLoader.state !== 'loading'"
+# Where the package runs: Node's V8 (with pixels), JavaScriptCore (iOS's engine), JavaScriptCore without JIT.
+ENGINES = ("node", "jsc", "jsc-nojit")
 _ANSWER_MARGIN_S = 30
 
 
@@ -76,7 +78,10 @@ class Session:
     def __init__(self, package: str | os.PathLike[str], *, strict: bool = True,
                  user_data: str | os.PathLike[str] | None = None, start: bool = True,
                  pixel_ratio: float = 2, user_data_quota: int | None = None,
-                 env: dict[str, str] | None = None) -> None:
+                 env: dict[str, str] | None = None, engine: str = "node") -> None:
+        if engine not in ENGINES:
+            raise SimulatorError(f"engine must be one of {', '.join(ENGINES)}, got {engine!r}")
+        self.engine = engine
         self.package = Path(package).resolve()
         if not (self.package / "game.json").is_file() or not (self.package / "game.js").is_file():
             raise SimulatorError(f"{package}: not a native package (no game.js and game.json); build one with "
@@ -89,11 +94,20 @@ class Session:
                   "userData": str(self.user_data), "fake": str(FAKE), "realm": str(REALM),
                   "pixelRatio": pixel_ratio, "userDataQuota": user_data_quota}
         env = {**os.environ, **(env or {}), "NODE_PATH": str(node.tools())}
+        self._staging: Path | None = None
+        if engine == "node":
+            argv = [node.node_binary(), "--experimental-vm-modules", str(HOST), json.dumps(config)]
+        else:
+            from . import jsc
+            self._staging = Path(tempfile.mkdtemp(prefix="ttminis-jsc-"))
+            config.update(jsc.stage(self.package, self._staging, self.user_data), engine=engine)
+            argv = jsc.command(engine, config)
         self._process = subprocess.Popen(
-            [node.node_binary(), "--experimental-vm-modules", str(HOST), json.dumps(config)],
+            argv,
             stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=env,
             bufsize=1)
         self._answers: queue.Queue[dict[str, Any] | None] = queue.Queue()
+        self._stdin_lock = threading.Lock()
         self._stderr: list[str] = []
         self._next_id = 1
         threading.Thread(target=self._read_answers, daemon=True).start()
@@ -108,9 +122,14 @@ class Session:
         assert self._process.stdout is not None
         for line in self._process.stdout:
             try:
-                self._answers.put(json.loads(line))
+                message = json.loads(line)
             except ValueError:
                 self._stderr.append(line)
+                continue
+            if isinstance(message, dict) and "fetch" in message:
+                self._fetch_for_jsc(message["fetch"])
+            else:
+                self._answers.put(message)
         self._answers.put(None)
 
     def _read_stderr(self) -> None:
@@ -126,11 +145,50 @@ class Session:
                                  "(is the game stuck in a loop?)") from None
         if answer is None:
             raise SimulatorError("the simulator stopped: " + "".join(self._stderr[-20:]).strip())
+        if "userData" in answer:
+            self._write_user_data(answer["userData"])
         if answer.get("id") != request_id:
             raise SimulatorError(f"the simulator answered {answer.get('id')} instead of {request_id}")
         if not answer["ok"]:
             raise SimulatorError(answer["error"])
         return answer["value"]
+
+    def _fetch_for_jsc(self, request: dict[str, Any]) -> None:
+        """The fake SDK's network on the jsc host (its shell has none): made here, the answer sent back."""
+        import urllib.error
+        import urllib.request
+        body = request.get("body")
+        http = urllib.request.Request(request["url"], method=request.get("method") or "GET",
+                                      headers=request.get("headers") or {},
+                                      data=None if body is None else str(body).encode())
+        try:
+            try:
+                with urllib.request.urlopen(http, timeout=_ANSWER_MARGIN_S) as response:
+                    reply = {"status": response.status, "headers": {k.lower(): v for k, v in response.headers.items()},
+                             "body": response.read().decode("utf-8", "replace")}
+            except urllib.error.HTTPError as e:           # fetch succeeds for any HTTP status
+                reply = {"status": e.code, "headers": {k.lower(): v for k, v in e.headers.items()},
+                         "body": e.read().decode("utf-8", "replace")}
+        except (OSError, ValueError) as e:
+            reply = {"error": str(e)}
+        assert self._process.stdin is not None
+        with self._stdin_lock:
+            self._process.stdin.write(json.dumps({"fetched": reply}) + "\n")
+            self._process.stdin.flush()
+
+    def _write_user_data(self, changes: dict[str, Any]) -> None:
+        """The jsc host keeps the user-data folder in memory: what changed in it, written to the real one."""
+        for rel in changes.get("dirs", []):
+            (self.user_data / rel).mkdir(parents=True, exist_ok=True)
+        for rel, data in changes.get("files", {}).items():
+            path = self.user_data / rel
+            if data is None:
+                path.unlink(missing_ok=True)
+            else:
+                path.parent.mkdir(parents=True, exist_ok=True)
+                path.write_bytes(base64.b64decode(data))
+        for rel in changes.get("removedDirs", []):
+            shutil.rmtree(self.user_data / rel, ignore_errors=True)
 
     def _call(self, op: str, timeout: float = _ANSWER_MARGIN_S, **params: Any) -> Any:
         if self._process.poll() is not None:
@@ -138,8 +196,9 @@ class Session:
         request_id = self._next_id
         self._next_id += 1
         assert self._process.stdin is not None
-        self._process.stdin.write(json.dumps({"id": request_id, "op": op, **params}) + "\n")
-        self._process.stdin.flush()
+        with self._stdin_lock:
+            self._process.stdin.write(json.dumps({"id": request_id, "op": op, **params}) + "\n")
+            self._process.stdin.flush()
         return self._receive(request_id, timeout)
 
     # ---- driving ----------------------------------------------------------------------------------------------
@@ -277,6 +336,8 @@ class Session:
                 pass
         if self._own_user_data:
             shutil.rmtree(self.user_data, ignore_errors=True)
+        if self._staging is not None:
+            shutil.rmtree(self._staging, ignore_errors=True)
 
     def __enter__(self) -> "Session":
         return self
@@ -303,7 +364,7 @@ class Outcome:
 
 
 def run_once(package: str | os.PathLike[str], *, strict: bool = True, png: str | os.PathLike[str] | None = None,
-             timeout: float = 60) -> Outcome:
+             timeout: float = 60, engine: str = "node") -> Outcome:
     """Run a package built by ttminis until main.py is done (or failed) and one frame has passed; stop.
 
     Example::
@@ -311,14 +372,15 @@ def run_once(package: str | os.PathLike[str], *, strict: bool = True, png: str |
         outcome = run_once("dist/shop-native", png="first-frame.png")
         outcome.ok, outcome.timings["mainDone"]
     """
-    with Session(package, strict=strict) as session:
+    with Session(package, strict=strict, engine=engine) as session:
         session.wait_for(READY, timeout=timeout)
         loader = session.eval("({state: ttminisLoader.state, progress: ttminisLoader.progress, "
                               "timings: ttminisLoader.timings, errors: ttminisLoader.errors})")
         session.next_frame()
         image = session.frame_png()
         report = session.report()
-    problems = [f"violation: {v['kind']}: {v['detail']}" for v in report["violations"]]
+    problems = [f"violation: {v['kind']}: {v['detail']}" + (f" ({v['file']}:{v['line']})" if v.get("file") else "")
+                for v in report["violations"]]
     problems += [f"uncaught error ({e['where']}): {e['error'].splitlines()[0]}" for e in report["errors"]]
     if png is not None and image is not None:
         Path(png).write_bytes(image)
@@ -327,7 +389,7 @@ def run_once(package: str | os.PathLike[str], *, strict: bool = True, png: str |
 
 
 def simulate(package: str | os.PathLike[str], *, png: str | os.PathLike[str] | None = None, strict: bool = True,
-             out: Callable[[str], object] = print) -> int:
+             out: Callable[[str], object] = print, engine: str = "node") -> int:
     """Run ``package`` once and print what it did; 0 if it ran cleanly, 1 if not (``ttminis simulate``).
 
     Example::
@@ -335,12 +397,13 @@ def simulate(package: str | os.PathLike[str], *, png: str | os.PathLike[str] | N
         simulate("dist/shop-native", png="frame.png")
     """
     try:
-        outcome = run_once(package, strict=strict, png=png)
+        outcome = run_once(package, strict=strict, png=png, engine=engine)
     except (SimulatorError, node.NodeMissing) as e:
         out(f"error: {e}")
         return 2
     report = outcome.report
-    out(f"{package}: {outcome.state} in the {'strict' if strict else 'lenient'} simulator "
+    on = "" if engine == "node" else f" on {engine}"
+    out(f"{package}: {outcome.state} in the {'strict' if strict else 'lenient'} simulator{on} "
         f"({report['elapsed']} ms, progress {outcome.progress})")
     out(f"  subpackages loaded: {', '.join(s['name'] for s in report['subpackages']) or 'none'}; "
         f"wasm files compiled: {len(report['wasm'])}; canvases: {report['canvases']}")
@@ -352,6 +415,8 @@ def simulate(package: str | os.PathLike[str], *, png: str | os.PathLike[str] | N
         out("  game error: " + error.replace("\n", "\n    "))
     for problem in outcome.problems:
         out(f"  FAIL  {problem}")
-    if png is not None:
+    if png is not None and engine != "node":
+        out(f"  first frame: none ({engine} keeps no pixels: run --png with --engine node)")
+    elif png is not None:
         out(f"  first frame: {png}" if outcome.png else "  first frame: none (nothing on screen)")
     return 0 if outcome.ok else 1

@@ -3,11 +3,15 @@
 Exports:
     JSC                     the ``jsc`` executable looked for (``$TTMINIS_JSC`` overrides)
     JscMissing              ``jsc`` is not installed; the message says what to install
-    run_on_jsc(package, setup="", result="null", timeout=120, options=()) -> dict
+    command(engine, config) -> argv   how Session starts the jsc host (``engine`` "jsc" or "jsc-nojit")
+    stage(package, staging, user_data) -> dict   the jsc host's config (files staged under ``staging``)
+    run_on_jsc(package, setup="", result="null", timeout=120, engine="jsc") -> dict
 
-The package runs with the same globals as the Node simulator's strict realm (``web/simulator/jsc-host.js``),
-so an engine difference (a missing ``TextDecoder``, a syntax JavaScriptCore lacks, wasm it refuses) shows up
-here rather than on a player's phone. Its canvas keeps no pixels: the Node simulator is the one for frames.
+The jsc host (``web/simulator/jsc-host.js``) runs the same realm (``realm.js``), the same fake SDK and the
+same line protocol as the Node host, so ``Session(package, engine="jsc")`` drives it like the Node one; an
+engine difference (a missing ``TextDecoder``, a syntax JavaScriptCore lacks, wasm it refuses) shows up here
+rather than on a player's phone. ``jsc-nojit`` is ``jsc --useJIT=false``: JavaScript and wasm interpreted, the
+nearest stand-in for an iPhone. Its canvas keeps no pixels: the Node simulator is the one for frames.
 
 Example::
 
@@ -17,21 +21,28 @@ Example::
 """
 from __future__ import annotations
 
+import base64
 import json
 import os
 import shutil
-import subprocess
-import tempfile
+import time
 from pathlib import Path
-from typing import Any, Sequence
+from typing import Any
 
 from ..build import node
-from . import FAKE, SimulatorError
+from . import FAKE, READY, REALM, SimulatorError
 
 HOST = Path(__file__).resolve().parents[1] / "web" / "simulator" / "jsc-host.js"
 JSC = os.environ.get("TTMINIS_JSC") or "jsc"
 _BROTLI = ("const z=require('zlib'),fs=require('fs');for(const [src,dst] of JSON.parse(process.argv[1]))"
            "fs.writeFileSync(dst,z.brotliDecompressSync(fs.readFileSync(src)))")
+# A package file as jsc's `load` runs it: a CommonJS factory inside a `with` scope (realm.js sees bare uses of
+# absent globals through it). On the first line of the source, so line numbers are the package file's.
+_WRAP = ("__ttminisDefine({path}, function () {{ with (arguments[0]) {{ return function (exports, require, module) {{"
+         "{source}\n}}; }} }});\n")
+# ttminis's own files (Pyodide, boot, the FFI, the surface) are not looked at that way: a `with` scope's proxy
+# sits on every global lookup of their hot paths (40x slower frames), and the build scans their text.
+_WRAP_OWN = "__ttminisDefine({path}, function () {{ return function (exports, require, module) {{{source}\n}}; }});\n"
 
 
 class JscMissing(SimulatorError):
@@ -46,15 +57,25 @@ def _jsc() -> str:
     return found
 
 
-def _stage(package: Path, staging: Path, setup: str, result: str) -> None:
+def command(engine: str, config: dict[str, Any]) -> list[str]:
+    """The jsc host's command line for ``engine`` ("jsc", or "jsc-nojit": no JIT, as on an iPhone)."""
+    flags = ["--useJIT=false"] if engine == "jsc-nojit" else []
+    return [_jsc(), *flags, str(HOST), "--", json.dumps(config)]
+
+
+def stage(package: Path, staging: Path, user_data: Path) -> dict[str, Any]:
+    """Stage ``package`` for the jsc host under ``staging``; the host's config (without mode and engine)."""
     brotli = []
+    manifest: dict[str, int] = {}
     for path in sorted(p for p in package.rglob("*") if p.is_file()):
         rel = path.relative_to(package).as_posix()
+        manifest[rel] = path.stat().st_size
         if rel.endswith(".js"):
             target = staging / "modules" / rel
             target.parent.mkdir(parents=True, exist_ok=True)
-            target.write_text(f"__ttminisDefine({json.dumps(rel)}, function (exports, require, module) {{\n"
-                              f"{path.read_text(encoding='utf-8')}\n}});\n", encoding="utf-8")
+            wrap = _WRAP_OWN if rel.startswith("ttminis/") else _WRAP
+            target.write_text(wrap.format(path=json.dumps(rel), source=path.read_text(encoding="utf-8")),
+                              encoding="utf-8")
         elif rel.endswith(".wasm.br"):
             target = staging / "wasm" / rel
             target.parent.mkdir(parents=True, exist_ok=True)
@@ -63,40 +84,52 @@ def _stage(package: Path, staging: Path, setup: str, result: str) -> None:
         proc = node.run(["-e", _BROTLI, json.dumps(brotli)], capture_output=True, text=True)
         if proc.returncode != 0:
             raise SimulatorError(f"could not decompress the package's .wasm.br for jsc: {proc.stderr[-500:]}")
-    (staging / "fake.js").write_text("globalThis.__ttminisFake = function (queueMicrotask) {\n"
-                                     + FAKE.read_text(encoding="utf-8") + "\n};\n", encoding="utf-8")
-    (staging / "setup.js").write_text(f"globalThis.__ttminisSetup = function (TTMinisFake) {{\n{setup}\n}};\n",
-                                      encoding="utf-8")
-    (staging / "result.js").write_text(f"globalThis.__ttminisResult = function (TTMinisFake) {{\nreturn ({result}\n);\n}};\n",
-                                       encoding="utf-8")
+    fake = staging / "fake.js"
+    fake.write_text("(function (queueMicrotask, fetch) {\n" + FAKE.read_text(encoding="utf-8") + "\n})\n",
+                    encoding="utf-8")
+    user_files = {p.relative_to(user_data).as_posix(): base64.b64encode(p.read_bytes()).decode()
+                  for p in sorted(user_data.rglob("*")) if p.is_file()}
+    user_dirs = [p.relative_to(user_data).as_posix() for p in sorted(user_data.rglob("*")) if p.is_dir()]
+    return {"package": str(package), "staging": str(staging), "realm": str(REALM), "fake": str(fake),
+            "manifest": manifest, "userFiles": user_files, "userDirs": user_dirs, "userData": str(user_data)}
 
 
 def run_on_jsc(package: str | os.PathLike[str], *, setup: str = "", result: str = "null",
-               timeout: float = 120, options: Sequence[str] = ()) -> dict[str, Any]:
+               timeout: float = 120, engine: str = "jsc") -> dict[str, Any]:
     """Boot ``package`` on JavaScriptCore until ``ttminisLoader`` is ready or failed; what happened, as a dict.
 
-    ``setup`` is JS run before game.js (``TTMinisFake`` in scope); ``result`` a JS expression read at the end;
-    ``options`` go to ``jsc`` itself (``["--useJIT=false"]``: JS and wasm interpreted, as on iPhones).
+    ``setup`` is JS run before game.js (``TTMinisFake`` in scope); ``result`` a JS expression read at the end.
     The dict: state ("ready", "error", "timeout"), progress, timings, errors (the loader's), console,
-    uncaught, result, canvases, elapsed (ms).
+    uncaught, violations, result, canvases, elapsed (ms), startedAt.
 
     Example::
 
         run_on_jsc("dist/mygame-native")["state"]       # 'ready'
     """
-    jsc = _jsc()
-    package = Path(package).resolve()
-    with tempfile.TemporaryDirectory(prefix="ttminis-jsc-") as tmp:
-        staging = Path(tmp)
-        _stage(package, staging, setup, result)
-        config = {"staging": str(staging), "package": str(package), "timeout": int(timeout * 1000)}
+    from . import Session
+    with Session(package, engine=engine, start=False) as session:
+        if setup:
+            session.eval(f"(function () {{\n{setup}\n;}})()")
+        session.start()
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            try:
+                session.wait_for(READY, timeout=max(0.05, deadline - time.monotonic()))
+                break
+            except SimulatorError as e:
+                if "timed out" in str(e):
+                    break            # a new error meanwhile: keep waiting for the loader to settle
+        loader = session.eval("typeof ttminisLoader === 'undefined' ? null : {state: ttminisLoader.state, "
+                              "progress: ttminisLoader.progress, timings: ttminisLoader.timings, "
+                              "errors: ttminisLoader.errors}") or {}
         try:
-            proc = subprocess.run([jsc, *options, str(HOST), "--", json.dumps(config)], capture_output=True, text=True,
-                                  timeout=timeout + 30)
-        except subprocess.TimeoutExpired:
-            raise SimulatorError(f"jsc did not finish within {timeout + 30:.0f} s") from None
-    lines = [ln for ln in proc.stdout.splitlines() if ln.startswith("{")]
-    if proc.returncode != 0 or not lines:
-        raise SimulatorError(f"jsc failed (exit {proc.returncode}): {(proc.stderr or proc.stdout)[-2000:]}")
-    outcome: dict[str, Any] = json.loads(lines[-1])
-    return outcome
+            value = session.eval(result)
+        except SimulatorError as e:
+            value = f"result() threw: {e}"
+        report = session.report()
+    state = loader.get("state") or "timeout"
+    return {"state": "timeout" if state == "loading" else state, "progress": loader.get("progress"),
+            "timings": loader.get("timings"), "errors": loader.get("errors"), "console": report["console"],
+            "uncaught": [{"where": e["where"], "error": e["error"]} for e in report["errors"]],
+            "violations": report["violations"], "result": value, "canvases": report["canvases"],
+            "elapsed": report["elapsed"], "startedAt": report.get("startedAt")}

@@ -1,6 +1,7 @@
 """Reads, at its start, what a memory snapshot must not carry over from the build; results in
 ``GameGlobal.snapshotResult`` (JSON)."""
 import importlib
+import importlib.util
 import json
 import random
 import sys
@@ -27,6 +28,7 @@ js.GameGlobal.snapshotResult = json.dumps({
     "ownModulePreloaded": own_module_preloaded,
     "helperRanAt": helper.RAN_AT,
     "cut": import_error("tomllib"),          # not imported by the game: left out of its standard library
+    "cutSpec": repr(importlib.util.find_spec("tomllib")),     # feature detection: None, no exception
     "kept": import_error("colorsys"),        # not imported either, but the build was told --keep-stdlib colorsys
     "sdk": getattr(js.TTMinis.game, "clientMarker", None),   # set on this client's TTMinis.game by a test
 })

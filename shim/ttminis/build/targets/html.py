@@ -39,9 +39,8 @@ import zipfile
 from typing import Any, Iterable
 from pathlib import Path
 
-from .. import bytecode, compliance, runtimes, snapshot as snapshots
-from ..package import (WEB, BuildError, Log, OutputFolder, default_out, game_files, own_modules,
-                       requirement_files, shim_files)
+from .. import bytecode, compliance, requirements as requirement_options, runtimes, snapshot as snapshots
+from ..package import WEB, BuildError, Log, OutputFolder, default_out, game_files, own_modules, shim_files
 from . import BuildResult
 
 Files = list[tuple[Path, Path]]
@@ -66,12 +65,16 @@ STARTER_CONFIG = {
 
 def build(game_dir: Path, out: str | os.PathLike[str] | None = None, runtime: str = "pyodide", dev: bool = False,
           client_key: str = "", log: Log = print, backend_url: str = "", fake_tiktok_url: str = "",
-          expose_interpreter: bool = False, snapshot: bool = True) -> BuildResult:
+          expose_interpreter: bool = False, snapshot: bool = True,
+          requirements: requirement_options.Options | None = None) -> BuildResult:
     """Build ``game_dir`` into an html bundle at ``out`` (default ``./dist/<game>``).
 
     ``expose_interpreter`` (tests only) publishes the live Pyodide as ``ttminisLoader.pyodide``,
     as dev builds do; production builds never do: whoever holds it can run any Python.
     ``snapshot`` (Pyodide only) adds the build-time memory snapshot a cached start restores.
+    ``requirements``: how requirements.txt is resolved (``build/requirements.py``); on Pyodide its compiled
+    distributions' extension modules are loaded (``loadDynlib``) before main.py runs; Brython cannot run
+    compiled code, so a compiled requirement fails the build, naming it.
 
     Example::
 
@@ -84,31 +87,40 @@ def build(game_dir: Path, out: str | os.PathLike[str] | None = None, runtime: st
     out = Path(out) if out else default_out(game_dir)
     folder = OutputFolder(out, game_dir, {"target": "html", "runtime": runtime, "dev": dev})
     runtime_dir = runtimes.ensure(runtimes.RUNTIMES[runtime], log=log)
-    requirements = requirement_files(game_dir, log)
+    resolved = requirement_options.resolve(game_dir, requirements, log)
+    if runtime == "brython" and resolved.compiled():
+        raise BuildError("--runtime brython cannot run compiled code (it compiles Python to JavaScript): "
+                         + ", ".join(f"{d.name} {d.version}" for d in resolved.compiled())
+                         + " in requirements.txt " + ("has" if len(resolved.compiled()) == 1 else "have")
+                         + " extension modules; build with --runtime pyodide")
+    requirements_files = resolved.files()
     sources = list(game_files(game_dir)) + list(shim_files(runtime))
     snap = None
     if runtime == "pyodide" and snapshot:
         code = [(rel.as_posix(), path.read_bytes()) for rel, path in sources]
-        code += [(rel.as_posix(), data) for rel, data in requirements]
-        snap = snapshots.make("html", code, own_modules(game_dir), None, runtime_dir, [snapshots.KEEP_ALL], log)
+        code += [(rel.as_posix(), data) for rel, data in requirements_files]
+        snap = snapshots.make("html", code, own_modules(game_dir), None, runtime_dir, [snapshots.KEEP_ALL], log,
+                              compiled=resolved.compiled_modules())
     compiled: list[tuple[str, bytes]] = []
     if runtime == "pyodide":      # the game's own modules as bytecode (build/bytecode.py): not compiled at start
         own = [(rel.as_posix(), path.read_bytes()) for rel, path in game_files(game_dir)]
         compiled = bytecode.compile_own(own, own_modules(game_dir), log)[0]
     with folder as staging:
         _write_page(staging, game_dir, runtime_dir, runtime, dev, client_key, backend_url, fake_tiktok_url,
-                    expose_interpreter, snap)
+                    expose_interpreter, snap, resolved.extension_modules())
         if runtime == "pyodide":
-            _pack_pyodide(staging, runtime_dir, sources, requirements, snap, compiled)
+            _pack_pyodide(staging, runtime_dir, sources, requirements_files, snap, compiled)
         else:
-            _pack_brython(staging, runtime_dir, sources, requirements, game_dir)
+            _pack_brython(staging, runtime_dir, sources, requirements_files, game_dir)
         report = compliance.scan(staging, OWN_JS, log=log)     # before the package is published
-    return BuildResult(out=folder.out, target="html", runtime=runtime, dev=dev, compliance=report)
+    lines = ["", "Python packages from requirements.txt (for Pyodide's pyemscripten_2026_0_wasm32):",
+             *resolved.lines()] if resolved.distributions else []
+    return BuildResult(out=folder.out, target="html", runtime=runtime, dev=dev, compliance=report, report=lines)
 
 
 def _write_page(out: Path, game_dir: Path, runtime_dir: Path, runtime: str, dev: bool, client_key: str,
                 backend_url: str = "", fake_tiktok_url: str = "", expose_interpreter: bool = False,
-                snap: snapshots.Snapshot | None = None) -> None:
+                snap: snapshots.Snapshot | None = None, dynlibs: list[str] | None = None) -> None:
     for name in ("ttminis-loader.js", "ttminis-loader.css"):
         shutil.copy2(HTML / name, out / name)
     shutil.copy2(SURFACE, out / SURFACE.name)
@@ -125,6 +137,8 @@ def _write_page(out: Path, game_dir: Path, runtime_dir: Path, runtime: str, dev:
     if runtime == "pyodide":
         lock = json.loads((runtime_dir / "pyodide-lock.json").read_text(encoding="utf-8"))
         options["lock"] = json.dumps(lock["info"], sort_keys=True)
+    if dynlibs:         # extension modules, loaded (compiled asynchronously) before main.py runs
+        options["dynlibs"] = json.dumps(dynlibs)
     if snap:
         # The page's cache is named by the snapshot's bytes, not its inputs' key: the same inputs built
         # elsewhere give other bytes (the hash seed), and a returning player must never mix the two.

@@ -25,7 +25,7 @@
  *                           and per TTMinis.game object (a replaced one is asked again)
  *   forget()                drop the canIUse answers (ttminis.calls.reset)
  *
- * No eval, no Function(), ES5: it runs where the native runtime does.
+ * No code from strings (no eval, no Function constructor), ES5: it runs where the native runtime does.
  */
 (function (root) {
   "use strict";

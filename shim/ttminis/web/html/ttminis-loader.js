@@ -9,6 +9,8 @@
  *   data-expose-interpreter="1" (test builds: build(expose_interpreter=True))
  *   data-snapshot='{"key", "head", "modules", "heapBytes", "start"}' (Pyodide: the build's memory snapshot)
  *   data-lock='{...}' (Pyodide: the pinned lock file's info; no lock file is fetched, no package exists)
+ *   data-dynlibs='["pkg/_ext.cpython-314-wasm32-emscripten.so", ...]' (Pyodide: the requirements' extension
+ *                                    modules, paths in the game folder, loaded before main.py runs)
  *
  * 1. TikTok's SDK: uses a TTMinis already present, else loads TikTok's script; then
  *    TTMinis.game.init({clientKey}). A --dev build tries TikTok's SDK the same way FIRST and only
@@ -48,7 +50,8 @@
     orderBook: script.dataset.orderBook || "",
     exposeInterpreter: script.dataset.dev === "1" || script.dataset.exposeInterpreter === "1",
     snapshot: script.dataset.snapshot ? JSON.parse(script.dataset.snapshot) : null,
-    lock: script.dataset.lock ? JSON.parse(script.dataset.lock) : null
+    lock: script.dataset.lock ? JSON.parse(script.dataset.lock) : null,
+    dynlibs: script.dataset.dynlibs ? JSON.parse(script.dataset.dynlibs) : []
   };
   var loader = {
     runtime: config.runtime, state: "loading", progress: 0, errors: [], dev: config.dev, sdk: "none",
@@ -477,6 +480,15 @@
     }).then(function () { kept.done = true; });
   }
 
+  // The requirements' extension modules (wasm side modules in app.zip), compiled asynchronously and linked
+  // one by one before main.py runs: an import then finds each loaded (a synchronous compile of a large
+  // module on the page's main thread is refused by browsers).
+  function loadExtensionModules(pyodide) {
+    return config.dynlibs.reduce(function (chain, path) {
+      return chain.then(function () { return pyodide._api.loadDynlib(GAME_DIR + "/" + path); });
+    }, Promise.resolve());
+  }
+
   function bootPyodide() {
     var app = fetchBytes("app.zip");
     return Promise.all([addScript("pyodide/pyodide.js"), cachedSnapshot()]).then(function (found) {
@@ -498,6 +510,8 @@
       return app.then(function (bytes) {
         pyodide.unpackArchive(bytes, "zip", { extractDir: GAME_DIR });
         return copyAssets(pyodide);
+      }).then(function () {
+        return loadExtensionModules(pyodide);
       }).then(function () {
         pyodide.runPython("import sys\nif '/home/pyodide/game' not in sys.path: sys.path.insert(0, '/home/pyodide/game')");
         pyodide.FS.chdir(GAME_DIR);

@@ -158,6 +158,32 @@ function unpackCode(pyodide, archives) {
   });
   pyodide.runPython("import sys\nif " + JSON.stringify(GAME_DIR) + " not in sys.path: sys.path.insert(0, " +
                     JSON.stringify(GAME_DIR) + ")");
+  tellWherePythonIs(pyodide);
+}
+
+// A simulator records what the game may not do with the file and line; when Python made the call, the line
+// is the game's .py: ttminisLoader.pythonWhere() names the innermost frame of the game's own code (not
+// ttminis's), as JSON [file, line, text], or "" when no game code is running.
+var WHERE = [
+  "import sys, json, linecache",
+  "def where(game=" + JSON.stringify(GAME_DIR + "/") + "):",
+  "    frame = sys._getframe(1)",
+  "    while frame is not None:",
+  "        name = frame.f_code.co_filename",
+  "        rel = name[len(game):] if name.startswith(game) else name",
+  "        if (name.startswith(game) or name == 'main.py') and not rel.startswith('ttminis/'):",
+  "            return json.dumps([rel, frame.f_lineno, linecache.getline(game + rel, frame.f_lineno)])",
+  "        frame = frame.f_back",
+  "    return ''",
+  "where"
+].join("\n");
+function tellWherePythonIs(pyodide) {
+  var loader = globalThis.ttminisLoader;
+  if (!loader || typeof loader !== "object") return;
+  var scope = pyodide.toPy({});
+  var where = pyodide.runPython(WHERE, { globals: scope });
+  scope.destroy();
+  loader.pythonWhere = function () { return where(); };
 }
 
 /**
@@ -175,6 +201,7 @@ function startRuntime(config, progress, mark, extra) {
     mark("subpackages");
     var stepProgress = { modules: 0.55, stdlib: 0.6, instantiate: 0.65, restore: 0.7, python: 0.75 };
     return runtime.start(Object.assign({}, config.runtime, {
+      codeTable: config.runtime.emCode ? require("./em-code.js") : null,
       readFile: readPackageFile,
       onStep: function (name) { progress(stepProgress[name] || 0); }
     }, extra || {}));

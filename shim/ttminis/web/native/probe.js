@@ -6,8 +6,8 @@
  *   the standard WebAssembly global and WebAssembly GC; TTWebAssembly with .wasm and .wasm.br, the shape of
  *   instantiate()'s result, a synchronous `new TTWebAssembly.Instance`, exported Globals, a data module
  *   writing into an imported memory (how a memory snapshot is shipped), ~100 small wasm files compiled from
- *   one subpackage; TextDecoder, TextEncoder, performance, crypto, queueMicrotask, fetch,
- *   XMLHttpRequest; newer JavaScript syntax; how much WebAssembly memory it can allocate; how long a nested
+ *   one subpackage; TextDecoder, TextEncoder, performance, crypto, queueMicrotask, fetch, read as a
+ *   property that nothing here calls; newer JavaScript syntax; how much WebAssembly memory it can allocate; how long a nested
  *   setTimeout(0) takes (every awaited Python call waits at least that long); whether the engine interprets
  *   JavaScript (a loop of a million integer steps: ~1 ms with a JIT, ~30 ms interpreted, as with
  *   `jsc --useJIT=false` here).
@@ -154,7 +154,7 @@ function run(config) {
       return typeof TT[k] !== "function";
     }).map(function (k) { return "missing " + k; }).join(", ") || "compile, instantiate, Module, Instance, Memory, Table, Global";
   });
-  ["TextDecoder", "TextEncoder", "performance", "crypto", "queueMicrotask", "fetch", "XMLHttpRequest"].forEach(function (name) {
+  ["TextDecoder", "TextEncoder", "performance", "crypto", "queueMicrotask", "fetch"].forEach(function (name) {
     attempt(name, function () { return typeof globalThis[name] === "undefined" ? false : typeof globalThis[name]; });
   });
   attempt("crypto.getRandomValues", function () {

@@ -23,7 +23,8 @@
  *   restore      (snapshot) write the snapshot's heap into the instance's memory
  *   python       initialise the interpreter and Pyodide's Python side (with a snapshot: only the JS side)
  */
-import { compilePaths, instantiateKnown, instantiateModule, instantiatePath, preload } from "./shims/webassembly.mjs";
+import { compileExtensions, compilePaths, instantiateKnown, instantiateModule, instantiatePath, preload }
+  from "./shims/webassembly.mjs";
 import { performance, setReader } from "./shims/shell.mjs";
 import { afterRestore, restoreHeap } from "../snapshot/restore.mjs";
 
@@ -49,6 +50,9 @@ function errorConversion(hexKey) {
  *   indexURL        the package folder Pyodide treats as its own (nothing is read from it by URL)
  *   stdlibPath      package path of python_stdlib.zip
  *   lockInfo        the pinned pyodide-lock.json's `info`
+ *   codeTable       {text: function} the side modules' EM_ASM/EM_JS (ttminis/em-code.js), or null
+ *   extensions      [{path, file}] the compiled requirements' side modules: compiled by path here, handed to
+ *                   Emscripten's loader when Python imports them (their `file` holds a stub naming `path`)
  *   snapshot        {head, modules, heapBytes, start}: start from the build's memory snapshot (package paths
  *                   of its head — Pyodide's header and JS state — and of its data modules; the Python run
  *                   right after, see build/snapshot.py), or null
@@ -72,11 +76,16 @@ export async function startPyodide(options) {
     if (name && options.onStep) options.onStep(name);
   };
   const snapshot = options.snapshot || null;
+  // The side modules' EM_ASM/EM_JS as functions (ttminis/em-code.js): what Emscripten's loader would eval.
+  // eslint-disable-next-line no-undef
+  __ttminisEval.table = options.codeTable || null;
 
   step("modules");
   const snapshotModules = snapshot ? compilePaths(snapshot.modules) : null;
   if (snapshotModules) snapshotModules.catch(() => {});
-  const modules = await preload(options.modules);
+  const [modules, extensionCount] = await Promise.all([preload(options.modules),
+                                                      compileExtensions(options.extensions)]);
+  timings.extensionsCompiled = extensionCount;
   timings.modulesCompiled = modules.ok;
   timings.modulesRefused = modules.refused;
 

@@ -35,14 +35,12 @@ const vm = require("vm");
 const zlib = require("zlib");
 const readline = require("readline");
 const crypto = require("crypto");
-const { createCanvas, Image } = require("@napi-rs/canvas");
+const { createCanvas, Image, ImageData } = require("@napi-rs/canvas");
 
 const config = JSON.parse(process.argv[2]);
 const ROOT = path.resolve(config.package);
 const USER_DIR = path.resolve(config.userData);
 const LENIENT = config.mode === "lenient";
-const FORBIDDEN_GLOBALS = ["document", "window", "fetch", "XMLHttpRequest", "Worker", "navigator", "location",
-                           "localStorage", "self", "importScripts", "WebSocket", "Image", "Audio"];
 const started = process.hrtime.bigint();
 const now = () => Number(process.hrtime.bigint() - started) / 1e6;
 
@@ -51,8 +49,19 @@ const QUOTA = config.userDataQuota || null;
 const report = { violations: [], console: [], errors: [], canvases: 0, subpackages: [], files: 0,
                  wasm: [], audio: 0, sounds: [], framesPerSecond: 60, frames: 0, mode: config.mode };
 
+// A violation with where it happened: the package file and line, or the game's .py file and line (python).
+function record(kind, detail, file, line, python) {
+  const entry = { kind: String(kind), detail: String(detail), at: Math.round(now()) };
+  if (file !== null && file !== undefined) {
+    entry.file = String(file);
+    entry.line = Number(line);
+    if (python) entry.python = true;
+  }
+  report.violations.push(entry);
+}
+let realmApi = null;
 function violation(kind, detail) {
-  report.violations.push({ kind, detail, at: Math.round(now()) });
+  if (realmApi) realmApi.violation(kind, detail); else record(kind, detail, null, null, false);
 }
 
 function describe(error) {
@@ -64,10 +73,6 @@ function describe(error) {
 function uncaught(error, where) {
   const text = describe(error);
   report.errors.push({ where, error: text, at: Math.round(now()) });
-  const missing = /^ReferenceError: (\w+) is not defined/.exec(text);
-  if (missing && FORBIDDEN_GLOBALS.includes(missing[1])) {
-    violation("forbidden-global", `${missing[1]} (absent on the native runtime) used in ${where}`);
-  }
 }
 
 process.on("uncaughtException", (error) => uncaught(error, "uncaught exception"));
@@ -103,14 +108,35 @@ function packagePath(request, what) {
 }
 
 // ---- the realm -------------------------------------------------------------------------------------------------
-const context = vm.createContext({}, { name: "TikTok native runtime (ttminis simulator)",
+// The sandbox object has no prototype: a context made from `{}` answers `globalThis.constructor` with Node's
+// own Object, whose constructor is Node's Function (code generation with all of Node in reach).
+// Its prototype gets, once realm.js is in, one accessor per global the runtime lacks (see absentGlobal).
+const sandboxPrototype = Object.create(null);
+const context = vm.createContext(Object.create(sandboxPrototype), { name: "TikTok native runtime (ttminis simulator)",
                                        codeGeneration: { strings: false, wasm: false } });
 const engineWebAssembly = vm.runInContext("WebAssembly", context);
 vm.runInContext("delete globalThis.WebAssembly; delete globalThis.console;", context);
 
 function dynamicImport(specifier) {
   violation("dynamic-import", `import(${JSON.stringify(specifier)})`);
-  throw new Error(`import() is not available on the native runtime: import(${JSON.stringify(specifier)})`);
+  throw realmApi.realmError(`import() is not available on the native runtime: import(${JSON.stringify(specifier)})`);
+}
+
+// The text of one line of a package file, for telling `typeof x` from a bare `x` at a violation's position.
+const sourceLines = new Map();
+function sourceLine(file, line) {
+  let lines = sourceLines.get(file);
+  if (lines === undefined) {
+    lines = null;
+    try {
+      const abs = path.join(ROOT, normalize(file));
+      if (fs.statSync(abs).isFile()) lines = fs.readFileSync(abs, "utf8").split("\n");
+    } catch (error) {
+      lines = null;
+    }
+    sourceLines.set(file, lines);
+  }
+  return lines && line >= 1 && line <= lines.length ? lines[line - 1] : null;
 }
 
 function compileModule(rel) {
@@ -298,26 +324,21 @@ function makeCanvas(isScreen) {
   return canvas;
 }
 function makeImage() {
-  const image = new Image();
-  const descriptor = Object.getOwnPropertyDescriptor(Image.prototype, "src");
-  let source = "";
-  Object.defineProperty(image, "src", {
-    get: () => source,
-    set: (value) => {
-      source = String(value);
-      try {
-        descriptor.set.call(image, readFile(source));
-      } catch (error) {
-        setTimeout(() => { if (typeof image.onerror === "function") image.onerror({ errMsg: error.message }); }, 0);
-      }
-    },
-  });
-  return image;
+  return new Image();
+}
+// Decodes a package image into `image`; null, or why not (realm.js fires onload/onerror).
+function loadImage(image, source) {
+  try {
+    image.src = readFile(source);
+  } catch (error) {
+    return error.message;
+  }
+  return image.width > 0 ? null : `could not decode ${source} as an image`;
 }
 
 const realmSource = fs.readFileSync(config.realm, "utf8");
-const realmApi = vm.runInContext(realmSource, context, { filename: "ttminis-simulator/realm.js" })({
-  violation, uncaught, now,
+realmApi = vm.runInContext(realmSource, context, { filename: "ttminis-simulator/realm.js" })({
+  record, sourceLine, uncaught, now, selfFile: __filename, globalGuard: "accessor",
   log(level, text) { report.console.push({ level, text, at: Math.round(now()) }); },
   setTimer, clearTimer, requestFrame,
   cancelFrame(id) { frameCallbacks.delete(id); },
@@ -325,13 +346,24 @@ const realmApi = vm.runInContext(realmSource, context, { filename: "ttminis-simu
   resolveModule, compileModule, compileWasm,
   lenient: LENIENT,
   engineWebAssembly,
-  TextDecoder, TextEncoder,
   randomFill: (view) => crypto.randomFillSync(view),
   ...fileHost,
   loadSubpackage,
   createCanvas: makeCanvas,
   createImage: makeImage,
-  screen: { ...SCREEN, pixelRatio: PIXEL_RATIO },
+  loadImage,
+  canvasDataURL: (canvas, type, quality) => canvas.toDataURL(type, quality),
+  putImageData(ctx, data, width, height, dx, dy, dirty) {
+    ctx.putImageData(new ImageData(data, width, height), dx, dy, ...Array.from(dirty, Number));
+  },
+  fetch(url, method, headers, body, done) {
+    fetch(url, { method, headers: JSON.parse(headers), body: body === null ? undefined : body }).then(async (r) => {
+      const answer = await r.text();
+      const heard = {};
+      r.headers.forEach((value, key) => { heard[key] = value; });
+      done(null, r.status, JSON.stringify(heard), answer);
+    }).catch((error) => done(String(error && error.message || error)));
+  },  screen: { ...SCREEN, pixelRatio: PIXEL_RATIO },
   noteAudio(event, src) {
     if (event === "create") report.audio += 1;
     else report.sounds.push({ event, src, at: Math.round(now()) });
@@ -339,19 +371,31 @@ const realmApi = vm.runInContext(realmSource, context, { filename: "ttminis-simu
   },
 });
 
+// A global the runtime lacks, looked up by the package: `typeof x` and `globalThis.x` read undefined; a bare
+// `x` throws the ReferenceError the engine would, and it and `globalThis.x()` are recorded (realm.js).
+for (const name of JSON.parse(realmApi.absentNames())) {
+  Object.defineProperty(sandboxPrototype, name, {
+    get() {
+      if (realmApi.absentGlobal(name) === "bare") throw realmApi.referenceError(`${name} is not defined`);
+      return undefined;
+    },
+  });
+}
+
 // The one fake SDK, loaded into the realm; its control object is kept out of the realm's globals. The fake
-// is the host's code, not the package's: it gets Node's fetch (for useOrderBook/allowRequests) as a name of
-// its own, so the realm still has no fetch.
+// is the host's code, not the package's: it gets a fetch (for useOrderBook/allowRequests) as a name of its
+// own, made in the realm over Node's, so the realm still has no fetch and the fake's answers are the realm's.
 const fakeFactory = vm.compileFunction(fs.readFileSync(config.fake, "utf8"), ["queueMicrotask", "fetch"], {
   parsingContext: context, filename: "ttminis-simulator/fake-ttminis.js" });
-fakeFactory(realmApi.queueMicrotask, fetch);
+fakeFactory(realmApi.queueMicrotask, realmApi.fetch);
 const fake = vm.runInContext("globalThis.TTMinisFake", context);
 vm.runInContext("delete globalThis.TTMinisFake", context);
 fake.extend(realmApi.nativeApis);
 
 // ---- driving it -----------------------------------------------------------------------------------------------
 function evaluate(expr) {
-  const fn = vm.compileFunction(`return (${expr}\n);`, ["TTMinisFake"], { parsingContext: context });
+  const fn = vm.compileFunction(`return (${expr}\n);`, ["TTMinisFake"], { parsingContext: context,
+                                                                         filename: "ttminis-simulator/driver.js" });
   return fn(fake);
 }
 
@@ -396,7 +440,7 @@ function touch({ type, touches: points = [] }) {
   for (const p of points) {
     if (type === "end" || type === "cancel") touching.delete(p.id); else touching.set(p.id, p);
   }
-  fake.trigger(name, realmApi.touchEvent([...touching.values()], points));
+  fake.trigger(name, realmApi.touchEvent(JSON.stringify({ touches: [...touching.values()], changed: points })));
   return fake.listenerCount(name);
 }
 
@@ -420,7 +464,7 @@ const ops = {
   wait: ({ expr, timeout_ms = 30000 }) => wait(expr, timeout_ms),
   touch,
   trigger: ({ event, payload }) => {
-    fake.trigger(event, payload === undefined ? undefined : vm.runInContext(`(${JSON.stringify(payload)})`, context));
+    fake.trigger(event, realmApi.payload(payload === undefined ? null : JSON.stringify(payload)));
     return fake.listenerCount(event);
   },
   nextFrame: () => new Promise((resolve) => {

@@ -1,106 +1,420 @@
 /*
- * The realm side of ttminis's native-runtime simulator.
+ * The realm side of ttminis's native-runtime simulator, shared by both hosts (Node's `vm`: host.js;
+ * JavaScriptCore's shell: jsc-host.js).
  *
- * host.js evaluates this file inside the Node `vm` realm that stands in for TikTok's native runtime and calls
- * the function it evaluates to with the host's primitives. Everything a package touches is made here, so it
- * belongs to the realm as it would on a device: consoles, timers, `require`, modules, ArrayBuffers, option
- * and event objects. The strict global set is exactly what the reference documents:
+ * The host evaluates this file inside the realm that stands in for TikTok's native runtime, before any package
+ * code, and calls the function it evaluates to with the host's primitives. Everything a package can obtain is
+ * made here, so it belongs to the realm as it would on a device: consoles, timers, `require`, modules,
+ * ArrayBuffers, option and event objects, and realm-side wrappers around what the host draws with (canvas,
+ * 2D context, gradients, patterns, images). No host object is ever handed to package code: a host object's
+ * `constructor` would be the host's `Function`, which generates code. The strict global set is exactly what
+ * the reference documents:
  *
  *   ECMAScript built-ins, console, setTimeout/clearTimeout/setInterval/clearInterval,
  *   requestAnimationFrame/cancelAnimationFrame, GameGlobal, require, TTMinis, TTWebAssembly
  *
  * and the lenient one adds the globals nobody documents: WebAssembly, TextDecoder, TextEncoder,
- * performance, crypto, queueMicrotask. Code generation is refused and recorded (eval, the Function
- * constructors, string timers); the host records wasm compiled from bytes, import(), ES module syntax and
- * reads from subpackages not loaded yet.
+ * performance, crypto, queueMicrotask.
  *
- * Returns {queueMicrotask, nativeApis(game, fake), touchEvent(...), screen(), runFrame...} for host.js.
+ * Refused and recorded as violations, with the package file and line (or the game's .py file and line when
+ * Python made the call), even when the package catches the error: eval, the four function constructors
+ * (by any route: Function, `constructor` of any function, Reflect, descriptors), string timers, a bare use of
+ * a global the runtime lacks (document, fetch, process, ...) or a call of one read off globalThis, a call of
+ * a member the runtime's canvas lacks (toBuffer, ...), require of Node's modules, WebAssembly from bytes.
+ * Feature detection stays allowed: `typeof fetch`, `"fetch" in globalThis`, `globalThis.fetch`,
+ * `globalThis.fetch?.()`.
+ *
+ * Everything this file uses after package code started was captured below before it did: a package that
+ * replaces `Object.setPrototypeOf`, `WeakMap.prototype.get` or `Function.prototype.apply` sees nothing of the
+ * host.
  */
 (function installRealm(host) {
   "use strict";
   var realm = globalThis;
-  var slice = Array.prototype.slice;
+  // ---- the intrinsics, captured before package code can replace them -----------------------------------------
+  var apply = Reflect.apply;
+  var construct = Reflect.construct;
+  var reflectGet = Reflect.get;
+  var reflectHas = Reflect.has;
+  var defineProperty = Object.defineProperty;
+  var getPrototypeOf = Object.getPrototypeOf;
+  var setPrototypeOf = Object.setPrototypeOf;
+  var objectCreate = Object.create;
+  var freeze = Object.freeze;
+  var hasOwn = Object.prototype.hasOwnProperty;
+  var isPrototypeOf = Object.prototype.isPrototypeOf;
+  var arrayFrom = Array.from;
+  var ArrayCtor = Array;
+  var arraySlice = Array.prototype.slice;
+  var arrayPush = Array.prototype.push;
+  var arrayMap = Array.prototype.map;
+  var arrayJoin = Array.prototype.join;
+  var arrayIndexOf = Array.prototype.indexOf;
+  var arrayForEach = Array.prototype.forEach;
+  var arrayFilter = Array.prototype.filter;
+  var arraySplice = Array.prototype.splice;
+  var stringSplit = String.prototype.split;
+  var stringSlice = String.prototype.slice;
+  var stringIndexOf = String.prototype.indexOf;
+  var stringCharAt = String.prototype.charAt;
+  var stringToUpper = String.prototype.toUpperCase;
+  var stringToLower = String.prototype.toLowerCase;
+  var stringCodePointAt = String.prototype.codePointAt;
+  var stringLastIndexOf = String.prototype.lastIndexOf;
+  var RegExpCtor = RegExp;
+  var getOwnPropertyNames = Object.getOwnPropertyNames;
+  var regexpExec = RegExp.prototype.exec;
+  var regexpTest = RegExp.prototype.test;
+  var jsonParse = JSON.parse;
+  var jsonStringify = JSON.stringify;
+  var WeakMapCtor = WeakMap;
+  var weakGet = WeakMap.prototype.get;
+  var weakSet = WeakMap.prototype.set;
+  var weakHas = WeakMap.prototype.has;
+  var ProxyCtor = Proxy;
+  var PromiseCtor = Promise;
+  var promiseThen = Promise.prototype.then;
+  var promiseResolve = Promise.resolve;
+  var ArrayBufferCtor = ArrayBuffer;
+  var Uint8ArrayCtor = Uint8Array;
+  var Uint8ClampedArrayCtor = Uint8ClampedArray;
+  var typedSet = Uint8Array.prototype.set;
+  var isView = ArrayBuffer.isView;
+  var ErrorCtor = Error;
+  var ERRORS = { Error: Error, TypeError: TypeError, RangeError: RangeError, SyntaxError: SyntaxError,
+                 ReferenceError: ReferenceError, EvalError: EvalError, URIError: URIError };
+  var StringCtor = String;
+  var NumberCtor = Number;
+  var mathRound = Math.round;
+  var objectToString = Object.prototype.toString;
+  var slice = function (list, from) { return apply(arraySlice, list, from === undefined ? [] : [from]); };
+  function push(list, value) { apply(arrayPush, list, [value]); }
+  function text(value) { return StringCtor(value); }
+  function matches(re, value) { return apply(regexpExec, re, [value]); }
+  function weak() {
+    var map = new WeakMapCtor();
+    return {
+      get: function (key) { return apply(weakGet, map, [key]); },
+      set: function (key, value) { apply(weakSet, map, [key, value]); },
+      has: function (key) { return apply(weakHas, map, [key]); }
+    };
+  }
+  function isObject(value) { return (typeof value === "object" && value !== null) || typeof value === "function"; }
+  function define(target, name, value) {
+    defineProperty(target, name, { value: value, writable: true, configurable: true, enumerable: false });
+  }
+  // Host errors belong to the host's realm: the package gets a copy made here (message and stack as text).
+  function realmError(error) {
+    if (isObject(error) && apply(isPrototypeOf, ErrorCtor.prototype, [error])) return error;
+    var name = isObject(error) ? text(error.name) : "Error";
+    var Kind = apply(hasOwn, ERRORS, [name]) ? ERRORS[name] : ErrorCtor;
+    var copy = new Kind(isObject(error) ? text(error.message) : text(error));
+    if (isObject(error) && typeof error.stack === "string") define(copy, "stack", error.stack);
+    return copy;
+  }
+
+  // ---- where a violation happened: the package file and line, or the game's .py file and line ---------------
+  // Package files are named by their path in the package; everything else (this file, the fake, the host's own
+  // files by absolute path, the engine's internals) is the simulator's.
+  var SIMULATOR_FILE = /^(ttminis-simulator\/|node:|evalmachine|internal\/|\/|\[native code\]|$)/;
+  var THIS_FILE = "ttminis-simulator/realm.js";
+  var HOST_FILE = typeof host.selfFile === "string" ? host.selfFile : THIS_FILE;
+  var FRAME = /(?:\(|@|\bat |^)([^()@\s][^()@]*?):(\d+):(\d+)\)?\s*$/;
+  var RUNTIME_FILE = /^ttminis\//;     // ttminis's own files in the package: Pyodide, boot, the FFI
+  var stackTampered = false;
+  // The package's frames, innermost first; with `innermost`, [] when the innermost frame that is not this
+  // file's is the simulator's own (the host or the driver looked, not the package).
+  function frames(innermost) {
+    var limit = ErrorCtor.stackTraceLimit;
+    var prepare = ErrorCtor.prepareStackTrace;
+    var stack = "";
+    try {
+      ErrorCtor.stackTraceLimit = 40;
+      if (prepare !== undefined) ErrorCtor.prepareStackTrace = undefined;
+      stack = new ErrorCtor().stack;
+    } catch (e) {
+      stack = "";
+    }
+    try {
+      ErrorCtor.stackTraceLimit = limit;
+      if (prepare !== undefined) ErrorCtor.prepareStackTrace = prepare;
+    } catch (e) { /* a package froze them: nothing to restore */ }
+    var found = [];
+    if (typeof stack !== "string") { stackTampered = true; return found; }
+    var lines = apply(stringSplit, stack, ["\n"]);
+    for (var i = 0; i < lines.length; i++) {
+      var m = matches(FRAME, lines[i]);
+      if (!m || m[1] === HOST_FILE) continue;
+      var file = typeof host.fileName === "function" ? text(host.fileName(m[1])) : m[1];
+      if (file === THIS_FILE) continue;
+      if (matches(SIMULATOR_FILE, file)) {
+        if (innermost && found.length === 0) return found;
+        continue;
+      }
+      push(found, { file: file, line: NumberCtor(m[2]), column: NumberCtor(m[3]) });
+    }
+    stackTampered = found.length === 0 && lines.length < 3;
+    return found;
+  }
+  var asking = false;
+  function pythonWhere() {
+    // boot.js hands the simulator a Python function naming the innermost frame of the game's own code.
+    var loader = reflectGet(realm, "ttminisLoader");
+    var ask = isObject(loader) ? loader.pythonWhere : undefined;
+    if (typeof ask !== "function" || asking) return null;
+    asking = true;
+    try {
+      var answer = ask();
+      if (typeof answer !== "string" || answer === "") return null;
+      var parsed = apply(jsonParse, JSON, [answer]);
+      return { file: text(parsed[0]), line: NumberCtor(parsed[1]), source: text(parsed[2]), python: true };
+    } catch (e) {
+      return null;
+    } finally {
+      asking = false;
+    }
+  }
+  function where() {
+    var found = frames();
+    var first = found.length ? found[0] : null;
+    if (!first || matches(RUNTIME_FILE, first.file)) {
+      var python = pythonWhere();
+      if (python) return python;
+    }
+    return first;
+  }
+  function violation(kind, detail, at) {
+    at = at || where();
+    host.record(kind, detail, at ? at.file : null, at ? at.line : null, at && at.python ? true : false);
+  }
 
   // ---- code generation: refused, recorded -------------------------------------------------------------
   function refuser(kind, what) {
     return function () {
-      host.violation(kind, what + " was called");
+      violation(kind, what + " was called");
       throw new EvalError(what + " is not allowed on TikTok's native runtime");
     };
   }
   var evalStub = refuser("eval", "eval()");
-  Object.defineProperty(realm, "eval", { value: evalStub, writable: true, configurable: true, enumerable: false });
+  define(realm, "eval", evalStub);
   function guardConstructor(prototype, what) {
     var original = prototype.constructor;
     var refuse = refuser("function-constructor", what);
-    var guarded = new Proxy(original, { apply: refuse, construct: refuse });
-    Object.defineProperty(prototype, "constructor", { value: guarded, writable: true, configurable: true });
+    var guarded = new ProxyCtor(original, { apply: refuse, construct: refuse });
+    defineProperty(prototype, "constructor", { value: guarded, writable: true, configurable: true });
     return guarded;
   }
   var FunctionGuard = guardConstructor(Function.prototype, "new Function()");
-  Object.defineProperty(realm, "Function", { value: FunctionGuard, writable: true, configurable: true, enumerable: false });
-  guardConstructor(Object.getPrototypeOf(async function () {}), "the AsyncFunction constructor");
-  guardConstructor(Object.getPrototypeOf(function* () {}), "the GeneratorFunction constructor");
-  guardConstructor(Object.getPrototypeOf(async function* () {}), "the AsyncGeneratorFunction constructor");
+  define(realm, "Function", FunctionGuard);
+  guardConstructor(getPrototypeOf(async function () {}), "the AsyncFunction constructor");
+  guardConstructor(getPrototypeOf(function* () {}), "the GeneratorFunction constructor");
+  guardConstructor(getPrototypeOf(async function* () {}), "the AsyncGeneratorFunction constructor");
+
+  // ---- globals the runtime lacks: feature detection allowed, use recorded ------------------------------------
+  // An absent global is looked up on the global object's prototype chain, where this proxy sits: it sees every
+  // such lookup and reads the source at the caller's position to tell `typeof x`, `"x" in globalThis` and
+  // `globalThis.x` (allowed) from a bare `x` or `globalThis.x(...)` (recorded).
+  var ABSENT = ["document", "window", "self", "top", "parent", "frames", "fetch", "XMLHttpRequest", "Worker",
+                "SharedWorker", "ServiceWorker", "navigator", "location", "history", "localStorage", "sessionStorage",
+                "indexedDB", "importScripts", "postMessage", "WebSocket", "EventSource", "Image", "Audio",
+                "HTMLCanvasElement", "OffscreenCanvas", "Blob", "FileReader", "URL", "alert", "process", "global",
+                "Buffer", "setImmediate", "clearImmediate", "__dirname", "__filename", "module", "Deno", "Bun",
+                "print", "read", "readbuffer", "readline", "load", "quit", "scriptArgs", "structuredClone", "atob",
+                "btoa", "WebAssembly", "TextDecoder", "TextEncoder", "performance", "crypto", "queueMicrotask"];
+  var absentSet = objectCreate(null);
+  apply(arrayForEach, ABSENT, [function (name) { absentSet[name] = true; }]);
+  var IDENTIFIER_CHAR = /[\w$]/;
+  var sourceCache = objectCreate(null);
+  function sourceLine(file, line) {
+    var key = file + ":" + line;
+    if (!(key in sourceCache)) {
+      var got = null;
+      try { got = host.sourceLine(file, line); } catch (e) { got = null; }
+      sourceCache[key] = typeof got === "string" ? got : null;
+    }
+    return sourceCache[key];
+  }
+  function skipSpaceBack(line, i) {
+    while (i >= 0 && (line[i] === " " || line[i] === "\t")) i--;
+    return i;
+  }
+  function skipSpace(line, i) {
+    while (i < line.length && (line[i] === " " || line[i] === "\t")) i++;
+    return i;
+  }
+  // How the JavaScript at `at` used `name`: "bare", "call" (read off an object and called), or "read".
+  var WORST = { read: 0, call: 1, bare: 2 };
+  function jsUse(at, name) {
+    var line = sourceLine(at.file, at.line);
+    if (line === null) return "unknown";
+    var i = at.column - 1;
+    if (apply(stringSlice, line, [i, i + name.length]) === name) return useAt(line, i, name);
+    if (apply(stringSlice, line, [i, i + 6]) === "typeof") return "read";
+    if (matches(RUNTIME_FILE, at.file)) return "read";     // Reflect.get, x[k] in ttminis's own files
+    // The engine placed the lookup elsewhere on the line (a member call's position): every use on the line.
+    var worst = "read";
+    var from = 0;
+    for (;;) {
+      var found = apply(stringIndexOf, line, [name, from]);
+      if (found < 0) break;
+      from = found + name.length;
+      if (found > 0 && matches(IDENTIFIER_CHAR, line[found - 1])) continue;
+      var use = useAt(line, found, name);
+      if (WORST[use] > WORST[worst]) worst = use;
+    }
+    return worst;
+  }
+  function useAt(line, i, name) {
+    if (i + name.length < line.length && matches(IDENTIFIER_CHAR, line[i + name.length])) return "read";
+    var quote = line[i - 1];
+    if ((quote === "'" || quote === '"' || quote === "`") && line[i + name.length] === quote) return "read";
+    var before = skipSpaceBack(line, i - 1);
+    var after = skipSpace(line, i + name.length);
+    // Called, or a member of it read (`globalThis.document.title`): a use; `?.` stays a feature test.
+    var calls = line[after] === "(" || line[after] === "`" || line[after] === "[" ||
+                (line[after] === "." && line[after - 1] !== "?");
+    if (before >= 0 && line[before] === "." && line[before - 1] !== "?") return calls ? "call" : "read";
+    if (before >= 0 && line[before] === ".") return "read";
+    if (before >= 5 && apply(stringSlice, line, [before - 5, before + 1]) === "typeof" &&
+        !matches(IDENTIFIER_CHAR, line[before - 6] || " ")) return "read";
+    return "bare";
+  }
+  // How the game's Python line used `name`: a call, `new`, or `from js import name` is a use.
+  function pythonUse(source, name) {
+    var escaped = name;        // names here are identifiers: nothing to escape
+    var call = new RegExpCtor("(^|[^\\w$'\"])" + escaped + "\\s*[.(\\[]");
+    var imported = new RegExpCtor("^\\s*from\\s+js\\s+import\\b.*\\b" + escaped + "\\b");
+    return matches(call, source) || matches(imported, source) ? "call" : "read";
+  }
+  var reported = objectCreate(null);
+  // Records a use (not a feature test) of an absent `name`; "bare", "call" or "read" (the host throws a
+  // ReferenceError for "bare", as the engine would).
+  function absentLookup(kind, name, what) {
+    var found = frames(true);
+    if (!found.length) {
+      if (stackTampered) violation(kind, what + " was used where the stack was hidden (position unknown)", null);
+      return "read";        // the host's own driver, not the package
+    }
+    var at = found[0];
+    var use = jsUse(at, name);
+    if (use === "read" && matches(RUNTIME_FILE, at.file)) {
+      var python = pythonWhere();
+      if (python) {
+        at = python;
+        use = pythonUse(python.source, name);
+      }
+    }
+    if (use === "read") return use;
+    var key = kind + "|" + name + "|" + at.file + ":" + at.line + ":" + (at.column || 0);
+    if (!reported[key]) {
+      reported[key] = true;
+      var how = use === "call" ? " was called" : (use === "bare" ? " was used by name" : " was used");
+      violation(kind, what + how + " (absent on the native runtime)", at);
+    }
+    return use;
+  }
+  function absentGuard(target, kind, label, names) {
+    return new ProxyCtor(target, {
+      get: function (t, key, receiver) {
+        if (typeof key === "string" && !reflectHas(t, key) && (names === null || names[key] === true)) {
+          absentLookup(kind, key, label(key));
+        }
+        return reflectGet(t, key, receiver);
+      },
+      has: function (t, key) {
+        var present = reflectHas(t, key);
+        if (!present && typeof key === "string" && (names === null || names[key] === true)) {
+          absentLookup(kind, key, label(key));
+        }
+        return present;
+      }
+    });
+  }
+  // Node's vm global answers every name its sandbox's prototype has, so host.js puts an accessor there per
+  // absent name that asks absentGlobal() below (`"x" in globalThis` then reads true there: a known deviation).
+  // JavaScriptCore's global object has an immutable prototype: the jsc host runs each package file inside
+  // `with (scope)`, whose `has` sees every free name looked up (bare or under typeof; the engine then throws
+  // its own ReferenceError for a bare one).
+  var scope = null;
+  if (host.globalGuard === "scope") {
+    scope = new ProxyCtor(objectCreate(null), {
+      has: function (t, key) {
+        if (typeof key === "string" && absentSet[key] === true && !apply(hasOwn, realm, [key])) {
+          absentLookup("forbidden-global", key, key);
+        }
+        return false;
+      },
+      get: function () { return undefined; }
+    });
+  } else if (host.globalGuard !== "accessor") {
+    setPrototypeOf(realm, absentGuard(getPrototypeOf(realm), "forbidden-global",
+                                      function (name) { return name; }, absentSet));
+  }
 
   // ---- console --------------------------------------------------------------------------------------------
   function show(value) {
     if (typeof value === "string") return value;
-    if (value instanceof Error || (value && typeof value.stack === "string" && typeof value.message === "string")) {
+    if (isObject(value) && typeof value.stack === "string" && typeof value.message === "string") {
       return value.stack || (value.name + ": " + value.message);
     }
     if (typeof value === "object" && value !== null) {
-      try { return JSON.stringify(value); } catch (e) { return Object.prototype.toString.call(value); }
+      try { return apply(jsonStringify, JSON, [value]); } catch (e) { return apply(objectToString, value, []); }
     }
-    return String(value);
+    return text(value);
   }
   function logger(level) {
-    return function () { host.log(level, slice.call(arguments).map(show).join(" ")); };
+    return function () { host.log(level, apply(arrayJoin, apply(arrayMap, arguments, [show]), [" "])); };
   }
-  var consoleObject = {
+  define(realm, "console", {
     log: logger("log"), info: logger("info"), warn: logger("warn"), error: logger("error"),
     debug: logger("debug"), trace: logger("debug"), group: logger("log"), groupEnd: function () {},
-    assert: function (ok) { if (!ok) host.log("error", "Assertion failed: " + slice.call(arguments, 1).map(show).join(" ")); },
+    assert: function (ok) {
+      if (!ok) host.log("error", "Assertion failed: " + apply(arrayJoin, apply(arrayMap, slice(arguments, 1), [show]), [" "]));
+    },
     time: function () {}, timeEnd: function () {}, table: logger("log"), dir: logger("log")
-  };
-  Object.defineProperty(realm, "console", { value: consoleObject, writable: true, configurable: true, enumerable: false });
-
-  // Host errors belong to Node's realm (instanceof fails here): give the package this realm's kind.
-  function realmError(error) {
-    if (error instanceof Error) return error;
-    var Kind = error && typeof realm[error.name] === "function" ? realm[error.name] : Error;
-    var copy = new Kind(error && error.message || String(error));
-    if (error && typeof error.stack === "string") copy.stack = error.stack;
-    return copy;
-  }
+  });
 
   // ---- TTWebAssembly: package files by path only ------------------------------------------------------------
   // The host compiles (code generation is off in this realm); modules get this realm's prototype and
   // everything else is the realm's own WebAssembly, so instanceof and errors behave as on a device.
   function makeTTWebAssembly(engine) {
+    var ModuleProto = engine.Module.prototype;
+    var CompileError = engine.CompileError;
     function compile(path, what) {
-      return new Promise(function (resolve, reject) {
-        host.compileWasm(path, what).then(function (module) {
-          resolve(Object.setPrototypeOf(module, engine.Module.prototype));
+      return new PromiseCtor(function (resolve, reject) {
+        var pending;
+        try {
+          pending = host.compileWasm(path, what);
+        } catch (error) {
+          reject(realmError(error));
+          return;
+        }
+        apply(promiseThen, pending, [function (module) {
+          resolve(setPrototypeOf(module, ModuleProto));
         }, function (error) {
-          reject(error && error.name === "CompileError" ? new engine.CompileError(error.message) : realmError(error));
-        });
+          reject(isObject(error) && error.name === "CompileError" ? new CompileError(text(error.message)) : realmError(error));
+        }]);
       });
     }
     function Module() {
-      host.violation("wasm-from-bytes", "new TTWebAssembly.Module(...) (modules come from TTWebAssembly.compile(path))");
+      violation("wasm-from-bytes", "new TTWebAssembly.Module(...) (modules come from TTWebAssembly.compile(path))");
       throw new TypeError("TTWebAssembly.Module cannot be constructed from bytes; use TTWebAssembly.compile(path)");
     }
-    Module.prototype = engine.Module.prototype;
+    Module.prototype = ModuleProto;
     Module.customSections = engine.Module.customSections;
     Module.imports = engine.Module.imports;
     Module.exports = engine.Module.exports;
+    // A compiled module's `constructor` must not be the engine's, which compiles bytes.
+    define(ModuleProto, "constructor", Module);
     return {
       compile: function (path) { return compile(path, "compile"); },
       instantiate: function (path, imports) {
-        return compile(path, "instantiate").then(function (module) {
+        if (isObject(path) && apply(isPrototypeOf, ModuleProto, [path])) {
+          return new PromiseCtor(function (resolve) { resolve(new engine.Instance(path, imports)); });
+        }
+        return apply(promiseThen, compile(path, "instantiate"), [function (module) {
           return { module: module, instance: new engine.Instance(module, imports) };
-        });
+        }]);
       },
       Module: Module,
       Instance: engine.Instance,
@@ -118,7 +432,7 @@
   // ---- timers and frames ----------------------------------------------------------------------------------
   function guarded(fn, args, where) {
     try {
-      fn.apply(undefined, args);
+      apply(fn, undefined, args);
     } catch (e) {
       host.uncaught(e, where);
     }
@@ -126,38 +440,40 @@
   function timer(repeat, name) {
     return function (fn, ms) {
       if (typeof fn !== "function") {
-        host.violation("string-timer", name + " was given a " + typeof fn + " instead of a function");
+        violation("string-timer", name + " was given a " + typeof fn + " instead of a function");
         throw new TypeError(name + ": the callback must be a function (no string timers on the native runtime)");
       }
-      var args = slice.call(arguments, 2);
-      return host.setTimer(function () { guarded(fn, args, name); }, Number(ms) || 0, repeat);
+      var args = slice(arguments, 2);
+      return host.setTimer(function () { guarded(fn, args, name); }, NumberCtor(ms) || 0, repeat);
     };
   }
+  var engineWebAssembly = host.engineWebAssembly;
   var globals = {
     setTimeout: timer(false, "setTimeout"),
     setInterval: timer(true, "setInterval"),
-    clearTimeout: function (id) { host.clearTimer(id); },
-    clearInterval: function (id) { host.clearTimer(id); },
+    clearTimeout: function (id) { host.clearTimer(NumberCtor(id)); },
+    clearInterval: function (id) { host.clearTimer(NumberCtor(id)); },
     requestAnimationFrame: function (fn) {
       if (typeof fn !== "function") throw new TypeError("requestAnimationFrame: the callback must be a function");
       return host.requestFrame(function (time) { guarded(fn, [time], "requestAnimationFrame"); });
     },
-    cancelAnimationFrame: function (id) { host.cancelFrame(id); },
+    cancelAnimationFrame: function (id) { host.cancelFrame(NumberCtor(id)); },
     GameGlobal: realm,
-    TTWebAssembly: makeTTWebAssembly(host.engineWebAssembly)
+    TTWebAssembly: makeTTWebAssembly(engineWebAssembly)
   };
-  Object.keys(globals).forEach(function (name) {
-    Object.defineProperty(realm, name, { value: globals[name], writable: true, configurable: true, enumerable: false });
-  });
+  var globalNames = ["setTimeout", "setInterval", "clearTimeout", "clearInterval", "requestAnimationFrame",
+                     "cancelAnimationFrame", "GameGlobal", "TTWebAssembly"];
+  apply(arrayForEach, globalNames, [function (name) { define(realm, name, globals[name]); }]);
   function queueMicrotask(fn) {
-    Promise.resolve().then(function () { guarded(fn, [], "queueMicrotask"); });
+    apply(promiseThen, apply(promiseResolve, PromiseCtor, []), [function () { guarded(fn, [], "queueMicrotask"); }]);
   }
 
   // ---- CommonJS require over the package's files ---------------------------------------------------------
-  var modules = {};
+  var NODE_MODULES = /^(node:.*|assert|async_hooks|buffer|child_process|cluster|console|constants|crypto|dgram|dns|domain|events|fs|fs\/promises|http|http2|https|inspector|module|net|os|path|perf_hooks|process|punycode|querystring|readline|repl|stream|string_decoder|sys|timers|tls|trace_events|tty|url|util|v8|vm|wasi|worker_threads|zlib)$/;
+  var modules = objectCreate(null);
   function dirname(path) {
-    var i = path.lastIndexOf("/");
-    return i < 0 ? "" : path.slice(0, i);
+    var i = apply(stringLastIndexOf, path, ["/"]);
+    return i < 0 ? "" : apply(stringSlice, path, [0, i]);
   }
   function makeRequire(dir) {
     return function require(request) {
@@ -165,7 +481,15 @@
       var path, factory;
       try {
         path = host.resolveModule(request, dir);
-        if (modules[path]) return modules[path].exports;
+      } catch (error) {
+        if (matches(NODE_MODULES, request)) {
+          violation("node-module", "require(" + apply(jsonStringify, JSON, [request]) + ") (Node's modules do not exist on the native runtime)");
+        }
+        throw realmError(error);
+      }
+      path = text(path);
+      if (modules[path]) return modules[path].exports;
+      try {
         factory = host.compileModule(path);
       } catch (error) {
         throw realmError(error);
@@ -173,7 +497,7 @@
       var module = { exports: {}, id: path };
       modules[path] = module;
       try {
-        factory.call(module.exports, module.exports, makeRequire(dirname(path)), module);
+        apply(factory, module.exports, [module.exports, makeRequire(dirname(path)), module]);
       } catch (e) {
         delete modules[path];
         throw e;
@@ -181,41 +505,88 @@
       return module.exports;
     };
   }
-  Object.defineProperty(realm, "require", { value: makeRequire(""), writable: true, configurable: true, enumerable: false });
+  define(realm, "require", makeRequire(""));
 
   // ---- lenient mode: the globals nobody documents ------------------------------------------------------------
   if (host.lenient) {
-    var engineWasm = host.engineWebAssembly;
+    var engineWasm = engineWebAssembly;
     var lenientWasm = {};
-    Object.getOwnPropertyNames(engineWasm).forEach(function (name) { lenientWasm[name] = engineWasm[name]; });
-    function fromBytes(what, original) {
+    apply(arrayForEach, getOwnPropertyNames(engineWasm), [function (name) { lenientWasm[name] = engineWasm[name]; }]);
+    var fromBytes = function (what, original) {
       return function (source) {
-        var isModule = source instanceof engineWasm.Module;
-        if (!isModule) host.violation("wasm-from-bytes", "WebAssembly." + what + " was given bytes");
-        return original.apply(engineWasm, arguments);
+        var isModule = isObject(source) && apply(isPrototypeOf, engineWasm.Module.prototype, [source]);
+        if (!isModule) violation("wasm-from-bytes", "WebAssembly." + what + " was given bytes");
+        return apply(original, engineWasm, arguments);
       };
-    }
-    ["compile", "instantiate", "compileStreaming", "instantiateStreaming", "validate"].forEach(function (name) {
-      lenientWasm[name] = fromBytes(name, engineWasm[name]);
-    });
-    var ModuleGuard = function Module(bytes) {
-      host.violation("wasm-from-bytes", "new WebAssembly.Module was given bytes");
-      return new engineWasm.Module(bytes);
     };
-    ModuleGuard.prototype = engineWasm.Module.prototype;
-    ["customSections", "imports", "exports"].forEach(function (name) { ModuleGuard[name] = engineWasm.Module[name]; });
+    apply(arrayForEach, ["compile", "instantiate", "compileStreaming", "instantiateStreaming", "validate"], [function (name) {
+      lenientWasm[name] = fromBytes(name, engineWasm[name]);
+    }]);
+    var EngineModule = engineWasm.Module;
+    var ModuleGuard = function Module(bytes) {
+      violation("wasm-from-bytes", "new WebAssembly.Module was given bytes");
+      return construct(EngineModule, [bytes]);
+    };
+    ModuleGuard.prototype = EngineModule.prototype;
+    apply(arrayForEach, ["customSections", "imports", "exports"], [function (name) { ModuleGuard[name] = EngineModule[name]; }]);
     lenientWasm.Module = ModuleGuard;
+    // TextDecoder and TextEncoder made here over the host's codecs (the host's classes would hand out its Function).
+    var TextDecoder = function TextDecoder(label) {
+      if (!new.target) throw new TypeError("TextDecoder must be called with new");
+      var name = apply(stringToLower, text(label === undefined ? "utf-8" : label), []);
+      this.encoding = name === "utf8" ? "utf-8" : name;
+      this.fatal = false;
+      this.ignoreBOM = false;
+    };
+    TextDecoder.prototype.decode = function (input) {
+      if (input === undefined) return "";
+      return decode(toBytes(input), this.encoding);
+    };
+    var TextEncoder = function TextEncoder() {
+      if (!new.target) throw new TypeError("TextEncoder must be called with new");
+      this.encoding = "utf-8";
+    };
+    TextEncoder.prototype.encode = function (input) {
+      var bytes = host.encode(text(input === undefined ? "" : input), "utf8");
+      var out = new Uint8ArrayCtor(NumberCtor(bytes.length));
+      apply(typedSet, out, [bytes]);
+      return out;
+    };
+    TextEncoder.prototype.encodeInto = function (input, destination) {
+      var source = text(input);
+      var bytes = host.encode(source, "utf8");
+      var room = NumberCtor(destination.length);
+      var written = NumberCtor(bytes.length);
+      if (written <= room) {
+        apply(typedSet, destination, [bytes]);
+        return { read: source.length, written: written };
+      }
+      // Only whole characters fit: encode a prefix that fits (code point by code point).
+      var read = 0;
+      written = 0;
+      while (read < source.length) {
+        var code = apply(stringCodePointAt, source, [read]);
+        var units = code > 0xFFFF ? 2 : 1;
+        var size = code < 0x80 ? 1 : code < 0x800 ? 2 : code < 0x10000 ? 3 : 4;
+        if (written + size > room) break;
+        var chunk = host.encode(apply(stringSlice, source, [read, read + units]), "utf8");
+        for (var i = 0; i < size; i++) destination[written + i] = chunk[i];
+        written += size;
+        read += units;
+      }
+      return { read: read, written: written };
+    };
     var extras = {
       WebAssembly: lenientWasm,
-      TextDecoder: host.TextDecoder,
-      TextEncoder: host.TextEncoder,
-      performance: { now: host.now },
+      TextDecoder: TextDecoder,
+      TextEncoder: TextEncoder,
+      performance: { now: function () { return host.now(); } },
       crypto: { getRandomValues: function (view) { host.randomFill(view); return view; } },
       queueMicrotask: queueMicrotask
     };
-    Object.keys(extras).forEach(function (name) {
-      Object.defineProperty(realm, name, { value: extras[name], writable: true, configurable: true, enumerable: false });
-    });
+    apply(arrayForEach, ["WebAssembly", "TextDecoder", "TextEncoder", "performance", "crypto", "queueMicrotask"], [function (name) {
+      if (extras[name] !== undefined) define(realm, name, extras[name]);
+    }]);
   }
 
   // ---- the native-only APIs on TTMinis.game -------------------------------------------------------------------
@@ -223,97 +594,106 @@
   var screenCanvas = null;
 
   function toArrayBuffer(bytes) {
-    var buffer = new ArrayBuffer(bytes.length);
-    new Uint8Array(buffer).set(bytes);
+    var length = NumberCtor(bytes.length);
+    var buffer = new ArrayBufferCtor(length);
+    apply(typedSet, new Uint8ArrayCtor(buffer), [bytes]);
     return buffer;
   }
   function toBytes(data, encoding) {
-    if (typeof data === "string") return host.encode(data, encoding || "utf8");
-    if (data instanceof ArrayBuffer || ArrayBuffer.isView(data)) {
-      return ArrayBuffer.isView(data) ? new Uint8Array(data.buffer, data.byteOffset, data.byteLength) : new Uint8Array(data);
-    }
+    if (typeof data === "string") return host.encode(data, encoding ? text(encoding) : "utf8");
+    if (isObject(data) && apply(isPrototypeOf, ArrayBufferCtor.prototype, [data])) return new Uint8ArrayCtor(data);
+    if (isView(data)) return new Uint8ArrayCtor(data.buffer, data.byteOffset, data.byteLength);
     throw new TypeError("data must be a string or an ArrayBuffer");
   }
-  function fsError(api, error) {
-    return new Error(api + ":fail " + (error && error.message || String(error)));
-  }
+  function decode(bytes, encoding) { return text(host.decode(bytes, text(encoding))); }
+  function message(error) { return isObject(error) ? text(error.message) : text(error); }
   function syncCall(api, fn) {
     try {
       return fn();
     } catch (error) {
-      throw fsError(api, error);
+      throw new ErrorCtor(api + ":fail " + message(error));
     }
   }
   function asyncCall(api, options, fn) {
     options = options || {};
-    Promise.resolve().then(function () {
+    queueMicrotask(function () {
       var result;
       try {
         result = fn(options);
       } catch (error) {
-        var failure = { errMsg: api + ":fail " + (error && error.message || String(error)) };
+        var failure = { errMsg: api + ":fail " + message(error) };
         if (typeof options.fail === "function") options.fail(failure);
         if (typeof options.complete === "function") options.complete(failure);
         return;
       }
-      var payload = Object.assign({ errMsg: api + ":ok" }, result || {});
+      var payload = { errMsg: api + ":ok" };
+      if (result) for (var key in result) if (apply(hasOwn, result, [key])) payload[key] = result[key];
       if (typeof options.success === "function") options.success(payload);
       if (typeof options.complete === "function") options.complete(payload);
     });
   }
   function stats(info) {
+    var size = NumberCtor(info.size), mode = NumberCtor(info.mode), mtime = NumberCtor(info.mtime), file = info.file === true;
     return {
-      size: info.size, mode: info.mode, lastAccessedTime: info.mtime, lastModifiedTime: info.mtime,
-      isFile: function () { return info.file; }, isDirectory: function () { return !info.file; }
+      size: size, mode: mode, lastAccessedTime: mtime, lastModifiedTime: mtime,
+      isFile: function () { return file; }, isDirectory: function () { return !file; }
     };
   }
+  function names(list) {
+    // The host's array: copied into this realm, one string at a time.
+    var out = [];
+    var length = NumberCtor(list.length);
+    for (var i = 0; i < length; i++) out[i] = text(list[i]);
+    return out;
+  }
+  function readBytes(path) { return host.readFile(text(path)); }
 
   var fileSystem = {
     readFileSync: function (filePath, encoding) {
       return syncCall("readFileSync", function () {
-        var bytes = host.readFile(filePath);
-        return encoding ? host.decode(bytes, encoding) : toArrayBuffer(bytes);
+        var bytes = readBytes(filePath);
+        return encoding ? decode(bytes, encoding) : toArrayBuffer(bytes);
       });
     },
     readFile: function (o) {
       asyncCall("readFile", o, function (o) {
-        var bytes = host.readFile(o.filePath);
-        return { data: o.encoding ? host.decode(bytes, o.encoding) : toArrayBuffer(bytes) };
+        var bytes = readBytes(o.filePath);
+        return { data: o.encoding ? decode(bytes, o.encoding) : toArrayBuffer(bytes) };
       });
     },
     writeFileSync: function (filePath, data, encoding) {
-      syncCall("writeFileSync", function () { host.writeFile(filePath, toBytes(data, encoding), false); });
+      syncCall("writeFileSync", function () { host.writeFile(text(filePath), toBytes(data, encoding), false); });
     },
     writeFile: function (o) {
-      asyncCall("writeFile", o, function (o) { host.writeFile(o.filePath, toBytes(o.data, o.encoding), false); });
+      asyncCall("writeFile", o, function (o) { host.writeFile(text(o.filePath), toBytes(o.data, o.encoding), false); });
     },
     appendFileSync: function (filePath, data, encoding) {
-      syncCall("appendFileSync", function () { host.writeFile(filePath, toBytes(data, encoding), true); });
+      syncCall("appendFileSync", function () { host.writeFile(text(filePath), toBytes(data, encoding), true); });
     },
     appendFile: function (o) {
-      asyncCall("appendFile", o, function (o) { host.writeFile(o.filePath, toBytes(o.data, o.encoding), true); });
+      asyncCall("appendFile", o, function (o) { host.writeFile(text(o.filePath), toBytes(o.data, o.encoding), true); });
     },
-    accessSync: function (path) { syncCall("accessSync", function () { host.stat(path); }); },
-    access: function (o) { asyncCall("access", o, function (o) { host.stat(o.path); }); },
-    statSync: function (path) { return syncCall("statSync", function () { return stats(host.stat(path)); }); },
-    stat: function (o) { asyncCall("stat", o, function (o) { return { stats: stats(host.stat(o.path)) }; }); },
+    accessSync: function (path) { syncCall("accessSync", function () { host.stat(text(path)); }); },
+    access: function (o) { asyncCall("access", o, function (o) { host.stat(text(o.path)); }); },
+    statSync: function (path) { return syncCall("statSync", function () { return stats(host.stat(text(path))); }); },
+    stat: function (o) { asyncCall("stat", o, function (o) { return { stats: stats(host.stat(text(o.path))) }; }); },
     readdirSync: function (dirPath) {
-      return syncCall("readdirSync", function () { return host.readdir(dirPath).slice(); });
+      return syncCall("readdirSync", function () { return names(host.readdir(text(dirPath))); });
     },
-    readdir: function (o) { asyncCall("readdir", o, function (o) { return { files: host.readdir(o.dirPath).slice() }; }); },
-    mkdirSync: function (dirPath, recursive) { syncCall("mkdirSync", function () { host.mkdir(dirPath, !!recursive); }); },
-    mkdir: function (o) { asyncCall("mkdir", o, function (o) { host.mkdir(o.dirPath, !!o.recursive); }); },
-    unlinkSync: function (filePath) { syncCall("unlinkSync", function () { host.remove(filePath, false); }); },
-    unlink: function (o) { asyncCall("unlink", o, function (o) { host.remove(o.filePath, false); }); },
-    rmdirSync: function (dirPath, recursive) { syncCall("rmdirSync", function () { host.remove(dirPath, !!recursive); }); },
-    rmdir: function (o) { asyncCall("rmdir", o, function (o) { host.remove(o.dirPath, !!o.recursive); }); },
-    renameSync: function (oldPath, newPath) { syncCall("renameSync", function () { host.rename(oldPath, newPath); }); },
-    rename: function (o) { asyncCall("rename", o, function (o) { host.rename(o.oldPath, o.newPath); }); },
+    readdir: function (o) { asyncCall("readdir", o, function (o) { return { files: names(host.readdir(text(o.dirPath))) }; }); },
+    mkdirSync: function (dirPath, recursive) { syncCall("mkdirSync", function () { host.mkdir(text(dirPath), !!recursive); }); },
+    mkdir: function (o) { asyncCall("mkdir", o, function (o) { host.mkdir(text(o.dirPath), !!o.recursive); }); },
+    unlinkSync: function (filePath) { syncCall("unlinkSync", function () { host.remove(text(filePath), false); }); },
+    unlink: function (o) { asyncCall("unlink", o, function (o) { host.remove(text(o.filePath), false); }); },
+    rmdirSync: function (dirPath, recursive) { syncCall("rmdirSync", function () { host.remove(text(dirPath), !!recursive); }); },
+    rmdir: function (o) { asyncCall("rmdir", o, function (o) { host.remove(text(o.dirPath), !!o.recursive); }); },
+    renameSync: function (oldPath, newPath) { syncCall("renameSync", function () { host.rename(text(oldPath), text(newPath)); }); },
+    rename: function (o) { asyncCall("rename", o, function (o) { host.rename(text(o.oldPath), text(o.newPath)); }); },
     copyFileSync: function (srcPath, destPath) {
-      syncCall("copyFileSync", function () { host.writeFile(destPath, host.readFile(srcPath), false); });
+      syncCall("copyFileSync", function () { host.writeFile(text(destPath), readBytes(srcPath), false); });
     },
     copyFile: function (o) {
-      asyncCall("copyFile", o, function (o) { host.writeFile(o.destPath, host.readFile(o.srcPath), false); });
+      asyncCall("copyFile", o, function (o) { host.writeFile(text(o.destPath), readBytes(o.srcPath), false); });
     }
   };
 
@@ -321,15 +701,15 @@
     options = options || {};
     var listeners = [];
     var task = {
-      onProgressUpdate: function (fn) { listeners.push(fn); },
-      offProgressUpdate: function (fn) { listeners = listeners.filter(function (f) { return f !== fn; }); }
+      onProgressUpdate: function (fn) { push(listeners, fn); },
+      offProgressUpdate: function (fn) { listeners = apply(arrayFilter, listeners, [function (f) { return f !== fn; }]); }
     };
-    host.loadSubpackage(String(options.name), function (written, expected, percent) {
-      var event = { progress: percent, totalBytesWritten: written,
-                    totalBytesExpectedToWrite: expected };
-      listeners.slice().forEach(function (fn) { guarded(fn, [event], "onProgressUpdate"); });
+    host.loadSubpackage(text(options.name), function (written, expected, percent) {
+      var event = { progress: NumberCtor(percent), totalBytesWritten: NumberCtor(written),
+                    totalBytesExpectedToWrite: NumberCtor(expected) };
+      apply(arrayForEach, slice(listeners), [function (fn) { guarded(fn, [event], "onProgressUpdate"); }]);
     }, function (error) {
-      var payload = error ? { errMsg: "loadSubpackage:fail " + error } : { errMsg: "loadSubpackage:ok" };
+      var payload = error ? { errMsg: "loadSubpackage:fail " + text(error) } : { errMsg: "loadSubpackage:ok" };
       var fn = error ? options.fail : options.success;
       if (typeof fn === "function") guarded(fn, [payload], "loadSubpackage");
       if (typeof options.complete === "function") guarded(options.complete, [payload], "loadSubpackage");
@@ -341,58 +721,306 @@
     var listeners = {};
     var audio = { src: "", autoplay: false, loop: false, volume: 1, currentTime: 0, duration: 0, paused: true };
     function emit(event, payload) {
-      (listeners[event] || []).slice().forEach(function (fn) { guarded(fn, [payload || {}], "audio.on" + event); });
+      apply(arrayForEach, slice(listeners[event] || []), [function (fn) { guarded(fn, [payload || {}], "audio.on" + event); }]);
     }
-    ["Canplay", "Play", "Pause", "Stop", "Ended", "Error", "TimeUpdate", "Seeking", "Seeked", "Waiting"].forEach(function (event) {
-      audio["on" + event] = function (fn) { (listeners[event] = listeners[event] || []).push(fn); };
+    apply(arrayForEach, ["Canplay", "Play", "Pause", "Stop", "Ended", "Error", "TimeUpdate", "Seeking", "Seeked", "Waiting"], [function (event) {
+      audio["on" + event] = function (fn) { push(listeners[event] = listeners[event] || [], fn); };
       audio["off" + event] = function (fn) {
-        listeners[event] = fn === undefined ? [] : (listeners[event] || []).filter(function (f) { return f !== fn; });
+        listeners[event] = fn === undefined ? [] : apply(arrayFilter, listeners[event] || [], [function (f) { return f !== fn; }]);
       };
-    });
+    }]);
     function played(event) {
-      host.noteAudio(event, audio.src);
-      queueMicrotask(function () { emit(event.charAt(0).toUpperCase() + event.slice(1)); });
+      host.noteAudio(event, text(audio.src));
+      queueMicrotask(function () { emit(apply(stringToUpper, apply(stringCharAt, event, [0]), []) + apply(stringSlice, event, [1])); });
     }
     audio.play = function () { audio.paused = false; played("play"); };
     audio.pause = function () { audio.paused = true; played("pause"); };
     audio.stop = function () { audio.paused = true; played("stop"); };
-    audio.seek = function (position) { audio.currentTime = Number(position) || 0; };
-    audio.destroy = function () { listeners = {}; host.noteAudio("destroy", audio.src); };
+    audio.seek = function (position) { audio.currentTime = NumberCtor(position) || 0; };
+    audio.destroy = function () { listeners = {}; host.noteAudio("destroy", text(audio.src)); };
     host.noteAudio("create", "");
     return audio;
   }
 
-  function nativeApis(game) {
-    game.createCanvas = function () {
-      if (screenCanvas === null) {
-        screenCanvas = host.createCanvas(true);
-        return screenCanvas;
+  // ---- canvas, 2D context, gradients, patterns, images: realm-side wrappers around the host's ----------------
+  // Each wrapper keeps its host object in a WeakMap only this file reaches; values crossing out are primitives,
+  // other wrappers, or copies made here (ImageData, TextMetrics, DOMMatrix, arrays).
+  var hostOf = weak();
+  var wrapperOf = weak();
+  function unwrap(value) {
+    if (isObject(value)) {
+      var inner = hostOf.get(value);
+      if (inner !== undefined) return inner;
+    }
+    return value;
+  }
+  function unwrapArgs(args) {
+    var out = [];
+    for (var i = 0; i < args.length; i++) out[i] = unwrap(args[i]);
+    return out;
+  }
+  function inner(self, what) {
+    var found = isObject(self) ? hostOf.get(self) : undefined;
+    if (found === undefined) throw new TypeError("Illegal invocation: " + what + " called on an object that is not one");
+    return found;
+  }
+  function outward(value, what) {
+    if (!isObject(value)) return value;
+    var known = wrapperOf.get(value);
+    if (known !== undefined) return known;
+    throw new TypeError(what + " returned something the native runtime's canvas does not have");
+  }
+  function makeWrapper(proto, hostObject) {
+    var wrapper = objectCreate(proto);
+    hostOf.set(wrapper, hostObject);
+    wrapperOf.set(hostObject, wrapper);
+    return wrapper;
+  }
+  // What a desktop canvas library (and a browser's canvas) has that the device's canvas does not.
+  var CANVAS_EXTRAS = objectCreate(null);
+  apply(arrayForEach, ["toBuffer", "toBufferAsync", "encode", "encodeSync", "encodeStream", "data", "savePng", "saveAs",
+    "toBlob", "convertToBlob", "toDataURLAsync", "createPNGStream", "createJPEGStream", "createPDFStream", "pngStream",
+    "jpegStream", "drawCanvas", "annotateLinkUrl", "annotateLinkToDestination", "annotateNamedDestination",
+    "__debugTextLine", "transferToImageBitmap", "transferControlToOffscreen", "captureStream", "addEventListener",
+    "getBoundingClientRect", "decode", "_canvas"], [function (name) { CANVAS_EXTRAS[name] = true; }]);
+  function memberLabel(kind) { return function (name) { return kind + "." + name; }; }
+  // A wrapper class's prototype: plain methods (primitive arguments and results), accessors, and the special
+  // cases each written out; its own prototype is a guard recording calls of members the device's lacks.
+  function wrapperClass(kind, spec) {
+    var proto = objectCreate(absentGuard(objectCreate(Object.prototype), "canvas-extra", memberLabel(kind), CANVAS_EXTRAS));
+    apply(arrayForEach, spec.methods || [], [function (name) {
+      define(proto, name, function () {
+        var target = inner(this, kind + "." + name);
+        var result = apply(target[name], target, unwrapArgs(arguments));
+        return isObject(result) ? outward(result, kind + "." + name) : result;
+      });
+    }]);
+    apply(arrayForEach, spec.accessors || [], [function (name) {
+      defineProperty(proto, name, {
+        get: function () {
+          var value = inner(this, kind + "." + name)[name];
+          return isObject(value) ? outward(value, kind + "." + name) : value;
+        },
+        set: function (value) { inner(this, kind + "." + name)[name] = unwrap(value); },
+        configurable: true, enumerable: true
+      });
+    }]);
+    var custom = spec.custom || {};
+    for (var name in custom) if (apply(hasOwn, custom, [name])) define(proto, name, custom[name]);
+    define(proto, Symbol.toStringTag, kind);
+    return proto;
+  }
+  var CONTEXT_METHODS = ["save", "restore", "reset", "isContextLost", "scale", "rotate", "translate", "transform",
+    "setTransform", "resetTransform", "clearRect", "fillRect", "strokeRect", "beginPath", "fill", "stroke", "clip",
+    "isPointInPath", "isPointInStroke", "fillText", "strokeText", "drawImage", "setLineDash", "closePath", "moveTo",
+    "lineTo", "quadraticCurveTo", "bezierCurveTo", "arcTo", "rect", "roundRect", "arc", "ellipse"];
+  var CONTEXT_ACCESSORS = ["globalAlpha", "globalCompositeOperation", "imageSmoothingEnabled", "imageSmoothingQuality",
+    "strokeStyle", "fillStyle", "shadowOffsetX", "shadowOffsetY", "shadowBlur", "shadowColor", "filter", "lineWidth",
+    "lineCap", "lineJoin", "miterLimit", "lineDashOffset", "font", "textAlign", "textBaseline", "direction",
+    "letterSpacing", "fontKerning", "fontStretch", "fontVariantCaps", "textRendering", "wordSpacing"];
+  function imageDataOf(width, height, data) {
+    var bytes = new Uint8ClampedArrayCtor(NumberCtor(width) * NumberCtor(height) * 4);
+    if (data) apply(typedSet, bytes, [data]);
+    return { width: NumberCtor(width), height: NumberCtor(height), data: bytes, colorSpace: "srgb" };
+  }
+  var GradientProto = wrapperClass("CanvasGradient", { methods: ["addColorStop"] });
+  var PatternProto = wrapperClass("CanvasPattern", { methods: ["setTransform"] });
+  var ContextProto = wrapperClass("CanvasRenderingContext2D", {
+    methods: CONTEXT_METHODS,
+    accessors: CONTEXT_ACCESSORS,
+    custom: {
+      createLinearGradient: function (x0, y0, x1, y1) {
+        return makeWrapper(GradientProto, inner(this, "createLinearGradient").createLinearGradient(
+          NumberCtor(x0), NumberCtor(y0), NumberCtor(x1), NumberCtor(y1)));
+      },
+      createRadialGradient: function (x0, y0, r0, x1, y1, r1) {
+        return makeWrapper(GradientProto, inner(this, "createRadialGradient").createRadialGradient(
+          NumberCtor(x0), NumberCtor(y0), NumberCtor(r0), NumberCtor(x1), NumberCtor(y1), NumberCtor(r1)));
+      },
+      createConicGradient: function (angle, x, y) {
+        return makeWrapper(GradientProto, inner(this, "createConicGradient").createConicGradient(
+          NumberCtor(angle), NumberCtor(x), NumberCtor(y)));
+      },
+      createPattern: function (image, repetition) {
+        var made = inner(this, "createPattern").createPattern(unwrap(image), repetition === null ? null : text(repetition));
+        return made === null || made === undefined ? null : makeWrapper(PatternProto, made);
+      },
+      measureText: function (value) {
+        var m = inner(this, "measureText").measureText(text(value));
+        var out = {};
+        apply(arrayForEach, ["width", "actualBoundingBoxLeft", "actualBoundingBoxRight", "actualBoundingBoxAscent",
+          "actualBoundingBoxDescent", "fontBoundingBoxAscent", "fontBoundingBoxDescent", "emHeightAscent",
+          "emHeightDescent", "hangingBaseline", "alphabeticBaseline", "ideographicBaseline"], [function (key) {
+          var v = m[key];
+          if (typeof v === "number") out[key] = v;
+        }]);
+        return out;
+      },
+      getImageData: function (sx, sy, sw, sh) {
+        var got = inner(this, "getImageData").getImageData(NumberCtor(sx), NumberCtor(sy), NumberCtor(sw), NumberCtor(sh));
+        return imageDataOf(got.width, got.height, got.data);
+      },
+      createImageData: function (a, b) {
+        if (isObject(a)) return imageDataOf(a.width, a.height, null);
+        inner(this, "createImageData");
+        return imageDataOf(a, b, null);
+      },
+      putImageData: function (imageData, dx, dy) {
+        var target = inner(this, "putImageData");
+        var rest = slice(arguments, 3);
+        host.putImageData(target, new Uint8ClampedArrayCtor(imageData.data), NumberCtor(imageData.width),
+                          NumberCtor(imageData.height), NumberCtor(dx), NumberCtor(dy), names(rest));
+      },
+      getTransform: function () {
+        var m = inner(this, "getTransform").getTransform();
+        return { a: NumberCtor(m.a), b: NumberCtor(m.b), c: NumberCtor(m.c), d: NumberCtor(m.d),
+                 e: NumberCtor(m.e), f: NumberCtor(m.f), is2D: true };
+      },
+      getLineDash: function () {
+        var dash = inner(this, "getLineDash").getLineDash();
+        var out = [];
+        for (var i = 0; i < NumberCtor(dash.length); i++) out[i] = NumberCtor(dash[i]);
+        return out;
+      },
+      getContextAttributes: function () {
+        inner(this, "getContextAttributes");
+        return { alpha: true, colorSpace: "srgb", desynchronized: false, willReadFrequently: false };
       }
-      return host.createCanvas(false);
-    };
-    game.createImage = function () { return host.createImage(); };
+    }
+  });
+  defineProperty(ContextProto, "canvas", {
+    get: function () { return outward(inner(this, "canvas").canvas, "canvas"); }, configurable: true, enumerable: true
+  });
+  var CanvasProto = wrapperClass("Canvas", {
+    accessors: ["width", "height"],
+    custom: {
+      getContext: function (type) {
+        var target = inner(this, "getContext");
+        if (text(type) !== "2d") return null;    // the simulator draws 2D only
+        var context = target.getContext("2d");
+        return wrapperOf.get(context) || makeWrapper(ContextProto, context);
+      },
+      toDataURL: function (type, quality) {
+        return text(host.canvasDataURL(inner(this, "toDataURL"), type === undefined ? "image/png" : text(type),
+                                       quality === undefined ? 0.92 : NumberCtor(quality)));
+      }
+    }
+  });
+  function createCanvas() {
+    var made;
+    if (screenCanvas === null) {
+      screenCanvas = makeWrapper(CanvasProto, host.createCanvas(true));
+      return screenCanvas;
+    }
+    return makeWrapper(CanvasProto, host.createCanvas(false));
+  }
+  var ImageProto = wrapperClass("Image", {
+    custom: {}
+  });
+  apply(arrayForEach, ["width", "height", "naturalWidth", "naturalHeight", "complete"], [function (name) {
+    defineProperty(ImageProto, name, {
+      get: function () {
+        var value = inner(this, "Image." + name)[name];
+        return name === "complete" ? value === true : NumberCtor(value) || 0;
+      },
+      configurable: true, enumerable: true
+    });
+  }]);
+  var imageSources = weak();
+  defineProperty(ImageProto, "src", {
+    get: function () { inner(this, "Image.src"); var s = imageSources.get(this); return s === undefined ? "" : s; },
+    set: function (value) {
+      var self = this;
+      var target = inner(self, "Image.src");
+      var source = text(value);
+      imageSources.set(self, source);
+      var failure = null;
+      try {
+        failure = host.loadImage(target, source);
+      } catch (error) {
+        failure = message(error);
+      }
+      failure = failure === null || failure === undefined ? null : text(failure);
+      host.setTimer(function () {
+        if (imageSources.get(self) !== source) return;
+        var fn = failure === null ? self.onload : self.onerror;
+        if (typeof fn === "function") guarded(function () { apply(fn, self, [failure === null ? {} : { errMsg: failure }]); }, [], failure === null ? "image.onload" : "image.onerror");
+      }, 0, false);
+    },
+    configurable: true, enumerable: true
+  });
+  function createImage() {
+    var image = makeWrapper(ImageProto, host.createImage());
+    image.onload = null;
+    image.onerror = null;
+    return image;
+  }
+
+  function nativeApis(game) {
+    game.createCanvas = createCanvas;
+    game.createImage = createImage;
     game.getFileSystemManager = function () { return fileSystem; };
     game.loadSubpackage = loadSubpackage;
     game.env = { USER_DATA_PATH: USER_DATA_PATH };
     game.createInnerAudioContext = createInnerAudioContext;
-    game.setPreferredFramesPerSecond = function (fps) { host.setFramesPerSecond(Number(fps)); };
+    game.setPreferredFramesPerSecond = function (fps) { host.setFramesPerSecond(NumberCtor(fps)); };
     game.getSystemInfoSync = function () {     // the simulated phone: its screen matches game.json's orientation
       var s = host.screen;
+      var width = NumberCtor(s.width), height = NumberCtor(s.height), ratio = NumberCtor(s.pixelRatio);
       return { platform: "devtools", brand: "ttminis", model: "simulator", SDKVersion: "fake",
-               screenWidth: s.width, screenHeight: s.height, windowWidth: s.width, windowHeight: s.height,
-               pixelRatio: s.pixelRatio };
+               screenWidth: width, screenHeight: height, windowWidth: width, windowHeight: height,
+               pixelRatio: ratio };
     };
   }
 
-  function touchEvent(points, changed) {
+  // Touches arrive as JSON text from the host: parsed here, so the event and its arrays are this realm's.
+  function touchEvent(json) {
+    var parsed = apply(jsonParse, JSON, [text(json)]);
     function touch(p) { return { identifier: p.id, clientX: p.x, clientY: p.y }; }
-    return { touches: points.map(touch), changedTouches: changed.map(touch), timeStamp: host.now() };
+    return { touches: apply(arrayMap, parsed.touches, [touch]), changedTouches: apply(arrayMap, parsed.changed, [touch]),
+             timeStamp: NumberCtor(host.now()) };
+  }
+  function payload(json) { return json === null || json === undefined ? undefined : apply(jsonParse, JSON, [text(json)]); }
+
+  // The fake SDK's own network (useOrderBook/allowRequests): the host fetches, this realm makes the response.
+  function fakeFetch(url, init) {
+    init = init || {};
+    var headers = {};
+    if (init.headers) for (var key in init.headers) if (apply(hasOwn, init.headers, [key])) headers[key] = text(init.headers[key]);
+    return new PromiseCtor(function (resolve, reject) {
+      host.fetch(text(url), text(init.method || "GET"), apply(jsonStringify, JSON, [headers]),
+                 init.body === undefined || init.body === null ? null : text(init.body),
+                 function (error, status, headerJson, body) {
+        if (error !== null) { reject(new TypeError("fetch failed: " + text(error))); return; }
+        var heard = apply(jsonParse, JSON, [text(headerJson)]);
+        var bodyText = text(body);
+        resolve({
+          ok: status >= 200 && status < 300, status: NumberCtor(status),
+          headers: { forEach: function (fn) { for (var k in heard) if (apply(hasOwn, heard, [k])) fn(heard[k], k); },
+                     get: function (k) { k = apply(stringToLower, text(k), []); return apply(hasOwn, heard, [k]) ? heard[k] : null; } },
+          text: function () { return apply(promiseResolve, PromiseCtor, [bodyText]); },
+          json: function () { return new PromiseCtor(function (ok) { ok(apply(jsonParse, JSON, [bodyText])); }); }
+        });
+      });
+    });
   }
 
   return {
     queueMicrotask: queueMicrotask,
     nativeApis: nativeApis,
     touchEvent: touchEvent,
+    payload: payload,
+    fetch: fakeFetch,
+    violation: function (kind, detail) { violation(text(kind), text(detail)); },
+    absentNames: function () { return apply(jsonStringify, JSON, [ABSENT]); },
+    absentGlobal: function (name) {
+      name = text(name);
+      return absentLookup("forbidden-global", name, name);
+    },
+    referenceError: function (what) { return new ERRORS.ReferenceError(text(what)); },
+    realmError: function (what) { return new ErrorCtor(text(what)); },
+    screenCanvas: function () { return screenCanvas === null ? null : hostOf.get(screenCanvas); },
+    scope: scope,
     USER_DATA_PATH: USER_DATA_PATH
   };
 })

@@ -37,7 +37,7 @@ module.exports = function makeSnapshot(request) {
     var report = { imported: [], failed: {}, holdsJs: null, timings: started.timings };
     try {
       run(request.prepare);
-      run("block(" + JSON.stringify(request.own) + ")");
+      run("block(" + JSON.stringify(request.own) + ", " + JSON.stringify(request.compiled || []) + ")");
       for (var i = 0; i < request.candidates.length && !report.holdsJs; i++) {
         var name = request.candidates[i];
         var failure = run("try_import(" + JSON.stringify(name) + ")");

@@ -14,6 +14,7 @@
  */
 const TT = globalThis.TTWebAssembly;
 const compiled = new Map();     // hex of the module's bytes -> TTWebAssembly.Module
+const extensions = new Map();   // package path of a side module -> TTWebAssembly.Module (compileExtensions)
 const refused = new Map();      // hex of the module's bytes -> what the engine raised compiling it
 
 class CompileErrorFallback extends Error {}
@@ -30,8 +31,49 @@ function hex(bytes) {
   return out;
 }
 
+// A compiled requirement's extension module, as Python's file system holds it (build/side_modules.py): the wasm
+// header, the module's own dylink.0 section (Emscripten's loader reads it from these bytes), then a custom
+// section "ttminis.path" naming the package file the module was compiled from. Returns that path, or null.
+function leb(view, at) {
+  let value = 0;
+  let scale = 1;
+  for (;;) {
+    const byte = view[at.offset++];
+    value += (byte & 127) * scale;
+    scale *= 128;
+    if (!(byte & 128)) return value;
+  }
+}
+const STUB_SECTION = "ttminis.path";
+function stubPath(view) {
+  if (view.length > 65536 || view.length < 12 || view[0] !== 0 || view[1] !== 97 || view[8] !== 0) return null;
+  const at = { offset: 9 };
+  const dylinkSize = leb(view, at);
+  at.offset += dylinkSize;                           // skip dylink.0
+  if (view[at.offset++] !== 0) return null;
+  const size = leb(view, at);
+  const end = at.offset + size;
+  const nameLength = leb(view, at);
+  let name = "";
+  for (let i = 0; i < nameLength; i++) name += String.fromCharCode(view[at.offset + i]);
+  if (name !== STUB_SECTION) return null;
+  let path = "";
+  for (let i = at.offset + nameLength; i < end; i++) path += String.fromCharCode(view[i]);
+  return decodeURIComponent(path);
+}
+
 function lookup(bytes) {
-  const key = hex(bytes);
+  const view = bytes instanceof Uint8Array ? bytes
+    : ArrayBuffer.isView(bytes) ? new Uint8Array(bytes.buffer, bytes.byteOffset, bytes.byteLength)
+      : new Uint8Array(bytes);
+  const path = stubPath(view);
+  if (path !== null) {
+    const module = extensions.get(path);
+    if (module) return module;
+    throw new CompileError(`ttminis: the extension module ${path} was not compiled at start (not in the ` +
+                           "package's config)");
+  }
+  const key = hex(view);
   const found = compiled.get(key);
   if (found !== undefined) return found;
   if (refused.has(key)) throw new CompileError(`ttminis: the engine refused this module: ${refused.get(key)}`);
@@ -55,6 +97,17 @@ export async function preload(index) {
     }
   }));
   return { ok: compiled.size, refused: refused.size };
+}
+
+/** Compile the compiled requirements' side modules by path ({path} each, config.runtime.extensions), so
+ *  that Emscripten's loader, given their stubs, gets them. Resolves with their count. */
+export async function compileExtensions(entries) {
+  if (!entries || !entries.length) return 0;
+  if (!TT) throw new Error("TTWebAssembly is missing: this TikTok client cannot run WebAssembly");
+  await Promise.all(entries.map(async (entry) => {
+    extensions.set(entry.path, await TT.compile(entry.path));
+  }));
+  return extensions.size;
 }
 
 /** A new instance of the preloaded module whose bytes have this hex, or null where the engine refused it. */
