@@ -99,6 +99,21 @@ class NativeSurface:
 
 # The contract's tests that read pixels back from the canvas: node only.
 READS_PIXELS = {"test_drawing_is_in_css_pixels_and_sharp", "test_an_image_from_assets_loads_and_draws"}
+# Drawing's tests that need a real canvas (pixels, colours as the canvas says them, a call it refuses): node
+# only. On jsc the order of what reaches the context is checked with a call log (the *_call_log test).
+READS_PIXELS |= {
+    "test_every_draw_reaches_the_canvas_in_order_before_a_read_from_python",
+    "test_drawing_reaches_the_canvas_without_a_read_before_javascript_looks",
+    "test_a_property_read_is_what_the_canvas_says",
+    "test_measure_text_and_is_point_in_path_see_what_was_set_before",
+    "test_nothing_is_drawn_that_the_canvas_would_not_draw", "test_a_gradient_made_from_python_fills",
+    "test_setting_the_canvas_width_clears_it_after_what_was_drawn_before",
+    "test_an_image_drawn_with_image_draw_and_draw_image_in_order", "test_text_is_drawn",
+    "test_recorder_many_sprites_in_one_batch_call",
+    "test_recorder_a_call_the_canvas_refuses_when_replayed_raises_at_the_next_flush",
+    "test_recorder_a_refused_call_in_a_frame_stops_the_loop_naming_the_call",
+    "test_recorder_arguments_it_cannot_encode_go_directly_as_javascript_would_take_them",
+}
 
 
 @pytest.fixture(scope="module")
