@@ -52,6 +52,31 @@ def test_a_native_build_refuses_an_asset_linked_from_outside(tmp_path):
         build(game, tmp_path / "out", target="native", snapshot=False, log=lambda *_: None)
 
 
+def test_an_html_build_refuses_an_asset_linked_from_outside_and_writes_nothing(tmp_path):
+    from ttminis.build import build
+    game = make_game(tmp_path)
+    (game / "assets").mkdir()
+    (game / "assets" / "coin.txt").write_text("the game's own")
+    (game / "assets" / "host.txt").symlink_to("/etc/hostname")
+    with pytest.raises(BuildError, match=r"assets/host\.txt is a symbolic link to /etc/hostname"):
+        build(game, tmp_path / "out", target="html", runtime="brython", log=lambda *_: None)
+    assert not (tmp_path / "out").exists()
+
+
+def test_an_html_build_ships_the_games_own_assets_and_lists_them(tmp_path):
+    import json
+    from ttminis.build import build
+    game = make_game(tmp_path)
+    (game / "assets" / "levels").mkdir(parents=True)
+    (game / "assets" / "levels" / "one.txt").write_text("1")
+    (game / "assets" / ".hidden").write_text("no")
+    (game / "assets" / "alias.txt").symlink_to(game / "assets" / "levels" / "one.txt")
+    build(game, tmp_path / "out", target="html", runtime="brython", log=lambda *_: None)
+    assert json.loads((tmp_path / "out" / "ttminis-assets.json").read_text()) == [
+        "assets/alias.txt", "assets/levels/one.txt"]
+    assert (tmp_path / "out" / "assets" / "alias.txt").read_text() == "1"
+
+
 def test_following_links_copies_the_target_and_names_the_link(tmp_path):
     from ttminis.build.package import following_links
     game = make_game(tmp_path)

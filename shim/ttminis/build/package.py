@@ -109,6 +109,28 @@ def game_files(game_dir: Path) -> Iterator[tuple[Path, Path]]:
         yield rel, path
 
 
+
+def asset_files(game_dir: Path) -> list[tuple[str, Path]]:
+    """The game's ``assets/`` files to ship, as ``(path in the package, path)``, sorted; hidden files and
+    ``__pycache__`` left out. Links out of the game folder, devices and FIFOs fail as in ``game_files``.
+
+    Example::
+
+        asset_files(Path("examples/shop"))     # [('assets/coin.png', PosixPath('examples/shop/assets/coin.png')), ...]
+    """
+    found: list[tuple[str, Path]] = []
+    if not (game_dir / "assets").is_dir():
+        return found
+    root = game_dir.resolve()
+    for path in walk(game_dir / "assets"):
+        rel = path.relative_to(game_dir)
+        if any(part.startswith(".") for part in rel.parts) or "__pycache__" in rel.parts:
+            continue
+        only_own(path, rel, root)
+        if path.is_file():
+            found.append((rel.as_posix(), path))
+    return found
+
 # The links out of the game folder a build follows (--follow-links), or None when it follows none.
 _FOLLOWED: ContextVar[list[tuple[str, Path]] | None] = ContextVar("ttminis_followed_links", default=None)
 

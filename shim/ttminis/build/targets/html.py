@@ -40,7 +40,8 @@ from typing import Any, Iterable
 from pathlib import Path
 
 from .. import bytecode, compliance, requirements as requirement_options, runtimes, snapshot as snapshots
-from ..package import WEB, BuildError, Log, OutputFolder, default_out, game_files, own_modules, shim_files
+from ..package import (WEB, BuildError, Log, OutputFolder, asset_files, default_out, game_files, own_modules,
+                       shim_files)
 from . import BuildResult
 
 Files = list[tuple[Path, Path]]
@@ -159,12 +160,11 @@ def _write_page(out: Path, game_dir: Path, runtime_dir: Path, runtime: str, dev:
         shutil.copy2(config, out / "minigame.config.json")
     else:
         (out / "minigame.config.json").write_text(json.dumps(STARTER_CONFIG, indent=2) + "\n")
-    assets = []
-    if (game_dir / "assets").is_dir():
-        shutil.copytree(game_dir / "assets", out / "assets",
-                        ignore=shutil.ignore_patterns(".*", "__pycache__"))
-        assets = sorted(p.relative_to(out).as_posix() for p in (out / "assets").rglob("*") if p.is_file())
-    (out / ASSET_LIST).write_text(json.dumps(assets) + "\n", encoding="utf-8")
+    assets = asset_files(game_dir)
+    for rel, path in assets:
+        (out / rel).parent.mkdir(parents=True, exist_ok=True)
+        shutil.copy2(path, out / rel)
+    (out / ASSET_LIST).write_text(json.dumps([rel for rel, _ in assets]) + "\n", encoding="utf-8")
 
 
 def _pack_pyodide(out: Path, runtime_dir: Path, sources: Files, requirements: list[tuple[Path, bytes]],

@@ -188,16 +188,7 @@ def _game_inputs(game_dir: Path, runtime: str, resolved: requirement_options.Res
     code = [(rel.as_posix(), path.read_bytes()) for rel, path in game_files(game_dir)]
     code += [(rel.as_posix(), path.read_bytes()) for rel, path in shim_files(runtime)]
     code += [(rel.as_posix(), side.stubs.get(rel.as_posix(), data)) for rel, data in resolved.files()]
-    assets: list[tuple[str, Path]] = []
-    if (game_dir / "assets").is_dir():
-        for path in package.walk(game_dir / "assets"):
-            rel = path.relative_to(game_dir)
-            if any(part.startswith(".") for part in rel.parts):
-                continue
-            package.only_own(path, rel, game_dir.resolve())
-            if path.is_file():
-                assets.append((rel.as_posix(), path))
-    return code, assets
+    return code, package.asset_files(game_dir)
 
 
 def _plan(parts: RuntimeParts, code: list[tuple[str, bytes]], assets: list[tuple[str, Path]], probe: bool,
