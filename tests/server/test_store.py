@@ -44,9 +44,9 @@ def store(database_url):
 
 def test_migrate_creates_the_schema_once_and_is_repeatable(database_url):
     first = Store(database_url)
-    assert first.migrate() == 1
-    assert Store(database_url).migrate() == 1
-    assert first.count("ttminis_schema") == 1
+    assert first.migrate() == 2
+    assert Store(database_url).migrate() == 2
+    assert first.count("ttminis_schema") == 2
     first.close()
 
 

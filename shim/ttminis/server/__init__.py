@@ -20,18 +20,21 @@ Example::
 import importlib
 from typing import TYPE_CHECKING, Any
 
-from .webhook import (REDEEM_SUCCESS, REFUND_TRACEBACK, WebhookError, WebhookEvent, WebhookSignatureError,
+from .webhook import (AUTHORIZATION_REMOVED, REDEEM_SUCCESS, REFUND_FAIL, REFUND_SUCCESS, REFUND_TRACEBACK,
+                      WebhookError, WebhookEvent, WebhookSignatureError,
                       WebhookTimestampError, sign_webhook, verify_webhook)
 
 _LAZY = {
     "TikTokAPI": "tiktok_api", "Tokens": "tiktok_api", "OrderRequest": "tiktok_api", "OrderStatus": "tiktok_api",
-    "TikTokAPIError": "tiktok_api", "OrderOutcomeUnknown": "tiktok_api",
+    "TikTokAPIError": "tiktok_api", "OrderOutcomeUnknown": "tiktok_api", "TierInfo": "tiktok_api",
+    "RedactingFilter": "redact", "RefundNotice": "store",
     "Store": "store", "Grant": "store", "Refund": "store",
     "Sweeper": "sweeper", "create_app": "app", "Settings": "app", "load_catalogue": "app",
     "FakeTikTokServer": "fake_tiktok", "ServerThread": "serving",
 }
 __all__ = ["verify_webhook", "sign_webhook", "WebhookEvent", "WebhookError", "WebhookSignatureError",
-           "WebhookTimestampError", "REDEEM_SUCCESS", "REFUND_TRACEBACK", *_LAZY]
+           "WebhookTimestampError", "REDEEM_SUCCESS", "REFUND_TRACEBACK", "REFUND_SUCCESS", "REFUND_FAIL",
+           "AUTHORIZATION_REMOVED", *_LAZY]
 
 
 if TYPE_CHECKING:      # what __getattr__ imports on first use, for type checkers
@@ -40,7 +43,10 @@ if TYPE_CHECKING:      # what __getattr__ imports on first use, for type checker
     from .serving import ServerThread
     from .store import Grant, Refund, Store
     from .sweeper import Sweeper
-    from .tiktok_api import OrderOutcomeUnknown, OrderRequest, OrderStatus, TikTokAPI, TikTokAPIError, Tokens
+    from .redact import RedactingFilter
+    from .store import RefundNotice
+    from .tiktok_api import (OrderOutcomeUnknown, OrderRequest, OrderStatus, TierInfo, TikTokAPI, TikTokAPIError,
+                             Tokens)
 
 
 def __getattr__(name: str) -> Any:
