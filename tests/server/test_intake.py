@@ -123,3 +123,49 @@ def test_a_paid_order_whose_trade_id_was_never_kept_is_granted_though_the_query_
         sweep(backend, tiktok)
     assert player.status(order["order_id"]) == "granted"
     assert granted_items(backend) == [("player-1", "sword")]
+
+
+def test_refund_success_and_fail_are_stored_and_handed_to_their_hook(tiktok, database_url):
+    notices = []
+    with running_backend(tiktok, database_url, grant=inventory_hook, refund_notice=notices.append) as backend:
+        player = Player(backend, tiktok)
+        order = player.order()
+        tiktok.pay(order["trade_order_id"])
+        tiktok.refund_notice(order["trade_order_id"], succeeded=True)
+        tiktok.refund_notice(order["trade_order_id"], succeeded=False)
+        tiktok.wait_for(tiktok.settled)
+        assert sorted(n.event.rsplit(".", 1)[1] for n in notices) == ["refund_fail", "refund_success"]
+        assert all(n.order.order_id == order["order_id"] for n in notices)
+        assert backend.store.count("ttminis_inbox", outcome="notice_recorded") == 2
+
+
+def test_authorization_removed_from_tiktok_forgets_the_tokens_and_orders_wait_visibly(backend, tiktok):
+    player = Player(backend, tiktok)
+    order = player.order()
+    tiktok.remove_authorization("player-1")
+    tiktok.wait_for(tiktok.settled)
+    assert backend.store.player_tokens("player-1") is None
+    assert sweep(backend, tiktok) == [{"no_tokens": 1}]
+    assert player.http.post("/orders", json={"product_id": "sword"}).json()["error"]["code"] == "not_signed_in"
+    assert player.status(order["order_id"]) == "pending"
+
+
+def test_a_raising_grant_hook_leaves_the_delivery_in_the_inbox_for_the_sweeper(tiktok, database_url):
+    calls = []
+
+    def grant(g):
+        calls.append(g)
+        if len(calls) == 1:
+            raise RuntimeError("the game's grant hook failed")
+        inventory_hook(g)
+    tiktok.retry_delays = ()                 # TikTok gives up after the first attempt
+    with running_backend(tiktok, database_url, grant=grant) as backend:
+        player = Player(backend, tiktok)
+        order = player.order()
+        tiktok.pay(order["trade_order_id"])
+        tiktok.wait_for(tiktok.settled)
+        assert [a["status"] for a in tiktok.attempts()] == [500]
+        make_due(backend)
+        tiktok.webhook_urls.clear()
+        assert sweep(backend, tiktok) == [{"granted": 1}]
+        assert granted_items(backend) == [("player-1", "sword")]

@@ -514,7 +514,8 @@ class FakeTikTokServer:
             order = self.orders.get(str(body.get("trade_order_id")))
             if order is None or order["open_id"] != open_id:
                 return _envelope(error=(ORDER_NOT_FOUND, "order does not exist"), status=400)
-            return _envelope({"trade_order_id": body["trade_order_id"], "trade_order_status": order["status"]})
+            status = "SUCCESS" if order["status"] == "SUCCESS" else "PENDING"     # the only documented two
+            return _envelope({"trade_order_id": body["trade_order_id"], "trade_order_status": status})
 
     async def _check_amounts(self, request: Request) -> JSONResponse:
         parsed = await self._order_endpoint(request, "check_redeem_amounts")

@@ -584,6 +584,18 @@ class Store:
                          .values(checks=row.checks + 1, next_check_at=now + wait, detail=detail[:500],
                                  updated_at=now))
 
+    def park_unaskable(self) -> int:
+        """Due unsettled orders TikTok never gave us an id for have nothing to ask: in one statement
+        each, expire those past ``expire_after`` and make the others due at their expiry. Returns
+        how many expired. (So such orders never take a place in the sweeper's batch.)"""
+        now = self.clock()
+        due = (orders.c.status.in_(UNSETTLED), orders.c.trade_order_id.is_(None), orders.c.next_check_at <= now)
+        with self.engine.begin() as conn:
+            expired = conn.execute(update(orders).where(*due, orders.c.created_at <= now - self.expire_after).values(
+                status="expired", next_check_at=None, detail="never created at TikTok", updated_at=now)).rowcount
+            conn.execute(update(orders).where(*due).values(next_check_at=orders.c.created_at + self.expire_after))
+        return int(expired or 0)
+
     def expire_order(self, order_id: str, detail: str) -> bool:
         """An unsettled order too old to be paid any more: ``expired`` (a later delivery still grants)."""
         with self.engine.begin() as conn:

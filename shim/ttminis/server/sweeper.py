@@ -12,8 +12,8 @@ Exports:
 
 Why a second path: a webhook can be lost to us (a crash after the inbox commit, a stale delivery
 that must be confirmed, TikTok giving up), so the sweeper reaches the same exactly-once
-``store.redeem``. Every round it works the inbox rows that are due, then the unsettled orders
-that are due (``creating``, ``pending`` and ``abandoned`` alike), each with a next-check time and a
+``store.redeem``. Every round it works the inbox rows that are due, parks (or expires) in one statement the due
+orders TikTok never gave an id for, then works the unsettled orders that are due (``creating``, ``pending`` and ``abandoned`` alike), each with a next-check time and a
 doubling backoff capped at the store's ``max_backoff``: an order is never starved by others, it
 is due again at most ``max_backoff`` seconds after its last check, and each round takes the
 ``batch`` longest-due. An order never created at TikTok has nothing to ask: it waits for a
@@ -238,6 +238,9 @@ class Sweeper:
                 await run_in_threadpool(self.store.check_delivery_later, delivery.id)
                 outcome = ERROR
             counts[outcome] = counts.get(outcome, 0) + 1
+        expired = await run_in_threadpool(self.store.park_unaskable)
+        if expired:
+            counts[EXPIRED] = expired
         for order in await run_in_threadpool(self.store.due_orders, self.batch):
             try:
                 outcome = await self.confirm(order)
