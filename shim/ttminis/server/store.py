@@ -537,12 +537,15 @@ class Store:
     def attach_trade_order(self, order_id: str, trade_order_id: str) -> Order | None:
         """An authentic delivery names ``trade_order_id`` for our ``order_id`` whose id we never
         kept (a crash after TikTok's create): keep it, and make the order due for a check now."""
-        now = self.clock()
         with self.engine.begin() as conn:
-            conn.execute(update(orders).where(orders.c.order_id == order_id, orders.c.trade_order_id.is_(None),
-                                              orders.c.status.in_(UNSETTLED + ("expired", "failed")))
-                         .values(trade_order_id=trade_order_id, status="pending", next_check_at=now, updated_at=now))
+            self._attach(conn, order_id, trade_order_id)
         return self.order(order_id)
+
+    def _attach(self, conn: Connection, order_id: str, trade_order_id: str) -> None:
+        now = self.clock()
+        conn.execute(update(orders).where(orders.c.order_id == order_id, orders.c.trade_order_id.is_(None),
+                                          orders.c.status.in_(UNSETTLED + ("expired", "failed")))
+                     .values(trade_order_id=trade_order_id, status="pending", next_check_at=now, updated_at=now))
 
     def order(self, order_id: str) -> Order | None:
         with self._read() as conn:
@@ -770,9 +773,8 @@ class Store:
         amount = amount if isinstance(amount, int) and not isinstance(amount, bool) and amount >= 0 else None
         with self.engine.begin() as conn:
             order = self._locked_order(conn, trade_order_id, order_id)      # serialises with the redeem
-            if order is not None and order.trade_order_id is None:
-                conn.execute(update(orders).where(orders.c.order_id == order.order_id)
-                             .values(trade_order_id=trade_order_id, updated_at=self.clock()))
+            if order is not None and order.trade_order_id is None:     # named by an authentic delivery
+                self._attach(conn, order.order_id, trade_order_id)
             inserted = conn.execute(self._insert(recoveries).values(
                 trade_order_id=trade_order_id, event_time=event_time, content_hash=_hash(content_text),
                 content=content_text, recorded_at=self.clock(), amount=amount, applied=False).on_conflict_do_nothing(
