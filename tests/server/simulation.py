@@ -594,14 +594,23 @@ def reset_postgres(url: str) -> None:
     """Empty every table of a PostgreSQL database the simulation used (the schema stays)."""
     from sqlalchemy import create_engine
     from ttminis.server.store import normalise_url
-    engine = create_engine(normalise_url(url), hide_parameters=True)
+    engine = _RESET_ENGINES.get(url)
+    if engine is None:
+        engine = _RESET_ENGINES[url] = create_engine(normalise_url(url), hide_parameters=True, pool_size=1)
     names = [t.name for t in metadata.sorted_tables if t.name != "ttminis_schema"]
     with engine.begin() as conn:
         have = {r[0] for r in conn.execute(text("SELECT tablename FROM pg_tables WHERE schemaname = 'public'"))}
         wipe = [n for n in names + ["sim_inventory", "sim_takebacks"] if n in have]
         if wipe:
             conn.execute(text(f"TRUNCATE {', '.join(wipe)}"))
-    engine.dispose()
+
+
+def dispose_reset_engines() -> None:
+    while _RESET_ENGINES:
+        _RESET_ENGINES.popitem()[1].dispose()
+
+
+_RESET_ENGINES: dict[str, Any] = {}
 
 
 def run_history(seed: int, url: str, *, steps: int | None = None) -> Stats:

@@ -16,7 +16,7 @@ import pytest
 from ttminis.server.store import Store
 
 from conftest import postgres_server_url
-from simulation import HistoryFailed, Stats, reset_postgres, run_history
+from simulation import HistoryFailed, Stats, dispose_reset_engines, reset_postgres, run_history
 
 HISTORIES = int(os.environ.get("TTMINIS_SIM_HISTORIES", "1000"))
 
@@ -56,6 +56,7 @@ def history_database(request, tmp_path):
             reset_postgres(url)
             return url
         yield url_for
+        dispose_reset_engines()
 
 
 def run_many(url_for, seeds, stop_after=3):
