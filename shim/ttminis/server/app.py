@@ -217,7 +217,7 @@ def create_app(settings: Settings, *, store: Store | None = None, api: TikTokAPI
                            expire_after=settings.expire_after)
     api = api or TikTokAPI(settings.client_key, settings.client_secret, base_url=settings.tiktok_api)
     point: Checkpoint = checkpoint or _nothing
-    sweeper = Sweeper(store, api, checkpoint=point, **({"sleep": sleep} if sleep else {}))
+    sweeper = Sweeper(store, api, checkpoint=point, sleep=sleep or asyncio.sleep)
 
     def unchecked_prices(verdicts: dict[int, bool]) -> dict[str, int]:
         return {pid: p["price"] for pid, p in settings.catalogue.items() if p["price"] not in verdicts}

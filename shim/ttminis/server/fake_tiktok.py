@@ -444,7 +444,7 @@ class FakeTikTokServer:
                              "refresh_token": refresh, "refresh_expires_in": self.refresh_ttl,
                              "scope": "user.info.basic", "token_type": "Bearer"})
 
-    async def _revoke(self, request: Request) -> JSONResponse:
+    async def _revoke(self, request: Request) -> Response:
         form = await _form(request)
         if form.get("client_key") != self.client_key or form.get("client_secret") != self.client_secret:
             return _oauth_error("invalid_client", "client_key or client_secret is wrong", 401)

@@ -194,7 +194,8 @@ def _v2_inbox_schedules_partial_refunds(conn: Connection) -> None:
             if name in have:
                 continue
             column = table.c[name]
-            default = f" DEFAULT {column.server_default.arg.text}" if column.server_default is not None else ""
+            server_default: Any = column.server_default
+            default = f" DEFAULT {server_default.arg.text}" if server_default is not None else ""
             null = "" if column.nullable else " NOT NULL"
             conn.execute(text(f"ALTER TABLE {table.name} ADD COLUMN {name} "
                               f"{column.type.compile(dialect=conn.dialect)}{default}{null}"))
@@ -755,7 +756,7 @@ class Store:
                          .values(status=status, refunded=recovered, updated_at=now))
             after = dataclasses.replace(order, status=status, refunded=recovered)
             if self.refund_hook is not None:
-                self.refund_hook(Refund(connection=conn, trade_order_id=order.trade_order_id,
+                self.refund_hook(Refund(connection=conn, trade_order_id=order.trade_order_id or "",
                                         event_time=int(refund["event_time"]), content=_loads(refund["content"]),
                                         order=after, amount=amount, recovered=recovered,
                                         take_back=before < order.amount <= recovered))
