@@ -1,4 +1,7 @@
 # The README's two commands: `make demo` (build and preview the example game) and `make test`.
+# Also `make wheel` (dist/ttminis-<version>-py3-none-any.whl, what the README's install uses) and
+# `make docs` (the documentation site from docs/ and mkdocs.yml, in site/; `make test` builds it
+# with --strict, so a broken link, anchor or API reference fails CI).
 # Both set up what they need on a fresh Debian machine: a venv with ttminis and its test extras
 # (the server half included), the pinned runtimes (fetched with npm/pip, hash-checked, cached in
 # ~/.cache/ttminis), and for the tests Debian's chromium, chromium-driver, postgresql and
@@ -21,12 +24,27 @@ PORT ?= 8000
 BACKEND_PORT ?= 8080
 FAKE_TIKTOK_PORT ?= 8090
 
-.PHONY: demo test chromium node jsc postgres runtimes bench
+.PHONY: demo test docs docs-strict wheel chromium node jsc postgres runtimes bench
 
 $(VENV)/.installed: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
 	$(PY) -m pip install -q --disable-pip-version-check -e '.[test]'
 	touch $@
+
+# The wheel needs only Python (3.10+, with venv): a small venv of its own builds it, so a user who only
+# wants the wheel does not install the test extras.
+wheel:
+	@[ -x .venv-wheel/bin/python ] || $(PYTHON) -m venv .venv-wheel
+	.venv-wheel/bin/python -m pip wheel -q --disable-pip-version-check --no-deps -w dist .
+	@ls dist/ttminis-*.whl
+
+docs: $(VENV)/.installed
+	NO_MKDOCS_2_WARNING=1 $(PY) -m mkdocs build --site-dir site
+	@echo "The documentation: site/index.html"
+
+# Not --quiet: it hides the warnings that --strict counts, and the build would pass anyway.
+docs-strict: $(VENV)/.installed
+	NO_MKDOCS_2_WARNING=1 $(PY) -m mkdocs build --strict --site-dir site
 
 chromium:
 	@command -v chromium >/dev/null && command -v chromedriver >/dev/null || { \
@@ -63,14 +81,14 @@ demo: runtimes
 	  --database sqlite:///dist/demo-orders.db & server=$$!; \
 	trap 'kill $$server 2>/dev/null' EXIT INT TERM; \
 	if [ "$(TARGET)" = html ]; then \
-	  $(PY) build.py $(GAME) --runtime $(RUNTIME) --dev --serve --port $(PORT) \
+	  $(PY) build.py $(GAME) --target html --runtime $(RUNTIME) --dev --serve --port $(PORT) \
 	    --backend-url http://127.0.0.1:$(BACKEND_PORT) --fake-tiktok-url http://127.0.0.1:$(FAKE_TIKTOK_PORT); \
 	else \
 	  $(PY) build.py $(GAME) --target native --serve --port $(PORT) \
 	    --backend-url http://127.0.0.1:$(BACKEND_PORT) --fake-tiktok-url http://127.0.0.1:$(FAKE_TIKTOK_PORT); \
 	fi
 
-test: chromium jsc postgres runtimes
+test: chromium jsc postgres runtimes docs-strict
 	TTMINIS_REQUIRE_POSTGRES=1 $(PY) -m ttminis.server postgres -- $(PY) -m pytest
 
 bench: chromium postgres runtimes

@@ -76,6 +76,37 @@ def pytest_addoption(parser: pytest.Parser) -> None:
     parser.addini("ttminis_game", "default game folder for the browser fixtures", default="")
 
 
+_config: pytest.Config | None = None
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    global _config
+    _config = config
+
+
+def pytest_unconfigure(config: pytest.Config) -> None:
+    global _config
+    _config = None
+
+
+def write_past_capture(text: str) -> bool:
+    """Write ``text`` to the terminal's stderr even while pytest captures output (a build's download
+    progress, ``ttminis.build.runtimes``); False when there is no pytest session to write past.
+
+    Example::
+
+        write_past_capture("[ttminis] downloading pyodide 314.0.7 via npm: 1.2 MB of 6.5 MB (3 s)\n")
+    """
+    import sys
+    capture = _config.pluginmanager.getplugin("capturemanager") if _config is not None else None
+    if capture is None:
+        return False
+    with capture.global_and_fixture_disabled():
+        sys.stderr.write(text)
+        sys.stderr.flush()
+    return True
+
+
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
     """Selenium tests last, so the Playwright browser can be closed before chromedriver starts one."""
     items.sort(key=lambda item: "ttminis_driver" in getattr(item, "fixturenames", ()))

@@ -1,36 +1,20 @@
-"""The README's ``ttminis_native`` example, run as written: a user's own game (tap_game/) tested on
-TikTok's native runtime in the strict simulator."""
-from pathlib import Path
-
+"""docs/testing.md's ``ttminis_native`` example, run as written: the page's game (``mygame/main.py``)
+tested by the page's tests (``tests/test_native.py``) on TikTok's native runtime in the strict simulator.
+Both are read from the page, so the example a reader copies is the one that runs."""
 import pytest
+
+from tests.shared.docs import sample
 
 
 @pytest.fixture(scope="session")
-def ttminis_game_dir():
-    return Path(__file__).parent / "tap_game"      # in your project: --ttminis-game mygame
+def ttminis_game_dir(tmp_path_factory):
+    game = tmp_path_factory.mktemp("docs-example") / "mygame"      # in your project: --ttminis-game mygame
+    game.mkdir()
+    (game / "main.py").write_text(sample("testing.md", "# mygame/main.py"))
+    return game
 
 
-def test_a_tap_counts_and_the_best_survives_a_restart(ttminis_native):
-    ttminis_native.wait_for("ttminisLoader.surface.description.text === '0 taps'")
-    ttminis_native.tap(*ttminis_native.button("Tap me"))
-    ttminis_native.wait_for("ttminisLoader.surface.description.values.taps === 1")
-    ttminis_native.restart()                       # the writable folder is kept, as on a phone
-    assert ttminis_native.description()["values"] == {"taps": 0, "best": 1}
-
-
-def test_the_screen_shows_the_button(ttminis_native):
-    x, y = ttminis_native.button("Tap me")
-    ttminis_native.run_frames(1)
-    r, g, b, _ = ttminis_native.fake("Array.from(ttminisLoader.surface.context()"
-                                     ".getImageData(arg[0] * 2, arg[1] * 2, 1, 1).data)", [x, y])
-    assert (r, g, b) == (0xE9, 0xC4, 0x6A)
-
-
-def test_hidden_it_draws_nothing(ttminis_native):
-    ttminis_native.hide()
-    assert ttminis_native.session.report()["pendingFrames"] == 0
-    ttminis_native.show()
-    ttminis_native.run_frames(2)
+exec(compile(sample("testing.md", "# tests/test_native.py"), "docs/testing.md:tests/test_native.py", "exec"))
 
 
 def test_a_forbidden_access_or_a_console_error_fails_the_test_and_keeps_the_last_frame(tmp_path):

@@ -41,7 +41,7 @@ def test_new_makes_a_game_with_its_tests_readme_and_requirements(tmp_path):
     assert made == ["README.md", "main.py", "pytest.ini", "requirements.txt", "rules.py",
                     "tests/test_native.py", "tests/test_rules.py"]
     assert (tmp_path / "space_game" / "README.md").read_text().startswith("# space_game\n")
-    assert "python -m pytest" in run.stdout and "ttminis build --target native" in run.stdout
+    assert "python -m pytest" in run.stdout and "ttminis build --serve" in run.stdout and "--zip" in run.stdout
 
 
 def test_new_refuses_a_folder_that_holds_anything(tmp_path):
@@ -107,3 +107,57 @@ def test_without_node_the_check_is_skipped_with_a_note(tmp_path, monkeypatch):
 def test_build_py_is_the_same_build_with_its_own_name(tmp_path):
     run = subprocess.run([sys.executable, str(REPO / "build.py"), "--help"], capture_output=True, text=True)
     assert run.stdout.startswith("usage: build.py") and "--target {html,native}" in run.stdout
+
+
+def test_the_default_target_is_native_and_brython_implies_html(tmp_path):
+    ttminis(tmp_path, "new", "mygame")
+    (tmp_path / "dist").mkdir()
+    for name in ("mygame-native.zip", "mygame.zip"):
+        (tmp_path / "dist" / name).write_text("mine")        # the zip check names the path each target writes
+    native = ttminis(tmp_path, "build", "mygame", "--zip")
+    html = ttminis(tmp_path, "build", "mygame", "--runtime", "brython", "--zip")
+    assert "dist/mygame-native.zip: a file that no ttminis build made" in native.stderr
+    assert "dist/mygame.zip: a file that no ttminis build made" in html.stderr
+    assert "native (the default)" in ttminis(tmp_path, "build", "--help").stdout
+
+
+def test_an_html_zip_says_it_is_for_the_web_not_tiktoks_store(tmp_path):
+    (tmp_path / "web").mkdir()
+    (tmp_path / "web" / "main.py").write_text("print('hello')\n")
+    run = ttminis(tmp_path, "build", "web", "--runtime", "brython", "--zip")
+    assert run.returncode == 0, run.stdout + run.stderr
+    assert (tmp_path / "dist" / "web.zip").is_file()
+    assert ("  note  a web bundle, for the web (previews, TikTok's DevTool browser mode, other webviews): TikTok's "
+            "store takes only native games; for upload, build without --target html") in run.stdout
+
+
+def test_simulate_given_the_upload_zip_says_it_wants_the_folder(tmp_path):
+    package = tmp_path / "dist" / "mygame-native"
+    package.mkdir(parents=True)
+    (package / "game.json").write_text("{}")
+    (tmp_path / "dist" / "mygame-native.zip").write_bytes(b"PK")
+    run = ttminis(tmp_path, "simulate", "dist/mygame-native.zip")
+    assert run.returncode == 2 and run.stderr.strip() == (
+        "error: dist/mygame-native.zip is the upload zip; ttminis simulate wants the package folder: simulate the "
+        "folder `ttminis build` made beside it: ttminis simulate dist/mygame-native")
+    assert "build.py" not in run.stderr
+
+
+@pytest.mark.parametrize("given, says", [
+    (["simulate", "nowhere"], "error: nowhere: no such folder (give the native package folder that `ttminis build` "
+                              "made, e.g. dist/mygame-native)"),
+    (["simulate", "notes.txt"], "error: notes.txt: not a folder (give the native package folder that `ttminis "
+                                "build` made)"),
+    (["simulate", "pkg", "--png", "/missing/dir/x.png"], "error: --png /missing/dir/x.png: the folder "
+                                                         "/missing/dir does not exist (create it, or save the "
+                                                         "frame elsewhere)"),
+    (["simulate", "empty"], "error: empty: no game.json, so not a native package: build one with `ttminis build "
+                            "GAME` (--target native is the default)"),
+])
+def test_user_errors_are_one_line_never_a_traceback(tmp_path, given, says):
+    (tmp_path / "notes.txt").write_text("")
+    (tmp_path / "empty").mkdir()
+    (tmp_path / "pkg").mkdir()
+    (tmp_path / "pkg" / "game.json").write_text("{}")
+    run = ttminis(tmp_path, *given)
+    assert run.returncode == 2 and run.stderr.strip() == says

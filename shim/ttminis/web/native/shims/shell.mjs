@@ -6,9 +6,10 @@
  * files with `readbuffer`. Here those are module-local (never globals), backed by the package's files
  * through `TTMinis.game.getFileSystemManager()`. Emscripten's shell path gets random bytes by running
  * `head -c N /dev/urandom | base64` through `os.system`; `os.system` answers that one command with
- * `crypto.getRandomValues` where it exists, else with Math.random — NOT cryptographic; said once on the
- * console. The shell's `print`, `quit`, `printErr` and arguments are hidden (undefined) so that an engine
- * shell that has them (jsc, d8) is not touched by Emscripten.
+ * `crypto.getRandomValues` where it exists, else with Math.random — NOT cryptographic. TikTok documents
+ * no random source for the native runtime, so the build says this once (`ttminis build`'s native notes),
+ * not the console at every start. The shell's `print`, `quit`, `printErr` and arguments are hidden
+ * (undefined) so that an engine shell that has them (jsc, d8) is not touched by Emscripten.
  */
 let reader = null;
 
@@ -37,19 +38,12 @@ export function load(path) {
 export const print = undefined;
 
 const BASE64 = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
-let warnedWeakRandom = false;
-
 function randomBytes(count) {
   const bytes = new Uint8Array(count);
   const crypto = globalThis.crypto;
   if (crypto && typeof crypto.getRandomValues === "function") {
     for (let i = 0; i < count; i += 65536) crypto.getRandomValues(bytes.subarray(i, Math.min(count, i + 65536)));
     return bytes;
-  }
-  if (!warnedWeakRandom) {
-    warnedWeakRandom = true;
-    console.warn("[ttminis] no crypto.getRandomValues here: Python's random seeds from Math.random " +
-                 "(not cryptographic; do not use os.urandom/secrets for secrets)");
   }
   for (let i = 0; i < count; i++) bytes[i] = Math.floor(Math.random() * 256);
   return bytes;
