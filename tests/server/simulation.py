@@ -601,8 +601,8 @@ def reset_postgres(url: str) -> None:
     with engine.begin() as conn:
         have = {r[0] for r in conn.execute(text("SELECT tablename FROM pg_tables WHERE schemaname = 'public'"))}
         wipe = [n for n in names + ["sim_inventory", "sim_takebacks"] if n in have]
-        if wipe:
-            conn.execute(text(f"TRUNCATE {', '.join(wipe)}"))
+        for name in wipe:                   # DELETE: far cheaper than TRUNCATE for a few rows
+            conn.execute(text(f"DELETE FROM {name}"))
 
 
 def dispose_reset_engines() -> None:
