@@ -52,7 +52,7 @@ def run(database: str, count: int, first: int, pg_url: str | None) -> tuple[Stat
             if database == "sqlite":
                 remove(url)
         done = seed - first + 1
-        if done % 1000 == 0:
+        if done % 500 == 0:
             print(f"{database}: {done}/{count} histories, {len(failures)} violations, "
                   f"{(time.monotonic() - started) / done * 1000:.0f} ms each", flush=True)
     return total, failures, time.monotonic() - started

@@ -1,10 +1,13 @@
 """ttminis.server: the server half of a purchase. Host side only, never bundled into a game.
 
 Install with ``pip install ttminis[server]``. Modules, one concern each:
-    webhook        verify_webhook / sign_webhook, WebhookEvent, WebhookError (stdlib only)
-    tiktok_api     TikTokAPI: login (code -> tokens, refresh, revoke) and trade orders (create, query)
-    store          Store: orders, tokens, sessions, exactly-once grants (SQLite or PostgreSQL)
-    sweeper        Sweeper: pending orders confirmed with the query API
+    webhook        verify_webhook / sign_webhook, WebhookEvent, WebhookError, TikTok's event names (stdlib only)
+    tiktok_api     TikTokAPI: login (code -> tokens, refresh, revoke), prices (check_redeem_amounts,
+                   get_tier_infos) and trade orders (create, query)
+    store          Store: orders, the webhook inbox, tokens, sessions, exactly-once grants, partial refunds
+                   (SQLite or PostgreSQL)
+    sweeper        Sweeper: the inbox and every unsettled order settled with the query API, on a schedule
+    redact         RedactingFilter: tokens never reach a log line
     app            create_app: the runnable reference backend (``python -m ttminis.server serve``)
     fake_tiktok    FakeTikTokServer: TikTok's server side over real HTTP, for tests
     serving        ServerThread: an ASGI app on 127.0.0.1 in a background thread
