@@ -199,6 +199,7 @@ def _v2_inbox_schedules_partial_refunds(conn: Connection) -> None:
             null = "" if column.nullable else " NOT NULL"
             conn.execute(text(f"ALTER TABLE {table.name} ADD COLUMN {name} "
                               f"{column.type.compile(dialect=conn.dialect)}{default}{null}"))
+    conn.execute(text("CREATE INDEX IF NOT EXISTS ix_ttminis_orders_next_check_at ON ttminis_orders (next_check_at)"))
     conn.execute(update(orders).where(orders.c.status.in_(UNSETTLED), orders.c.next_check_at.is_(None))
                  .values(next_check_at=orders.c.created_at))
     for row in conn.execute(select(refunds)).mappings().all():      # v1 applied every refund it recorded
