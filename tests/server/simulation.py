@@ -218,14 +218,19 @@ class Process:
         self.dead = False
 
     async def _checkpoint(self, name: str) -> None:
+        if self.dead:                   # the process was killed while this request was in it
+            raise Crash(f"{self.name} was killed")
         if self.crash_at == name:
-            self.crash_at = None
+            self.crash_at, self.dead = None, True
             raise Crash(f"{self.name} killed at {name}")
         await self.sim.scheduler.point(name)
+        if self.dead:
+            raise Crash(f"{self.name} was killed")
 
     def _grant(self, grant: Any) -> None:
         fault, self.hook_fault = self.hook_fault, None
         if fault == "crash":
+            self.dead = True
             raise Crash(f"{self.name} killed inside the grant transaction")
         if fault == "fail":
             self.sim.stats.hook_failures += 1
@@ -444,13 +449,17 @@ class Simulation:
 
     async def _run_jobs(self, jobs: list[tuple[str, Process, Callable[[], Awaitable[Any]]]]) -> None:
         actors = await self.scheduler.run([(label, job) for label, _proc, job in jobs])
+        crashed: list[Process] = []
         for (label, proc, _job), actor in zip(jobs, actors):
             if isinstance(actor.error, Crash):
-                self.stats.crashes += 1
                 self.trace.append(f"  crash: {actor.error}")
-                await self._restart(proc)
+                if proc not in crashed:
+                    crashed.append(proc)
             elif actor.error is not None:
                 raise actor.error
+        for proc in crashed:                # a killed process comes back as a fresh one, same database
+            self.stats.crashes += 1
+            await self._restart(proc)
         self._collect()
 
     async def _restart(self, proc: Process) -> None:
