@@ -3,9 +3,10 @@
 Each history runs two ``python -m ttminis.server serve`` processes on one database (SQLite or
 PostgreSQL) behind the fake TikTok server over real HTTP; orders are bought through either, paid,
 some refunded (partly or fully); a process is killed with SIGKILL right after a payment or refund
-(its delivery in flight: before, during or after the inbox commit or the grant) and started again
-(on a new port: TikTok's next attempts go there). TikTok's retries do the rest. Then: every paid order granted exactly once, every
-refund applied, the item taken back once exactly when the recovered Beans reach the price.
+(its delivery in flight: before, during or after the inbox commit or the grant) and started
+again on a new port, where TikTok's next attempts go. TikTok's retries do the rest. Then: every
+paid order granted exactly once, every refund applied, the item taken back once exactly when the
+recovered Beans reach the price.
 """
 import os
 import random
