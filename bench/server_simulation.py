@@ -35,10 +35,14 @@ def remove(url: str) -> None:
             os.remove(path)
 
 
-def run(database: str, count: int, first: int, pg_url: str | None) -> tuple[Stats, list[str], float]:
+def run(database: str, count: int, first: int, pg_url: str | None,
+        minutes: float | None = None) -> tuple[Stats, list[str], float]:
     total, failures = Stats(histories=0), []
     started = time.monotonic()
     for seed in range(first, first + count):
+        if minutes is not None and time.monotonic() - started > minutes * 60:
+            print(f"{database}: stopped after {minutes} minutes (--minutes)", flush=True)
+            break
         url = sqlite_url(seed) if database == "sqlite" else pg_url
         assert url
         if database == "postgresql":
@@ -64,18 +68,19 @@ def main() -> int:
     parser.add_argument("--postgresql", type=int, default=2_000, help="histories on PostgreSQL (default 2000)")
     parser.add_argument("--first", type=int, default=100_000, help="first seed (CI runs 0..999)")
     parser.add_argument("--markdown", help="append the results table to this file")
+    parser.add_argument("--minutes", type=float, help="start no history after this many minutes per database")
     args = parser.parse_args()
     results = []
     if args.sqlite:
-        results.append(("SQLite (WAL)", *run("sqlite", args.sqlite, args.first, None)))
+        results.append(("SQLite (WAL)", *run("sqlite", args.sqlite, args.first, None, args.minutes)))
     if args.postgresql:
         url = os.environ.get("TTMINIS_TEST_POSTGRES_URL")
         if url:
-            results.append(("PostgreSQL", *run("postgresql", args.postgresql, args.first, url)))
+            results.append(("PostgreSQL", *run("postgresql", args.postgresql, args.first, url, args.minutes)))
         else:
             from ttminis.server.testing import temporary_postgres
             with temporary_postgres() as url:
-                results.append(("PostgreSQL", *run("postgresql", args.postgresql, args.first, url)))
+                results.append(("PostgreSQL", *run("postgresql", args.postgresql, args.first, url, args.minutes)))
         dispose_reset_engines()
     lines = ["| database | histories (seeds) | steps | concurrent steps | crashes | TikTok faults | deliveries "
              "(stale / duplicate) | refunds (before the redeem) | grant hook failures | token grants (rotations) "
