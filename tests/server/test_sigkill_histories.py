@@ -26,6 +26,18 @@ from test_processes import free_port, processes  # noqa: F401  (the fixture)
 HISTORIES = range(int(os.environ.get("TTMINIS_SIGKILL_HISTORIES", "3")))
 
 
+def start(processes, tiktok, database_url):  # noqa: F811
+    """A backend on a free port; another port if someone else took that one meanwhile (shared machine)."""
+    for _attempt in range(5):
+        port = free_port()
+        try:
+            return processes(tiktok, database_url, port), port
+        except AssertionError as e:
+            if "address already in use" not in str(e):
+                raise
+    raise AssertionError("no free port for a backend after 5 attempts")
+
+
 def rows(database_url, query):
     store = Store(database_url)
     try:
@@ -41,9 +53,9 @@ def rows(database_url, query):
 def test_a_history_with_processes_killed_by_sigkill_keeps_every_invariant(processes, database_url, seed):  # noqa: F811
     rng = random.Random(seed)
     with FakeTikTokServer(retry_delays=(0.05, 0.1, 0.2, 0.4, 0.8, 1, 2, 2, 4, 4, 8, 8)) as tiktok:
-        ports = [free_port(), free_port()]
+        started = [start(processes, tiktok, database_url) for _ in range(2)]
+        backends, ports = [b for b, _p in started], [p for _b, p in started]
         tiktok.webhook_urls.extend(f"http://127.0.0.1:{p}/webhook" for p in ports)
-        backends = [processes(tiktok, database_url, p) for p in ports]
         sessions = {}
         for open_id in ("p1", "p2"):
             answer = httpx.post(backends[0].url + "/login", json={"code": tiktok.issue_code(open_id)}, timeout=10)
@@ -71,8 +83,7 @@ def test_a_history_with_processes_killed_by_sigkill_keeps_every_invariant(proces
                 backends[victim].stop()
                 kills += 1
                 # back on a new port: on a shared machine the old one may be taken meanwhile
-                ports[victim] = free_port()
-                backends[victim] = processes(tiktok, database_url, ports[victim])
+                backends[victim], ports[victim] = start(processes, tiktok, database_url)
                 tiktok.webhook_urls[victim] = f"http://127.0.0.1:{ports[victim]}/webhook"
                 tiktok.retry_now()
         tiktok.retry_now()
