@@ -8,7 +8,8 @@ Exports:
     TTMinisUnavailable   no TikTok SDK here, or this client lacks the method
     TTMinisTimeout       an awaited call got no answer within its timeout=
     on_late_answer(fn)   where an SDK answer goes that arrives after its call settled
-                         (timed out, or its order given up with game.release_order)
+                         (its timeout= passed, the SDK threw, the caller cancelled its await,
+                         or its order was given up with game.release_order)
     ERROR_IN_FLIGHT, ERROR_TIMEOUT, ERROR_SDK_THREW, ERROR_UNKNOWN, ERROR_UNAVAILABLE, ERROR_RELEASED
                          ttminis's own error codes (negative; TikTok's are positive)
 

@@ -40,26 +40,30 @@ def install_dispatcher(dispatch: Dispatcher, kinds: dict[str, int]) -> None:
 def send(call_id: int, method: str, options: Plain) -> tuple[str, str] | None:
     """What web/ffi/ttminis-ffi.js does in a browser, over the fake: call ``game[method](options)`` with
     success/fail (or the non-game SDK's ``pay(callback, options)``), watch a returned awaitable. None once
-    the SDK has the call, else ("unavailable", what) or ("threw", message)."""
+    the SDK has the call, else ("unavailable", what), ("lookup_threw", message) (nothing was called) or
+    ("threw", message) (the SDK's method threw)."""
     if _root is None:
         return ("unavailable", "TTMinis")
-    game = get(_root, "game")
     args: list[Any]
-    if game is None:
-        pay = get(_root, "pay") if method == "pay" else None
-        if not callable(pay):
-            return ("unavailable", "TTMinis.game")
-        function, args = pay, [callback(call_id, _kinds["legacy"]), to_js(options)]
-    else:
-        function = get(game, method)
-        if not callable(function):
-            return ("unavailable", f"TTMinis.game.{method}")
-        if not supports(game, method):
-            return ("unsupported", f"TTMinis.game.{method}")
-        copied = to_js(options)
-        copied["success"] = callback(call_id, _kinds["success"])
-        copied["fail"] = callback(call_id, _kinds["fail"])
-        args = [copied]
+    try:     # a getter on the SDK that throws fails the call like a throwing method: nothing is sent
+        game = get(_root, "game")
+        if game is None:
+            pay = get(_root, "pay") if method == "pay" else None
+            if not callable(pay):
+                return ("unavailable", "TTMinis.game")
+            function, args = pay, [callback(call_id, _kinds["legacy"]), to_js(options)]
+        else:
+            function = get(game, method)
+            if not callable(function):
+                return ("unavailable", f"TTMinis.game.{method}")
+            if not supports(game, method):
+                return ("unsupported", f"TTMinis.game.{method}")
+            copied = to_js(options)
+            copied["success"] = callback(call_id, _kinds["success"])
+            copied["fail"] = callback(call_id, _kinds["fail"])
+            args = [copied]
+    except Exception as e:
+        return ("lookup_threw", f"{type(e).__name__}: {e}")
     try:
         returned = function(*args)
     except Exception as e:
@@ -126,6 +130,8 @@ def same(a: JSValue, b: JSValue) -> bool:
 def invoke(obj: JSValue, name: str, args: list[Any]) -> JSValue:
     try:
         return get(obj, name)(*args)
+    except SDKThrew:
+        raise            # a stand-in's own JS-like message ("ENOSPC: ..."), as a JS Error's would be
     except Exception as e:
         raise SDKThrew(f"{type(e).__name__}: {e}") from None
 

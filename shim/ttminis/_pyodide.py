@@ -6,7 +6,8 @@ and only here:
 * One PyProxy, made once (at the first call, never at import: a build-time memory snapshot carries
   no JS object): the dispatcher. An options call is sent in one crossing by ``ttminisFFI.send``
   (web/ffi/ttminis-ffi.js, loaded by the page or package build.py makes), whose success/fail are
-  native JS closures calling it; other callbacks are native JS functions made with
+  native JS closures calling it; a page without it (PyScript, JupyterLite, a hand-written
+  ``loadPyodide`` page) gets the same steps from Python (``_PythonHalf``), never injected JS; other callbacks are native JS functions made with
   ``Function.prototype.call.bind(dispatcher, null, call_id, kind)``. So a call creates no PyProxy,
   nothing needs destroying, and an SDK that calls back twice (or after the call settled) reaches a
   dispatcher that simply ignores it: nothing ever throws inside the SDK.
@@ -76,16 +77,88 @@ def _dispatcher() -> JSValue:
     return _made["proxy"]
 
 
-def _ffi() -> JSValue:
+def _ffi() -> Any:
+    """``ttminisFFI`` (web/ffi/ttminis-ffi.js) where the page loaded it, installed; else the same three
+    functions in Python (``_PythonHalf``): a page of one's own (PyScript, JupyterLite, a hand-written
+    ``loadPyodide`` page) works too, a few crossings slower per call, and no JavaScript is injected."""
     helper = _made.get("ffi")
     if helper is None:
         helper = getattr(js, "ttminisFFI", None)
         if helper is None or helper is jsnull:
-            raise TTMinisUnavailable("ttminis's JavaScript half of an SDK call (ttminis-ffi.js)",
-                                     hint="Pages and native packages made by build.py load it.")
-        helper.install(_dispatcher(), to_js(_dispatch[1]), False)
+            helper = _PythonHalf()
+        else:
+            helper.install(_dispatcher(), to_js(_dispatch[1]), False)
         _made["ffi"] = helper
     return helper
+
+
+class _PythonHalf:
+    """What ttminis-ffi.js does, over Pyodide's FFI from Python (each step a crossing instead of one).
+
+    Answers reach the dispatcher through native bound functions (``callback``), as with the JS half:
+    no PyProxy per call, nothing to destroy, an SDK calling back twice or late reaches a dispatcher
+    that ignores it. A returned promise is observed through the raw ``then``. Getters that throw
+    while the method is looked up fail the call with nothing sent (``lookup_threw``).
+    """
+
+    def __init__(self) -> None:
+        self._game: JSValue = None
+        self._answers: dict[str, bool] = {}
+
+    def send(self, call_id: int, method: str, options: JSValue) -> Any:
+        kinds = _dispatch[1]
+        try:
+            sdk = global_value("TTMinis")
+            if sdk is None:
+                return ["unavailable", "TTMinis"]
+            game = get(sdk, "game")
+            if game is None:
+                if method != "pay" or not is_function(get(sdk, "pay")):
+                    return ["unavailable", "TTMinis.game"]
+                owner, args = sdk, [callback(call_id, kinds["legacy"]), options]
+            else:
+                if not is_function(get(game, method)):
+                    return ["unavailable", "TTMinis.game." + method]
+                if not self.supports(game, method):
+                    return ["unsupported", "TTMinis.game." + method]
+                options.success = callback(call_id, kinds["success"])
+                options.fail = callback(call_id, kinds["fail"])
+                owner, args = game, [options]
+        except Exception as e:
+            return ["lookup_threw", _message(e)]
+        try:
+            returned = invoke(owner, method, args)
+        except SDKThrew as e:
+            return ["threw", str(e)]
+        try:
+            watch_thenable(returned, call_id, kinds["resolved"], kinds["rejected"])
+        except Exception:
+            pass     # a thenable whose `then` breaks when used counts as none: the callbacks decide
+        return 0
+
+    def supports(self, game: JSValue, method: str) -> bool:
+        if method == "canIUse":
+            return True
+        if self._game is None or not same(self._game, game):
+            self._game, self._answers = game, {}
+        if method not in self._answers:
+            try:
+                yes = not is_function(get(game, "canIUse")) or invoke(game, "canIUse", [method]) is not False
+            except Exception:
+                yes = True      # a canIUse that throws says nothing: try the method
+            self._answers[method] = yes
+        return self._answers[method]
+
+    def forget(self) -> None:
+        self._game, self._answers = None, {}
+
+
+def _message(exc: BaseException) -> str:
+    error = getattr(exc, "js_error", None)
+    try:
+        return str(error.message if error is not None and hasattr(error, "message") else exc)
+    except Exception:
+        return "an unreadable exception"
 
 
 def send(call_id: int, method: str, options: Plain) -> tuple[str, str] | None:

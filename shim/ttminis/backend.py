@@ -8,7 +8,8 @@
                                            kinds: {"success", "fail", "resolved", "rejected", "legacy"}
     send(call_id, method, options)         TTMinis.game[method](options) in one crossing, answers to the
                                            dispatcher (or the non-game SDK's pay(callback, options));
-                                           None, or ("unavailable", what) / ("threw", message)
+                                           None, or ("unavailable", what) / ("lookup_threw", message)
+                                           (nothing called) / ("threw", message) (it may still answer)
     supports(game, method) / forget_support()   the client's canIUse, asked once per method and game
                                            object / forgotten (calls.reset)
     sdk_root()                             the global ``TTMinis`` object, or None (looked up per call)

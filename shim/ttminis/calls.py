@@ -19,10 +19,13 @@ Rules every call keeps, in one place:
   or passed to ``fail`` (callback style); only the SDK's ``success`` produces a success.
 * While a ``pay`` for a ``trade_order_id`` waits for the SDK, another ``pay`` for the same id does
   not reach the SDK: it fails at once with ``ERROR_IN_FLIGHT``. The lock lifts when the SDK answers,
-  even if the first call already timed out. ``release_order`` settles a waiting pay now and refuses
-  its id for the rest of the session (a retried purchase uses a new ``trade_order_id``).
-* An answer for a call that already settled (it timed out, or its order was released) is handed
-  to the ``on_late_answer`` handler, or printed.
+  even if the first call already settled without it: it timed out, the SDK threw (after it may have
+  opened the payment sheet), or the caller cancelled its await. ``release_order`` settles a waiting
+  pay now and refuses its id for the rest of the session (a retried purchase uses a new
+  ``trade_order_id``).
+* A call that settled before the SDK answered (timed out, threw, its await cancelled, its order
+  released) stays known until the SDK answers; that answer is handed to the ``on_late_answer``
+  handler, or printed.
 * An exception in the user's callback is reported (console and the loader's error screen) and
   never reaches the SDK's caller.
 """
@@ -87,7 +90,8 @@ def _dispatch(call_id: int, kind: int, payload: JSValue = None, *_more: JSValue)
         if call is None or (kind == RESOLVED and not call.promise_based):
             return   # settled and answered already; or a thenable's resolution, which the callbacks own
         _forget(call_id, call)
-        if call.settled:
+        if call.settled or _cancelled(call):
+            _decide(call)
             _report_late(call, kind, payload)
             return
         try:
@@ -133,9 +137,16 @@ def _success_dict(payload: object) -> Payload:
     return payload if isinstance(payload, dict) else {"value": payload}
 
 
-def _settle(call: _Call, value: Payload | None, error: TTMinisError | None) -> None:
+def _cancelled(call: _Call) -> bool:
+    """Whether the caller gave up on an await-style call (``asyncio.wait_for`` cancels the future):
+    read when an answer arrives, so a call costs nothing extra for it."""
+    return call._future is not None and call._future.done()
+
+
+def _decide(call: _Call) -> bool:
+    """Mark ``call`` settled (its timer and listeners go); False if it already was."""
     if call.settled:
-        return
+        return False
     call.settled = True
     if call.cancel_timer is not None:
         call.cancel_timer()
@@ -143,6 +154,14 @@ def _settle(call: _Call, value: Payload | None, error: TTMinisError | None) -> N
     if call.cleanup is not None:
         cleanup, call.cleanup = call.cleanup, None
         cleanup()
+    return True
+
+
+def _settle(call: _Call, value: Payload | None, error: TTMinisError | None, later: bool = False) -> None:
+    """Settle ``call`` once. Callbacks run now, or with ``later`` one timer turn later: never inside
+    the game's own call (the call is decided at once, so no answer can overtake it)."""
+    if not _decide(call):
+        return
     if call.future is not None:
         if call.future.done():
             return
@@ -157,6 +176,13 @@ def _settle(call: _Call, value: Payload | None, error: TTMinisError | None) -> N
         else:
             call.future.set_exception(error)
         return
+    if later:
+        ffi.call_later(0, lambda: _deliver(call, value, error))
+    else:
+        _deliver(call, value, error)
+
+
+def _deliver(call: _Call, value: Payload | None, error: TTMinisError | None) -> None:
     if error is None:
         _run_user_callback(call.callbacks.get("success"), value)
     else:
@@ -181,7 +207,8 @@ def _report_safely(prefix: str, exc: BaseException) -> None:
 
 
 def _report_late(call: _Call, kind: int, payload: JSValue) -> None:
-    """The first answer for a call that already settled (timed out or released): tell the game."""
+    """The first answer for a call that already settled (timed out, threw, its await cancelled, its
+    order released): tell the game."""
     call.field = None           # the whole payload: the game reads it, not an awaited result
     try:
         value, error = _read_answer(call, kind, payload)
@@ -200,10 +227,15 @@ def _report_late(call: _Call, kind: int, payload: JSValue) -> None:
 def on_late_answer(handler: LateHandler) -> LateHandler:
     """Make ``handler(answer)`` receive SDK answers that arrive after their call settled.
 
-    A call settles early when its ``timeout=`` passes or its order is given up with
-    ``release_order``; if the SDK answers afterwards, ``answer`` is ``{"method", "trade_order_id"
-    (None unless pay), "outcome": "success" | "fail", "payload"}``. Without a handler the answer is
-    printed. ``None`` removes the handler. Returns ``handler``, so it works as a decorator.
+    A call settles before the SDK has answered it in four cases: its ``timeout=`` passes
+    (``TTMinisTimeout``; an ad's ``show()`` stops listening instead, so it has no late answer); the
+    SDK's method threw after it had the call (``ERROR_SDK_THREW``: for ``pay``, its sheet may be
+    open all the same); the caller cancelled its await (``asyncio.wait_for``, a cancelled task); or
+    its ``pay`` order was given up with ``release_order``. The first answer the SDK gives afterwards
+    comes here as ``answer`` = ``{"method", "trade_order_id" (None unless pay), "outcome":
+    "success" | "fail", "payload"}``; any later one is ignored. (A method that could not even be
+    looked up was never sent: it has no late answer.) Without a handler the answer is printed.
+    ``None`` removes the handler. Returns ``handler``, so it works as a decorator.
 
     Example::
 
@@ -399,10 +431,15 @@ def options_call(method: str, args: tuple[Any, ...], kwargs: dict[str, Any],
     if status is not None:
         what, detail = status
         if _pending.get(call_id) is call:            # (it may have answered before throwing)
-            _forget(call_id, call)
-            if what != "threw":
+            if what != "threw":                      # nothing was called: no lock, no pending call
+                _forget(call_id, call)
+                if what == "lookup_threw":
+                    _settle(call, None, TTMinisError(ERROR_SDK_THREW, f"{method}: {detail}"), later=True)
+                    return call.future
                 raise _unavailable(detail if what == "unavailable" else what, method)
-            _settle_soon(call, TTMinisError(ERROR_SDK_THREW, f"{method}: {detail}"))
+            # The SDK had the call and may still answer (a pay's sheet may be open): the call fails
+            # now and stays known, its order locked, until the SDK answers or the order is released.
+            _settle(call, None, _threw(method, detail, order), later=True)
         return call.future
     if timeout is not None and not call.settled:
         call.cancel_timer = ffi.call_later(timeout, lambda: _time_out(call_id, timeout))
@@ -430,10 +467,15 @@ def _time_out(call_id: int, seconds: float) -> None:
 
 
 def _settle_soon(call: _Call, error: TTMinisError) -> None:
-    if call.future is not None:
-        _settle(call, None, error)      # raised when awaited
-    else:
-        ffi.call_later(0, lambda: _settle(call, None, error))
+    _settle(call, None, error, later=True)      # awaited: raised when awaited
+
+
+def _threw(method: str, detail: str, order: str | None) -> TTMinisError:
+    if order is None:
+        return TTMinisError(ERROR_SDK_THREW, f"{method}: {detail}")
+    return TTMinisError(ERROR_SDK_THREW, f"pay: {detail}. The SDK may still answer (its payment sheet may be "
+                        f"open): trade_order_id {order!r} stays locked until it does, or until "
+                        "game.release_order() gives it up", {"trade_order_id": order})
 
 
 def sync_call(method: str, args: tuple[Any, ...]) -> Any:

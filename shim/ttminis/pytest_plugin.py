@@ -120,8 +120,12 @@ def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo[None]) ->
 
 
 @pytest.fixture
-def ttminis_wallet() -> Iterator[FakeTikTok]:
-    """An in-memory TikTok (wallet, orders, scripted outcomes) for plain CPython tests.
+def ttminis_wallet(tmp_path: Path) -> Iterator[FakeTikTok]:
+    """An in-memory TikTok (wallet, orders, scripted outcomes) for plain CPython tests, with the game
+    surface: ``ttminis.files`` writes to a temporary folder of this test (``files_dir``), the screen
+    records what is drawn (``drawn``, ``texts()``, ``description``), ``images``/``sound`` read and
+    record (``images_loaded``, ``sounds``), ``touch``/``frames`` are driven by the test (``tap``,
+    ``touch``, ``run_frames``).
 
     Every test starts from a clean ttminis: no pending call, order lock, listener or cached
     ``canIUse`` answer is carried over from an earlier test (``testing.install`` resets them).
@@ -134,7 +138,7 @@ def ttminis_wallet() -> Iterator[FakeTikTok]:
             assert ttminis_wallet.balance == 70
     """
     from . import testing
-    fake = testing.install()
+    fake = testing.install(files_dir=tmp_path / "ttminis-files")
     yield fake
     testing.uninstall()
 

@@ -43,8 +43,10 @@ def surface() -> JSValue:
             raise TTMinisUnavailable(
                 "ttminis's game surface (screen, touch, frames, images, sound, files)",
                 hint="It comes with the page build.py makes (--target html) and the native package "
-                     "(--target native); on plain CPython, test the drawing code with the ttminis_page "
-                     "or ttminis_native fixture.")
+                     "(--target native); on plain CPython, the ttminis_wallet fixture (or "
+                     "ttminis.testing.install()) provides it as testing.HostSurface, which records what "
+                     "is drawn, and the ttminis_page or ttminis_native fixture runs the game in a real "
+                     "page or the native runtime.")
         _surface.append(found)
     return _surface[0]
 

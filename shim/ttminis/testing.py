@@ -30,13 +30,18 @@ from __future__ import annotations
 
 import asyncio
 import json
+import os
+import shutil
+import tempfile
 import threading
 import urllib.error
 import urllib.request
+from pathlib import Path
 from typing import Any, Awaitable, Callable, TypeVar
 
-from . import _host, calls
+from . import _host, calls, target
 from .backend import ffi
+from .errors import SDKThrew
 
 T = TypeVar("T")
 Options = dict[str, Any]
@@ -130,7 +135,7 @@ class _Ad:
                                                       "this ad was already shown; create a new one (fake)")))
             return result
         self._shown = True
-        ending = self._fake.next_ad
+        ending = self._fake._take_ad()
         self.record["answers"].append("shown:" + ending)
         if ending == "error":
             loop.call_soon(lambda: [fn({"errCode": CODES["AD_FAILED"], "errMsg": "ad failed to show (fake)"})
@@ -166,10 +171,14 @@ class FakeTikTok:
     "success_then_fail" | "fail_then_success", with ``payload``, ``error``, ``raw``, ``message``;
     ``thenable`` "resolve" | "reject" | "broken" (also return a future); ``answers``
     ``[{"kind": "success" | "fail" | "complete", "args": [...], "later": bool}]``: exactly these
-    callback calls in order, the ``later`` ones after ``delay`` ms (at least 1). Each record's
+    callback calls in order, the ``later`` ones after ``delay`` ms (at least 1); without ``answers``,
+    ``delay`` ms delays the answer itself (as in the JS fake). Each record's
     ``thrown`` lists what the game's callbacks threw into the SDK (always empty for ttminis).
     ``unsupported`` names methods the "client" lacks; ``next_ad`` is "watch" | "skip" | "error" |
-    "never".
+    "never", for the next shown ad only (then ``default_ad``, "watch" unless set).
+    ``throws: True`` in a behaviour makes the call throw (``message``) after it has started
+    answering as the rest of the behaviour says: its answers still come (the SDK opened the
+    payment sheet, then threw). ``outcome: "throw"`` throws and never answers.
 
     Example::
 
@@ -187,7 +196,8 @@ class FakeTikTok:
         self.storage: dict[str, Any] = {}
         self.listeners: dict[str, list[Callable[..., object]]] = {event: [] for event in EVENTS}
         self.unsupported: set[str] = set()
-        self.next_ad = "watch"
+        self._next_ad: str | None = None
+        self._default_ad = "watch"
         self.ads_created: list[_Ad] = []
         self.logins = 0
         self.init_options: dict[str, Any] | None = None
@@ -240,7 +250,154 @@ class FakeTikTok:
         self.orders[order_id] = {"amount": amount, "status": "created"}
         return order_id
 
+    # -- the game surface (ttminis.files, screen, images, sound, touch, frames) on CPython ---------------
+    @property
+    def surface(self) -> HostSurface:
+        """The game surface these tests run on (one per process, fresh at every ``install``)."""
+        return _SURFACE
+
+    @property
+    def files_dir(self) -> Path:
+        """The writable folder ``ttminis.files`` reads and writes (a temporary folder per test).
+
+        Example::
+
+            assert (ttminis_wallet.files_dir / "best.txt").read_text() == "12"
+        """
+        return _SURFACE._folder()
+
+    @property
+    def files_quota(self) -> int | None:
+        """Bytes the writable folder may hold (None: no limit). A write past it raises
+        ``files.StorageError`` with errno 28, as on a full phone."""
+        return _SURFACE.quota
+
+    @files_quota.setter
+    def files_quota(self, value: int | None) -> None:
+        if value is not None and (isinstance(value, bool) or not isinstance(value, int) or value < 0):
+            raise ValueError(f"files_quota must be None or an int >= 0, got {value!r}")
+        _SURFACE.quota = value
+
+    @property
+    def game_dir(self) -> Path:
+        """Where ``images.load``/``sound.load`` paths (``assets/...``) are read from: the current folder
+        at ``install``, unless set."""
+        return _SURFACE.game_dir
+
+    @game_dir.setter
+    def game_dir(self, folder: str | os.PathLike[str]) -> None:
+        _SURFACE.game_dir = Path(folder)
+
+    @property
+    def drawn(self) -> list[tuple[str, Any]]:
+        """Everything done to the screen's 2D context, in order: ``("fillRect", (0, 0, 10, 10))`` for a
+        call, ``("fillStyle", "#fff")`` for a property set; ``clear_drawn()`` empties it."""
+        ops: list[tuple[str, Any]] = _SURFACE.screen.context.ops
+        return ops
+
+    def clear_drawn(self) -> None:
+        _SURFACE.screen.context.ops.clear()
+
+    def texts(self) -> list[str]:
+        """The text drawn on the screen (``fillText``/``strokeText``), in order.
+
+        Example::
+
+            assert "Game over" in ttminis_wallet.texts()
+        """
+        return [str(args[0]) for name, args in self.drawn if name in ("fillText", "strokeText") and args]
+
+    @property
+    def description(self) -> dict[str, Any]:
+        """What ``screen.describe`` said last: ``{text, buttons: [{label, x, y, width, height}], values}``."""
+        return _SURFACE.description
+
+    @property
+    def sounds(self) -> list[dict[str, str]]:
+        """What the game's sounds did, in order: ``{"event": "load" | "play" | "pause" | "stop" |
+        "release", "src": path}``."""
+        return _SURFACE.sounds
+
+    @property
+    def images_loaded(self) -> list[str]:
+        """The paths given to ``images.load``, in order."""
+        return _SURFACE.images
+
+    def touch(self, kind: str, x: float, y: float, identifier: int = 0) -> None:
+        """Deliver one touch event (``kind`` "start" | "move" | "end" | "cancel") at (x, y) in CSS
+        pixels to the game's ``ttminis.touch`` listeners, in TikTok's shape.
+
+        Example::
+
+            ttminis_wallet.touch("start", 100, 200)
+        """
+        name = {"start": "Start", "move": "Move", "end": "End", "cancel": "Cancel"}.get(kind)
+        if name is None:
+            raise ValueError(f"touch: kind must be start, move, end or cancel, got {kind!r}")
+        point = {"identifier": identifier, "clientX": x, "clientY": y}
+        event = {"touches": [] if name in ("End", "Cancel") else [point], "changedTouches": [point],
+                 "timeStamp": _SURFACE.time}
+        for listener in list(_SURFACE.touch_listeners[name]):
+            listener(_copy(event))
+
+    def tap(self, x: float, y: float) -> None:
+        """A finger down and up at (x, y): ``touch("start", ...)`` then ``touch("end", ...)``."""
+        self.touch("start", x, y)
+        self.touch("end", x, y)
+
+    def run_frames(self, count: int = 1, step_ms: float = 1000 / 60) -> int:
+        """Call the game's frame function (``ttminis.frames``) ``count`` times, ``step_ms`` apart; a
+        hidden game with a loop that pauses when hidden gets none. Returns how many ran.
+
+        Example::
+
+            ttminis_wallet.run_frames(60)       # one second of the game
+        """
+        ran = 0
+        for _ in range(count):
+            function = _SURFACE.frame_function
+            if function is None or (_SURFACE.hidden and _SURFACE.pause_when_hidden):
+                break
+            _SURFACE.time += step_ms
+            ran += 1
+            if function(_SURFACE.time) is False:
+                _SURFACE.frame_function = None
+        return ran
+
     # -- the control surface ----------------------------------------------------------------------
+    @property
+    def next_ad(self) -> str:
+        """How the next shown ad ends: "watch" (to the end), "skip" (closed early), "error" (fails to
+        show) or "never" (never closes). One-shot, like ``script()``: after that ad, ``default_ad``.
+
+        Example::
+
+            tiktok.next_ad = "skip"        # this ad is skipped; the one after is watched
+        """
+        return self._default_ad if self._next_ad is None else self._next_ad
+
+    @next_ad.setter
+    def next_ad(self, ending: str) -> None:
+        self._next_ad = _ad_ending("next_ad", ending)
+
+    @property
+    def default_ad(self) -> str:
+        """How every ad ends when ``next_ad`` was not set for it ("watch" unless changed).
+
+        Example::
+
+            tiktok.default_ad = "error"    # no ad fills from now on
+        """
+        return self._default_ad
+
+    @default_ad.setter
+    def default_ad(self, ending: str) -> None:
+        self._default_ad = _ad_ending("default_ad", ending)
+
+    def _take_ad(self) -> str:
+        ending, self._next_ad = self.next_ad, None
+        return ending
+
     def script(self, method: str, behaviour: dict[str, Any] | None = None, **fields: Any) -> None:
         """The next call of ``method`` behaves so (``behaviour`` dict and/or keyword fields).
 
@@ -290,7 +447,10 @@ class FakeTikTok:
         return [c for c in self.calls if c["method"] == method]
 
     def trigger(self, event: str, payload: Any = None) -> None:
-        """Fire the game's ``on<event>`` listeners, e.g. ``trigger("Hide")``."""
+        """Fire the game's ``on<event>`` listeners, e.g. ``trigger("Hide")`` (which also pauses the
+        frame loop, as TikTok hiding the game does; ``trigger("Show")`` resumes it)."""
+        if event in ("Hide", "Show"):
+            _SURFACE.hidden = event == "Hide"
         for fn in list(self.listeners[event]):
             fn(_copy(payload) if payload is not None else None)
 
@@ -307,6 +467,15 @@ class FakeTikTok:
         outcome = behaviour.get("outcome", "default")
         if outcome == "throw":
             raise RuntimeError(behaviour.get("message") or f"fake {method} threw")
+        if behaviour.get("throws"):       # a call that throws returns nothing: no thenable either
+            behaviour = {key: value for key, value in behaviour.items() if key != "thenable"}
+        thenable = self._answer(method, options, behaviour, outcome, record)
+        if behaviour.get("throws"):      # the answers above still come: the sheet opened, then the bridge threw
+            raise RuntimeError(behaviour.get("message") or f"fake {method} threw")
+        return thenable
+
+    def _answer(self, method: str, options: dict[str, Any], behaviour: dict[str, Any], outcome: str,
+                record: dict[str, Any]) -> asyncio.Future[Any] | None:
 
         def call_back(function: Callable[..., object], *args: Any) -> None:
             try:
@@ -362,9 +531,14 @@ class FakeTikTok:
                 answer("fail", fail_payload())
 
         try:
-            asyncio.get_running_loop().call_soon(run)
+            loop = asyncio.get_running_loop()
         except RuntimeError:
             run()
+        else:
+            if behaviour.get("delay"):
+                loop.call_later(behaviour["delay"] / 1000, run)
+            else:
+                loop.call_soon(run)
         return self._thenable(behaviour, fail_payload)
 
     @staticmethod
@@ -389,7 +563,270 @@ class FakeTikTok:
             self.listeners[event] = [] if fn is None else [f for f in self.listeners[event] if f is not fn]
 
 
+# -- the game surface on CPython: files, screen, images, sound, touches, frames --------------------------
+
+PHONE = {"width": 390, "height": 844, "pixelRatio": 2}     # the simulator's phone, in CSS pixels
+_DEFAULT_DRAWING = {"fillStyle": "#000000", "strokeStyle": "#000000", "font": "10px sans-serif",
+                    "globalAlpha": 1.0, "lineWidth": 1.0, "textAlign": "start", "textBaseline": "alphabetic"}
+
+
+class TextMetrics:
+    """What ``measureText`` returns: ``width`` estimated from the font's size (0.6 em per character)."""
+
+    def __init__(self, width: float) -> None:
+        self.width = width
+
+
+class RecordingContext:
+    """A 2D context that draws nothing and records, in order, every call (``("fillRect", (0, 0, 9, 9))``)
+    and every property set (``("fillStyle", "#fff")``) in ``ops``. Properties read back what was set.
+
+    Example::
+
+        ctx = screen.context()          # in a ttminis_wallet test
+        ctx.fillText("Score 3", 10, 20)
+        assert ttminis_wallet.texts() == ["Score 3"]
+    """
+
+    def __init__(self, canvas: RecordingCanvas) -> None:
+        object.__setattr__(self, "canvas", canvas)
+        object.__setattr__(self, "ops", [])
+        object.__setattr__(self, "_state", dict(_DEFAULT_DRAWING))
+
+    def __getattr__(self, name: str) -> Any:
+        if name in self._state:
+            return self._state[name]
+        if name.startswith("_"):
+            raise AttributeError(name)
+
+        def method(*args: Any) -> Any:
+            self.ops.append((name, args))
+            if name == "measureText":
+                size = next((float(part[:-2]) for part in str(self._state["font"]).split() if part.endswith("px")), 10.0)
+                return TextMetrics(0.6 * size * len(str(args[0]) if args else ""))
+            return None
+        return method
+
+    def __setattr__(self, name: str, value: Any) -> None:
+        self._state[name] = value
+        self.ops.append((name, value))
+
+
+class RecordingCanvas:
+    """The screen's canvas on CPython: device-pixel ``width``/``height`` and a ``RecordingContext``."""
+
+    def __init__(self, view: dict[str, Any]) -> None:
+        self.width = round(view["width"] * view["pixelRatio"])
+        self.height = round(view["height"] * view["pixelRatio"])
+        self.context = RecordingContext(self)
+
+    def getContext(self, kind: str = "2d") -> RecordingContext:    # noqa: N802 - the canvas's JS name
+        return self.context
+
+
+def _image_size(data: bytes) -> tuple[int, int] | None:
+    """(width, height) of PNG, GIF or JPEG bytes; None if they are none of these."""
+    if data[:8] == b"\x89PNG\r\n\x1a\n" and len(data) >= 24:
+        return int.from_bytes(data[16:20], "big"), int.from_bytes(data[20:24], "big")
+    if data[:6] in (b"GIF87a", b"GIF89a") and len(data) >= 10:
+        return int.from_bytes(data[6:8], "little"), int.from_bytes(data[8:10], "little")
+    if data[:2] == b"\xff\xd8":
+        i = 2
+        while i + 9 < len(data) and data[i] == 0xFF:
+            marker, length = data[i + 1], int.from_bytes(data[i + 2:i + 4], "big")
+            if marker in (0xC0, 0xC1, 0xC2, 0xC3):
+                return int.from_bytes(data[i + 7:i + 9], "big"), int.from_bytes(data[i + 5:i + 7], "big")
+            i += 2 + length
+    return None
+
+
+class _ImageRecord:
+    """``surface.loadImage(path)``'s record: loaded at once from the game's folder (or failed)."""
+
+    def __init__(self, surface: HostSurface, path: str) -> None:
+        self.path = path
+        self.image = {"src": path}
+        self.ready, self.failed, self.error, self.width, self.height = False, False, "", 0, 0
+        file = surface.game_dir / path
+        size = _image_size(file.read_bytes()) if file.is_file() else None
+        if size is None:
+            self.failed = True
+            self.error = f"{path}: {'not an image (PNG, GIF or JPEG)' if file.is_file() else 'no such file'}"
+        else:
+            self.ready, (self.width, self.height) = True, size
+        surface.images.append(path)
+
+    def whenLoaded(self) -> asyncio.Future[Any]:    # noqa: N802 - the surface's JS name
+        future: asyncio.Future[Any] = asyncio.get_running_loop().create_future()
+        if self.failed:
+            future.set_exception(FakeRejection({"error": {"error_code": -3, "error_msg": self.error,
+                                                          "error_extra": {"path": self.path}}}))
+        else:
+            future.set_result(None)
+        return future
+
+
+class _SoundRecord:
+    """``surface.loadSound(...)``'s record: every action is appended to the fake's ``sounds``."""
+
+    def __init__(self, surface: HostSurface, path: str, loop: bool, volume: float) -> None:
+        self._surface, self._path = surface, path
+        self.loop, self.volume, self.playing = loop, volume, False
+        self._event("load")
+
+    def _event(self, event: str) -> None:
+        self._surface.sounds.append({"event": event, "src": self._path})
+
+    def play(self) -> None:
+        self._event("play")
+        self.playing = True
+
+    def pause(self) -> None:
+        self._event("pause")
+        self.playing = False
+
+    def stop(self) -> None:
+        self._event("stop")
+        self.playing = False
+
+    def setLoop(self, value: bool) -> None:    # noqa: N802 - the surface's JS name
+        self.loop = bool(value)
+
+    def setVolume(self, value: float) -> None:    # noqa: N802 - the surface's JS name
+        self.volume = value
+
+    def release(self) -> None:
+        self._event("release")
+        self.playing = False
+
+
+class HostSurface:
+    """The game surface (``web/surface/ttminis-surface.js``'s contract) on plain CPython, so that
+    ``ttminis.files``, ``screen``, ``images``, ``sound``, ``touch`` and ``frames`` work in
+    ``ttminis_wallet`` tests: files in a real temporary folder, a screen that records what is drawn,
+    images read from the game's folder, sounds that record what they do, touches and frames driven by
+    the test. The fake (``FakeTikTok``) exposes it; tests rarely need it directly.
+    """
+
+    target = "host"
+
+    def __init__(self) -> None:
+        self.folder: Path | None = None
+        self.game_dir = Path.cwd()
+        self.quota: int | None = None
+        self.reset(None)
+
+    def reset(self, folder: Path | None) -> None:
+        self.folder = folder
+        self.hidden = False
+        self.view = dict(PHONE)
+        self.screen = RecordingCanvas(self.view)
+        self.description: dict[str, Any] = {"text": "", "buttons": [], "values": {}}
+        self.images: list[str] = []
+        self.sounds: list[dict[str, str]] = []
+        self.touch_listeners: dict[str, list[Callable[..., object]]] = {k: [] for k in ("Start", "Move", "End", "Cancel")}
+        self.frame_function: Callable[[float], object] | None = None
+        self.pause_when_hidden = True
+        self.time = 0.0
+
+    # the screen
+    def canvas(self) -> RecordingCanvas:
+        return self.screen
+
+    def context(self) -> RecordingContext:
+        return self.screen.context
+
+    def viewport(self) -> dict[str, Any]:
+        return dict(self.view)
+
+    def describe(self, text: str, buttons: list[dict[str, Any]], values: dict[str, Any]) -> None:
+        self.description = {"text": text, "buttons": _copy(buttons), "values": _copy(values)}
+
+    # touches
+    def __getattr__(self, name: str) -> Any:
+        for prefix in ("onTouch", "offTouch"):
+            kind = name[len(prefix):]
+            if name.startswith(prefix) and kind in ("Start", "Move", "End", "Cancel"):
+                listeners = self.touch_listeners[kind]
+                if prefix == "onTouch":
+                    return listeners.append
+                return lambda fn=None: listeners.clear() if fn is None else (
+                    listeners.remove(fn) if fn in listeners else None)
+        raise AttributeError(name)
+
+    # frames
+    def startFrames(self, function: Callable[[float], object], pause_when_hidden: bool) -> None:    # noqa: N802
+        self.frame_function, self.pause_when_hidden = function, pause_when_hidden
+
+    def stopFrames(self) -> None:    # noqa: N802
+        self.frame_function = None
+
+    def framesRunning(self) -> bool:    # noqa: N802
+        return self.frame_function is not None
+
+    # images and sounds
+    def loadImage(self, path: str) -> _ImageRecord:    # noqa: N802
+        return _ImageRecord(self, path)
+
+    def loadSound(self, path: str, loop: bool, volume: float) -> _SoundRecord:    # noqa: N802
+        return _SoundRecord(self, path, loop, volume)
+
+    # the writable folder: a real folder; a write past ``quota`` bytes fails as on a full phone
+    def _folder(self) -> Path:
+        if self.folder is None:
+            raise SDKThrew("EIO: no writable folder: ttminis.testing is not installed")
+        return self.folder
+
+    def useFiles(self) -> str:    # noqa: N802
+        return str(self._folder())
+
+    def readFile(self, name: str) -> bytes | None:    # noqa: N802
+        file = self._folder() / name
+        return file.read_bytes() if file.is_file() else None
+
+    def _check_quota(self, name: str, extra: int) -> None:
+        if self.quota is None:
+            return
+        folder = self._folder()
+        used = sum(f.stat().st_size for f in folder.rglob("*") if f.is_file() and f.relative_to(folder).as_posix() != name)
+        if used + extra > self.quota:
+            raise SDKThrew(f"ENOSPC: the storage is full ({name or 'the folder'}, {used + extra} bytes of "
+                           f"{self.quota} allowed)")
+
+    def writeFile(self, name: str, data: bytes) -> None:    # noqa: N802
+        file = self._folder() / name
+        self._check_quota(name, len(data))
+        file.parent.mkdir(parents=True, exist_ok=True)
+        partial = file.with_name(file.name + ".ttminis-partial")
+        partial.write_bytes(bytes(data))
+        os.replace(partial, file)           # whole or not at all, as on the targets
+
+    def removeFile(self, name: str) -> bool:    # noqa: N802
+        file = self._folder() / name
+        if not file.is_file():
+            return False
+        file.unlink()
+        return True
+
+    def fileNames(self) -> list[str]:    # noqa: N802
+        folder = self._folder()
+        return sorted(str(f.relative_to(folder).as_posix()) for f in folder.rglob("*") if f.is_file())
+
+    def flushFiles(self, name: str | None = None) -> None:    # noqa: N802
+        self._check_quota("", 0)
+
+
+_SURFACE = HostSurface()     # one object for the process, reset by every install()
+
+
 Logic = Callable[["FakeTikTok", Options], Result]
+AD_ENDINGS = ("watch", "skip", "error", "never")
+
+
+def _ad_ending(field: str, ending: object) -> str:
+    if ending not in AD_ENDINGS:
+        raise ValueError(f"{field} must be one of {', '.join(AD_ENDINGS)}, got {ending!r}")
+    return str(ending)
 
 
 def _invalid(message: str) -> Result:
@@ -596,8 +1033,19 @@ _SYNC: dict[str, Callable[..., Any]] = {
 }
 
 
-def install(fake: FakeTikTok | None = None) -> FakeTikTok:
-    """Make ``fake`` (default: a new ``FakeTikTok()``) the SDK of this CPython process."""
+_made_folders: list[Path] = []     # writable folders install() made (removed by uninstall)
+
+
+def install(fake: FakeTikTok | None = None, files_dir: str | os.PathLike[str] | None = None) -> FakeTikTok:
+    """Make ``fake`` (default: a new ``FakeTikTok()``) the SDK of this CPython process, with the game
+    surface (``ttminis.files``, ``screen``, ``images``, ``sound``, ``touch``, ``frames``) on a fresh
+    ``HostSurface``: the writable folder is ``files_dir`` (made if missing), or a new temporary folder
+    that ``uninstall`` removes.
+
+    Example::
+
+        tiktok = install(files_dir=tmp_path / "files")
+    """
     if ffi is not _host:
         raise RuntimeError("ttminis.testing replaces the SDK only on CPython; in the browser "
                            "load web/fake-ttminis.js (build with --dev)")
@@ -606,6 +1054,17 @@ def install(fake: FakeTikTok | None = None) -> FakeTikTok:
     _host.reported.clear()
     _host.install_root(fake)
     _host.globals_["ttminisStandInOrders"] = fake.backend    # as the JS fake sets it while installed
+    if files_dir is None:
+        folder = Path(tempfile.mkdtemp(prefix="ttminis-files-"))
+        _made_folders.append(folder)
+    else:
+        folder = Path(files_dir)
+        folder.mkdir(parents=True, exist_ok=True)
+    _SURFACE.reset(folder)
+    _SURFACE.quota = None
+    _SURFACE.game_dir = Path.cwd()
+    _host.globals_["ttminisLoader"] = {"surface": _SURFACE}
+    target._surface.clear()      # found again at the next use: this install's, not an earlier one
     return fake
 
 
@@ -613,4 +1072,9 @@ def uninstall() -> None:
     """Remove the fake (calls raise TTMinisUnavailable again) and clean the shim's state."""
     _host.install_root(None)
     _host.globals_.pop("ttminisStandInOrders", None)
+    _host.globals_.pop("ttminisLoader", None)
+    _SURFACE.reset(None)
+    target._surface.clear()      # no surface again, as on a CPython without the fake
+    while _made_folders:
+        shutil.rmtree(_made_folders.pop(), ignore_errors=True)
     calls.reset()

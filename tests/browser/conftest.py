@@ -5,7 +5,10 @@ The harness game (``harness_game/main.py``) is built with ``build.py`` exactly l
 Pyodide), served with the runtime's strict CSP, and the fake SDK is injected before any page
 script with ``add_init_script``. One browser per session; one page per runtime, reused across
 tests: before each test the fake is reset and reinstalled and the shim reset (``calls.reset()``:
-no pending call, order lock, listener or canIUse answer carried over). Every test fails on a
+no pending call, order lock, listener or canIUse answer carried over). A page just (re)loaded
+first makes one SDK call, so every test starts from the same page whatever ran before it: the shim
+makes its one dispatcher PyProxy at a page's first call (never at import), and a proxy count taken
+before that call would count the dispatcher as a leak of the call under test. Every test fails on a
 console error, an uncaught page error or a CSP violation — those of the page's boot included.
 """
 import ast
@@ -134,10 +137,12 @@ RESET_FAKE = "() => { delete globalThis.TTMinis; TTMinisFake.uninstall(); TTMini
 
 
 def _fresh(h):
-    """Reload the page if a test left it unusable; then a clean fake and a clean shim. Problems
-    seen while loading stay recorded: they fail the test."""
+    """Reload the page if a test left it unusable, and make its first SDK call (the one that makes
+    the shim's dispatcher); then a clean fake and a clean shim. Whether a test runs alone or after
+    others, it sees the same page. Problems seen while loading stay recorded: they fail the test."""
     if h.page.url != h.url or h.js("() => !window.ttminisHarness || !window.TTMinis"):
         h.load()
+        h.py("await game.check_balance(1)")
     h.py("from ttminis import calls\ncalls.reset()")
     h.js(RESET_FAKE)
     return h

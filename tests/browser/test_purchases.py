@@ -252,14 +252,19 @@ def test_sdk_throwing_synchronously_is_a_failure_not_an_exception_in_the_call(ha
     assert info["error_code"] == ERROR_SDK_THREW and "native bridge down" in info["error_msg"]
     events = harness.py("""
 r = Recorder()
-game.pay("o-1", **r.callbacks())
+game.pay("o-2", **r.callbacks())
 await r.done
 return r.events
 """)
     assert events[0][0] == "fail" and events[0][1]["error"]["error_code"] == ERROR_SDK_THREW
     assert events[1] == ["complete", []]
+    # The SDK had the call and may still answer (its sheet may be open): the order stays locked
+    # until it does, or until the game gives it up and pays a new order.
     oid = order(harness, 5, "o-1")
-    assert harness.py(f"return await game.pay({oid!r})") == {}
+    assert harness.py_raises(f"await game.pay({oid!r})")["error_code"] == ERROR_IN_FLIGHT
+    assert harness.py(f"return game.release_order({oid!r})") is True
+    assert harness.py(f"return await game.pay({order(harness, 5, 'o-3')!r})") == {}
+    assert len(harness.calls("pay")) == 3, "the refused pay never reached the SDK"
 
 
 def test_thenable_returned_alongside_callbacks_settles_once(harness):

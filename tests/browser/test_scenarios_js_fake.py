@@ -13,6 +13,7 @@ SET_UP = """(given) => {
   if (given.balance !== undefined) fake.wallet.balance = given.balance;
   Object.entries(given.orders || {}).forEach(([id, amount]) => fake.backend.createOrder(amount, id));
   (given.script || []).forEach(([method, behaviour]) => fake.script(method, behaviour));
+  if (given.default_ad) fake.ads.default = given.default_ad;
   if (given.next_ad) fake.ads.next = given.next_ad;
   if (given.unsupported) { given.unsupported.forEach((m) => fake.unsupported.add(m)); fake.install(); }
 }"""
@@ -29,5 +30,7 @@ STATE = """() => {
 @pytest.mark.parametrize("scenario", SCENARIOS, ids=IDS)
 def test_js_fake_passes_the_shared_scenario(harness, scenario):
     harness.js(SET_UP, scenario.get("given", {}))
-    assert harness.py(program(scenario)) == scenario["results"]
+    outcome = harness.py(program(scenario))
+    assert outcome["results"] == scenario["results"]
+    assert outcome["late"] == scenario.get("late", [])
     assert expected_state(scenario, harness.js(STATE)) == scenario.get("state", {})

@@ -164,6 +164,15 @@ def test_rewarded_ad_says_whether_the_player_watched_to_the_end(harness, ending,
     assert harness.js("() => TTMinisFake.ads.created.map((ad) => ad.listenerCount('Close'))") == [0]
 
 
+def test_ads_next_is_one_shot_and_a_wrong_ending_is_refused_naming_the_field(harness):
+    harness.js("() => { TTMinisFake.ads.next = 'skip'; }")
+    assert harness.py("return [await game.watch_rewarded_ad('unit-1'), await game.watch_rewarded_ad('unit-1')]") \
+        == [False, True]
+    assert harness.js("() => { try { TTMinisFake.ads.next = 'skp'; return 'accepted'; } catch (e) { return e.message; } }") \
+        == 'ads.next must be one of watch, skip, error, never, got "skp"'
+    assert harness.js("() => [TTMinisFake.ads.next, TTMinisFake.ads.default]") == ["watch", "watch"]
+
+
 def test_rewarded_ad_that_fails_to_show_raises(harness):
     harness.js("() => { TTMinisFake.ads.next = 'error'; }")
     info = harness.py_raises("await game.watch_rewarded_ad('unit-1')")

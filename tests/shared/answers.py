@@ -7,19 +7,23 @@ hypothesis plus the fixed ``SAMPLE``) and in the browser on Pyodide and Brython
 
     {"method": "pay" | "recharge" | "checkBalance", "style": "await" | "callback",
      "steps": [{"kind": "success" | "fail" | "complete", "args": [ARG, ...], "later": bool}],
-     "thenable": None | "resolve" | "reject" | "broken"}
+     "thenable": None | "resolve" | "reject" | "broken",
+     "throws": bool,     # the SDK call throws after its steps inside the call (later ones still come)
+     "cancel": bool}     # await style: the caller cancels its await at once (asyncio's cancel())
 
 An ARG is a descriptor turned into a real value on each side (``python_value`` here, ``JS_VALUE``
 in the browser): plain data, TikTok- and WeChat-shaped errors with odd codes, cycles, getters that
 throw, Proxies, functions, BigInts. ``expected(plan)`` is the specification, written here
 independently of ttminis: the steps inside the call run first, then a returned thenable's
-reaction, then the ``later`` steps (after a timer); the first success/fail/rejection decides.
+reaction, then the ``later`` steps (after a timer); the first success/fail/rejection decides —
+unless the call threw or its await was cancelled first: then ``ERROR_SDK_THREW`` or the cancellation
+decides, and the first answer after it goes to ``on_late_answer`` (``late(plan)``).
 """
 import math
 import random
 import re
 
-ERROR_TIMEOUT, ERROR_UNKNOWN = -1, -3
+ERROR_TIMEOUT, ERROR_SDK_THREW, ERROR_UNKNOWN = -1, -2, -3
 FAKE_REJECTION_CODE = 50001000       # what the fakes reject a "reject" thenable with
 
 ODD_CODES = [20011002, "20011002", " 42 ", "-7", "--5", "²", "٣", "1e3", "", None, True, 1.5, 1e300, -0.0,
@@ -57,37 +61,65 @@ def failure_code(args):
     return ERROR_UNKNOWN
 
 
-def first_answer(plan):
-    """(kind, args) of the answer that must decide the outcome, or None if none counts."""
+def cancels(plan):
+    """Whether the caller cancels its await at once (``"cancel"``; await style only)."""
+    return bool(plan.get("cancel")) and plan["style"] == "await"
+
+
+def _answers(plan):
+    """Every answer that reaches ttminis, in order: (kind, args, inside_the_call). A thenable's
+    resolution is not one (the callbacks own success); a call that throws returns no thenable."""
     steps = [s for s in plan["steps"] if s["kind"] != "complete"]
-    events = [(s["kind"], s["args"]) for s in steps if not s["later"]]
-    if plan["thenable"] == "reject":
-        events.append(("reject", []))
-    events += [(s["kind"], s["args"]) for s in steps if s["later"]]
-    return events[0] if events else None
+    events = [(s["kind"], s["args"], True) for s in steps if not s["later"]]
+    if plan["thenable"] == "reject" and not plan.get("throws"):
+        events.append(("reject", [], False))
+    return events + [(s["kind"], s["args"], False) for s in steps if s["later"]]
 
 
-def expected(plan):
-    """``("success", value_or_None)`` or ``("fail", code)``: what the call must settle with.
+def first_answer(plan):
+    """(kind, args) of the answer that must decide the outcome, or None if none counts. A call that
+    throws, or whose await is cancelled, is decided then: only answers inside the call come first."""
+    events = _answers(plan)
+    if plan.get("throws") or cancels(plan):
+        events = [e for e in events if e[2]]
+    return events[0][:2] if events else None
 
-    A value of None means "any dict" (the payload as ttminis could read it)."""
-    first = first_answer(plan)
-    if first is None:
-        return ("fail", ERROR_TIMEOUT)
-    kind, args = first
+
+def _outcome_of(kind, args, awaited_check_balance=False):
     if kind == "reject":
         return ("fail", FAKE_REJECTION_CODE)
     if kind == "fail":
         return ("fail", failure_code(args))
-    if plan["method"] == "checkBalance" and plan["style"] == "await":
+    if awaited_check_balance:
         payload = args[0] if args else ["undefined"]
         return ("success", payload[1]) if payload[0] == "sufficient" else ("fail", ERROR_UNKNOWN)
     return ("success", None)
 
 
+def expected(plan):
+    """``("success", value_or_None)``, ``("fail", code)`` or ``("cancelled", None)``: what the call
+    must settle with. A value of None means "any dict" (the payload as ttminis could read it)."""
+    first = first_answer(plan)
+    if first is None:
+        if plan.get("throws"):
+            return ("fail", ERROR_SDK_THREW)
+        return ("cancelled", None) if cancels(plan) else ("fail", ERROR_TIMEOUT)
+    return _outcome_of(*first, plan["method"] == "checkBalance" and plan["style"] == "await")
+
+
+def late(plan):
+    """``("success", None)`` or ``("fail", code)``: the answer ``on_late_answer`` must hear — the
+    first one after a call that threw or was cancelled — or None. (The whole payload goes there:
+    a late checkBalance answer is a success whatever it carries.)"""
+    if first_answer(plan) is not None or not (plan.get("throws") or cancels(plan)):
+        return None
+    events = _answers(plan)
+    return _outcome_of(*events[0][:2]) if events else None
+
+
 def answered(plan):
-    """Whether any success/fail/rejection reaches ttminis at all (else the call times out)."""
-    return first_answer(plan) is not None
+    """Whether any success/fail/rejection reaches ttminis at all (else the call stays pending)."""
+    return bool(_answers(plan))
 
 
 def call_source(plan, order, timeout):
@@ -184,9 +216,34 @@ def random_plan(rng):
             "thenable": rng.choice([None, None, "resolve", "reject", "broken"])}
 
 
+def fault_plans():
+    """Throws, then answers; cancelled, then answers: every method and style, each way the answer
+    may come (inside the call, later, a rejected thenable, never)."""
+    answers = {"inside success": [{"kind": "success", "args": [["object", {"a": 1}]], "later": False}],
+               "later success": [{"kind": "success", "args": [["sufficient", True]], "later": True}],
+               "later fail": [{"kind": "fail", "args": [["error", 20011002]], "later": True},
+                              {"kind": "success", "args": [], "later": True}],
+               "later junk fail": [{"kind": "fail", "args": [["getter_throws_code"]], "later": True}],
+               "never": [{"kind": "complete", "args": [], "later": True}]}
+    plans = []
+    for i, method in enumerate(METHODS):
+        for name, steps in answers.items():
+            for style in ("await", "callback"):
+                plans.append({"method": method, "style": style, "steps": steps, "thenable": None, "throws": True})
+            plans.append({"method": method, "style": "await", "steps": steps,
+                          "thenable": [None, "reject", "resolve"][i], "cancel": True})
+    return plans
+
+
 def _sample():
     rng = random.Random(20261129)
     plans = [random_plan(rng) for _ in range(60)]
+    faults = random.Random(20261205)
+    for _ in range(30):       # random plans that throw, or whose await is cancelled
+        plan = random_plan(faults)
+        plan["throws" if faults.random() < 0.5 else "cancel"] = True
+        plans.append(plan)
+    plans += fault_plans()
     # Every descriptor at least once as the deciding success and failure argument, in both styles.
     for i, arg in enumerate(ARGS):
         for kind in ("success", "fail"):
@@ -198,3 +255,114 @@ def _sample():
 
 
 SAMPLE = _sample()
+
+
+# Scripts the JS fake with the plans (a function of the plans; no eval).
+SCRIPT_FAKE = """(plans) => {
+  const value = %s;
+  plans.forEach((plan) => {
+    const behaviour = {answers: plan.steps.map((s) => ({kind: s.kind, args: s.args.map(value), later: s.later}))};
+    if (plan.thenable) behaviour.thenable = plan.thenable;
+    if (plan.throws) behaviour.throws = true;
+    TTMinisFake.script(plan.method, behaviour);
+  });
+}""" % JS_VALUE
+
+# Whether every scripted answer was given (the fake's records, one per plan, in order).
+FAKE_DONE = """(steps) => {
+  const records = TTMinisFake.calls.filter((c) => ['pay', 'recharge', 'checkBalance'].includes(c.method));
+  return records.length === steps.length && records.every((c, i) => c.answers.length === steps[i]);
+}"""
+FAKE_THROWN = ("() => TTMinisFake.calls.filter((c) => ['pay', 'recharge', 'checkBalance'].includes(c.method))"
+               ".map((c) => c.thrown)")
+
+# Page side (the harness game, on any runtime): make every call of the plans at once, cancel the
+# awaits the plans cancel, and wait for every outcome and every late answer the plans expect.
+RUN_CALLS = """
+from ttminis import calls
+
+class Events:
+    def __init__(self):
+        self.events = []
+    def success(self, payload):
+        self.events.append(["success", shape(payload)])
+    def fail(self, payload):
+        self.events.append(["fail", payload["error"]["error_code"]])
+    def complete(self, *args):
+        self.events.append(["complete", len(args)])
+    def callbacks(self):
+        return {"success": self.success, "fail": self.fail, "complete": self.complete}
+
+def shape(value):
+    return value if isinstance(value, bool) else "dict" if isinstance(value, dict) else type(value).__name__
+
+state["late"] = heard = []
+calls.on_late_answer(heard.append)
+started = []
+for source, cancel in zip(CALLS, CANCEL):          # each a lambda r: game.<method>(...)
+    r = Events()
+    returned = source(r)
+    if cancel:
+        returned.cancel()                           # what asyncio.wait_for does when its time is up
+    started.append([r, returned])
+results = []
+for r, returned in started:
+    if returned is not None:
+        if returned.done() and getattr(returned, "cancelled", lambda: False)():
+            r.events.append(["cancelled", None])
+        else:
+            try:
+                r.events.append(["success", shape(await returned)])
+            except ttminis.TTMinisError as e:
+                r.events.append(["fail", e.error_code])
+    results.append(r.events)
+await until(lambda: all(len(e) == (2 if style == "callback" else 1) for e, style in zip(results, STYLES)))
+await until(lambda: len(heard) >= LATE)
+return results
+"""
+
+# Page side, once the fake gave every answer: what ttminis was left with.
+RUN_AFTER = """
+from ttminis import calls
+late = [[a["method"], a["trade_order_id"], a["outcome"],
+         a["payload"]["error"]["error_code"] if a["outcome"] == "fail" else type(a["payload"]).__name__]
+        for a in state.pop("late")]
+return {"late": sorted(late, key=repr), "pending": len(calls._pending), "locked": sorted(calls._orders_in_flight)}
+"""
+
+
+def page_program(plans, timeout):
+    """RUN_CALLS for ``plans`` (calls on orders ``ans-<i>``); its value is each call's events."""
+    calls = ",\n".join(f"    lambda r: {call_source(plan, f'ans-{i}', timeout)}" for i, plan in enumerate(plans))
+    return (f"CALLS = [\n{calls}]\nSTYLES = {[p['style'] for p in plans]!r}\n"
+            f"CANCEL = {[cancels(p) for p in plans]!r}\nLATE = {sum(1 for p in plans if late(p))}\n" + RUN_CALLS)
+
+
+def check_page_results(plans, events_of_each, thrown, after):
+    """The sample's outcomes in a page or the simulator, against the specification above."""
+    for i, (plan, events) in enumerate(zip(plans, events_of_each)):
+        outcome, value = expected(plan)
+        settled = events[:-1] if plan["style"] == "callback" else events
+        assert len(settled) == 1 and settled[0][0] == outcome, (i, plan, events)
+        if outcome in ("fail", "cancelled") or value is not None:
+            assert settled[0][1] == value, (i, plan, events)
+        else:
+            assert settled[0][1] == "dict", (i, plan, events)
+        if plan["style"] == "callback":
+            assert events[-1] == ["complete", 0], (i, plan, events)
+    assert thrown == [[]] * len(plans), "ttminis threw into the SDK"
+    heard = sorted(([p["method"], f"ans-{i}" if p["method"] == "pay" else None, late(p)[0],
+                     late(p)[1] if late(p)[0] == "fail" else "dict"]
+                    for i, p in enumerate(plans) if late(p)), key=repr)
+    assert after["late"] == heard
+    assert after["pending"] == sum(1 for plan in plans if not answered(plan))
+    assert after["locked"] == sorted(f"ans-{i}" for i, plan in enumerate(plans)
+                                     if plan["method"] == "pay" and not answered(plan))
+
+
+def as_run_on(runtime, plans):
+    """The plans as a runtime can run them: Brython's ``browser.aio.Future`` cannot be cancelled
+    (it has only done/set_result/set_exception), so there an await is never cancelled."""
+    if runtime != "brython":
+        return plans
+    return [dict(plan, cancel=False) for plan in plans]

@@ -22,3 +22,17 @@ def sample(page: str, first_line: str) -> str:
     found = [code for code in samples(page) if code.split("\n", 1)[0].startswith(first_line)]
     assert len(found) == 1, f"docs/{page}: {len(found)} samples start with {first_line!r} (expected one)"
     return found[0]
+
+
+_games: dict[str, Path] = {}
+
+
+def example_game(tmp_path_factory) -> Path:
+    """docs/testing.md's example game (its ``mygame/main.py`` sample) in a folder of its own, written once per
+    session, so every test that runs it shares one native build."""
+    if "mygame" not in _games:
+        game = tmp_path_factory.mktemp("docs-example") / "mygame"
+        game.mkdir()
+        (game / "main.py").write_text(sample("testing.md", "# mygame/main.py"))
+        _games["mygame"] = game
+    return _games["mygame"]

@@ -2,7 +2,8 @@
 
 Each scenario gives the fake's starting state (``given``), calls made through ``ttminis.game``
 (``[name, args, kwargs]``), the result of each call (``{"ok": value}``, ``{"error": error_code}``
-or ``{"raises": "TypeError"}``) and the fake's state afterwards. ``tests/unit`` runs them against
+or ``{"raises": "TypeError"}``), the answers ``on_late_answer`` heard (``late``, none unless
+given) and the fake's state afterwards. ``tests/unit`` runs them against
 the CPython fake; ``tests/browser`` against the JS fake, on Pyodide and on Brython.
 """
 import json
@@ -24,6 +25,8 @@ def outcome_of(error):
         return {"raises": type(error).__name__}
     raise error
 
+late = []
+ttminis.on_late_answer(late.append)
 started = []
 for name, args, kwargs in CALLS:
     try:
@@ -46,12 +49,12 @@ for kind, value in started:
         results.append({"ok": value if is_plain(value) else await value})
     except Exception as e:
         results.append(outcome_of(e))
-return results
+return {"results": results, "late": late}
 '''
 
 
 def program(scenario):
-    """Python source running the scenario's calls; its value is the list of results."""
+    """Python source running the scenario's calls; its value is ``{"results": [...], "late": [...]}``."""
     calls = [[c[0], c[1], c[2] if len(c) > 2 else {}] for c in scenario["calls"]]
     return (f"CALLS = {calls!r}\nPARALLEL = {bool(scenario.get('parallel'))!r}\n"
             + RUNNER)

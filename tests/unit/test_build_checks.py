@@ -148,3 +148,21 @@ def test_the_size_table_reads_mb_as_10_to_the_6(tmp_path):
     (tmp_path / "big.bin").write_bytes(b"\0" * 2_000_000)
     lines, total, _ = compliance.size_table(tmp_path)
     assert total == 2_000_000 and "2.00 MB" in lines[1]           # 1.91 with MB = 2^20
+
+
+def test_without_zip_an_unmet_import_or_html_code_generation_is_a_warning_naming_file_and_line(tmp_path):
+    game = a_game(tmp_path / "mygame", "import js\nimport numpy\njs.eval('1')\n")
+    said = []
+    python_check.check(game, game_files(game), log=said.append, target="html")          # no BuildError
+    assert "  warn  main.py:2: import numpy: not the standard library, the runtime, ttminis, a requirement or " \
+           "the game's own module; add it to requirements.txt (pure-Python wheels only) or remove the import" in said
+    assert "  warn  main.py:3: js.eval (TikTok's native runtime forbids it)" in said
+    with pytest.raises(BuildError, match=r"forbids:\n  main.py:3: js.eval$"):
+        python_check.check(game, game_files(game), log=said.append, target="native")
+
+
+def test_a_test_of_the_simulators_refusals_may_build_a_game_that_tries(tmp_path):
+    game = a_game(tmp_path / "mygame", "import js\njs.eval('1')\n")
+    said = []
+    python_check.check(game, game_files(game), log=said.append, target="native", allow_js_code_generation=True)
+    assert said == ["  warn  main.py:2: js.eval (TikTok's native runtime forbids it)"]

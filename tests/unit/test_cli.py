@@ -118,6 +118,8 @@ def test_the_default_target_is_native_and_brython_implies_html(tmp_path):
     html = ttminis(tmp_path, "build", "mygame", "--runtime", "brython", "--zip")
     assert "dist/mygame-native.zip: a file that no ttminis build made" in native.stderr
     assert "dist/mygame.zip: a file that no ttminis build made" in html.stderr
+    dev = ttminis(tmp_path, "build", "mygame", "--dev", "--keep-stdlib", "json")   # --dev: the fake lives in a page
+    assert dev.returncode == 2 and "--keep-stdlib is for --target native" in dev.stderr
     assert "native (the default)" in ttminis(tmp_path, "build", "--help").stdout
 
 
@@ -153,6 +155,7 @@ def test_simulate_given_the_upload_zip_says_it_wants_the_folder(tmp_path):
                                                          "frame elsewhere)"),
     (["simulate", "empty"], "error: empty: no game.json, so not a native package: build one with `ttminis build "
                             "GAME` (--target native is the default)"),
+    (["new", "/proc/no-such-place"], "error: /proc/no-such-place: No such file or directory"),
 ])
 def test_user_errors_are_one_line_never_a_traceback(tmp_path, given, says):
     (tmp_path / "notes.txt").write_text("")

@@ -130,3 +130,17 @@ def test_a_known_method_the_client_lacks_says_so_before_its_options_faults(ttmin
         game.add_shortcut(42)                  # a wrong options type too: the missing method is named first
     with pytest.raises(TypeError, match="amount must be an int"):
         game.check_balance("lots")             # present: its options' fault is the error
+
+
+def test_next_ad_is_one_shot_and_a_wrong_ending_is_refused_naming_the_field(ttminis_wallet):
+    ttminis_wallet.next_ad = "skip"
+    assert ttminis_wallet.next_ad == "skip"
+    assert run(lambda: game.watch_rewarded_ad("unit-1")) is False
+    assert ttminis_wallet.next_ad == "watch", "one-shot: the next ad ends as default_ad"
+    assert run(lambda: game.watch_rewarded_ad("unit-1")) is True
+    ttminis_wallet.default_ad = "skip"
+    assert [run(lambda: game.watch_rewarded_ad("unit-1")) for _ in range(2)] == [False, False]
+    with pytest.raises(ValueError, match="next_ad must be one of watch, skip, error, never, got 'skp'"):
+        ttminis_wallet.next_ad = "skp"
+    with pytest.raises(ValueError, match="default_ad must be one of"):
+        ttminis_wallet.default_ad = None

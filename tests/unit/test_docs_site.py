@@ -18,6 +18,7 @@ def copy_of_the_site(tmp_path):
         shutil.copy2(REPO / name, tmp_path / name)
     shutil.copytree(REPO / "docs", tmp_path / "docs")
     (tmp_path / "shim").symlink_to(REPO / "shim")
+    (tmp_path / "tests").symlink_to(REPO / "tests")      # pages include files the tests run (snippets)
     return tmp_path
 
 

@@ -16,7 +16,10 @@ def set_up(fake, given):
         fake.create_order(amount, order_id)
     for method, behaviour in given.get("script", []):
         fake.script(method, behaviour)
-    fake.next_ad = given.get("next_ad", fake.next_ad)
+    if "default_ad" in given:
+        fake.default_ad = given["default_ad"]
+    if "next_ad" in given:
+        fake.next_ad = given["next_ad"]
     fake.unsupported.update(given.get("unsupported", []))
 
 
@@ -35,5 +38,7 @@ def run_program(source):
 @pytest.mark.parametrize("scenario", SCENARIOS, ids=IDS)
 def test_cpython_fake_passes_the_shared_scenario(ttminis_wallet, scenario):
     set_up(ttminis_wallet, scenario.get("given", {}))
-    assert run_program(program(scenario)) == scenario["results"]
+    outcome = run_program(program(scenario))
+    assert outcome["results"] == scenario["results"]
+    assert outcome["late"] == scenario.get("late", [])
     assert expected_state(scenario, state_of(ttminis_wallet)) == scenario.get("state", {})

@@ -79,6 +79,108 @@ def test_the_lock_lifts_when_a_late_answer_arrives_and_the_game_hears_it(ttminis
     assert len(ttminis_wallet.calls_of("pay")) == 2
 
 
+def test_a_pay_that_throws_keeps_its_order_locked_until_the_sdk_answers_and_the_game_hears_it(ttminis_wallet):
+    """Issue 20, finding 12: the SDK may have opened the payment sheet before it threw."""
+    order = ttminis_wallet.create_order(30)
+    ttminis_wallet.script("pay", throws=True, message="bridge down", delay=50,
+                          answers=[{"kind": "success", "args": [{"paid": True}], "later": True}])
+    late = []
+    ttminis.on_late_answer(late.append)
+
+    async def main():
+        with pytest.raises(TTMinisError) as threw:
+            await game.pay(order)
+        with pytest.raises(TTMinisError) as refused:
+            await game.pay(order)               # the sheet may be open: refused, never sent
+        assert order in calls._orders_in_flight
+        await until(lambda: late)
+        return threw.value, refused.value.error_code
+    threw, refused = ttminis_wallet.run(main)
+    assert threw.error_code == ERROR_SDK_THREW and "bridge down" in threw.error_msg
+    assert "stays locked" in threw.error_msg and threw.error_extra == {"trade_order_id": order}
+    assert refused == ERROR_IN_FLIGHT
+    assert late == [{"method": "pay", "trade_order_id": order, "outcome": "success", "payload": {"paid": True}}]
+    assert len(ttminis_wallet.calls_of("pay")) == 1
+    assert calls._orders_in_flight == set() and calls._pending == {}
+
+
+def test_a_pay_that_throws_in_callback_style_fails_once_after_the_call_returns(ttminis_wallet):
+    order = ttminis_wallet.create_order(30)
+    ttminis_wallet.script("pay", throws=True)      # the wallet's own answer follows the throw
+    events, late = [], []
+    ttminis.on_late_answer(late.append)
+
+    async def main():
+        returned = game.pay(order, fail=lambda p: events.append(p["error"]["error_code"]),
+                            complete=lambda: events.append("complete"))
+        assert events == [], "no callback runs inside the game's own call"
+        await until(lambda: late and "complete" in events)
+        return returned
+    assert ttminis_wallet.run(main) is None
+    assert events == [ERROR_SDK_THREW, "complete"]
+    assert late[0]["outcome"] == "success" and ttminis_wallet.orders[order]["status"] == "paid"
+
+
+def test_release_order_gives_up_a_pay_that_threw_and_the_late_answer_is_still_heard(ttminis_wallet):
+    order = ttminis_wallet.create_order(30)
+    ttminis_wallet.script("pay", throws=True, delay=30,
+                          answers=[{"kind": "fail", "args": [{"error": {"error_code": 4}}], "later": True}])
+    late = []
+    ttminis.on_late_answer(late.append)
+
+    async def main():
+        with pytest.raises(TTMinisError):
+            await game.pay(order)
+        assert game.release_order(order) is True        # it was still waiting for the SDK
+        with pytest.raises(TTMinisError) as released:
+            await game.pay(order)
+        await until(lambda: late)
+        return released.value.error_code
+    assert ttminis_wallet.run(main) == ERROR_RELEASED
+    assert late[0]["outcome"] == "fail" and late[0]["payload"]["error"]["error_code"] == 4
+    assert len(ttminis_wallet.calls_of("pay")) == 1
+
+
+def test_a_cancelled_pay_keeps_its_lock_until_the_sdk_answers_and_the_answer_is_heard(ttminis_wallet):
+    """Issue 20, finding 13: asyncio.wait_for cancels the await; the SDK succeeds afterwards."""
+    order = ttminis_wallet.create_order(30)
+    ttminis_wallet.script("pay", delay=60)      # the wallet's own answer, 60 ms later
+    late = []
+    ttminis.on_late_answer(late.append)
+
+    async def main():
+        with pytest.raises(asyncio.TimeoutError):
+            await asyncio.wait_for(game.pay(order), 0.01)
+        with pytest.raises(TTMinisError) as refused:
+            await game.pay(order)
+        await until(lambda: late)
+        with pytest.raises(TTMinisError) as after:
+            await game.pay(order)               # the lock lifted: this reaches the SDK
+        return refused.value.error_code, after.value.error_code
+    assert ttminis_wallet.run(main) == (ERROR_IN_FLIGHT, 90000001)
+    assert late == [{"method": "pay", "trade_order_id": order, "outcome": "success", "payload": {}}]
+    assert len(ttminis_wallet.calls_of("pay")) == 2
+
+
+def test_a_cancelled_call_with_a_timeout_is_heard_once_and_never_times_out_later(ttminis_wallet):
+    ttminis_wallet.script("checkBalance", delay=60,
+                          answers=[{"kind": "success", "args": [{"is_sufficient": True, "n": 1}], "later": True}])
+    late = []
+    ttminis.on_late_answer(late.append)
+
+    async def main():
+        task = asyncio.ensure_future(game.check_balance(5, timeout=0.03))
+        await asyncio.sleep(0)
+        task.cancel()
+        with pytest.raises(asyncio.CancelledError):
+            await task
+        await until(lambda: late)
+    ttminis_wallet.run(main)
+    assert late == [{"method": "checkBalance", "trade_order_id": None, "outcome": "success",
+                     "payload": {"is_sufficient": True, "n": 1}}]
+    assert _host.reported == [] and calls._pending == {}
+
+
 def test_a_late_check_balance_answer_reaches_the_game_whole(ttminis_wallet):
     full = {"is_sufficient": True, "balance": 50, "extra": "kept"}
     ttminis_wallet.script("checkBalance", answers=[{"kind": "success", "args": [full], "later": True}], delay=100)

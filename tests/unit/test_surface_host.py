@@ -14,7 +14,7 @@ def test_without_a_page_or_the_native_runtime_the_surface_says_where_it_lives(us
     with pytest.raises(TTMinisUnavailable) as caught:
         use()
     assert "game surface" in str(caught.value)
-    assert "ttminis_page" in str(caught.value) and "ttminis_native" in str(caught.value)
+    assert all(name in str(caught.value) for name in ("ttminis_wallet", "HostSurface", "ttminis_page", "ttminis_native"))
 
 
 @pytest.mark.parametrize("use, error, words", [

@@ -27,11 +27,15 @@ __all__ = ["build", "BuildError", "BuildResult", "make_zip"]
 
 def build(game_dir: str | os.PathLike[str], out: str | os.PathLike[str] | None = None, *, target: str = "html",
           runtime: str = "pyodide", dev: bool = False, client_key: str = "", log: Log = print,
-          backend_url: str = "", fake_tiktok_url: str = "", **target_options: object) -> BuildResult:
+          backend_url: str = "", fake_tiktok_url: str = "", allow_js_code_generation: bool = False,
+          **target_options: object) -> BuildResult:
     """Build the game in ``game_dir`` for ``target``; returns what was made and where.
 
-    The game's Python is compiled first with the runtime's own Python (``python_check``): a syntax
-    error is a ``BuildError`` naming ``file:line``.
+    The game's Python is compiled first with the runtime's own Python and read by one syntax-tree pass
+    (``python_check``): a syntax error is a ``BuildError`` naming ``file:line``, and so, on native, is
+    code generation through JavaScript (``js.eval``, ``run_js``, ...); imports nothing provides are
+    warnings. ``allow_js_code_generation=True`` makes that code generation a warning: only for tests of
+    the simulator's own refusals, which need a package that tries (there is no command-line flag).
 
     ``expose_interpreter=True`` (html) is for tests that measure the interpreter itself (proxy
     counts, soak): the page publishes the live Pyodide as ``ttminisLoader.pyodide``, as ``dev``
@@ -52,7 +56,8 @@ def build(game_dir: str | os.PathLike[str], out: str | os.PathLike[str] | None =
         game_dir = module.PROBE_GAME
     folder = check_game_dir(game_dir)
     # a syntax error is a build error; so is code generation through JS on native (python_check.scan)
-    python_check.check(folder, game_files(folder), log=log, target=target, runtime=runtime)
+    python_check.check(folder, game_files(folder), log=log, target=target, runtime=runtime,
+                       allow_js_code_generation=allow_js_code_generation)
     result: BuildResult = module.build(folder, out, runtime=runtime, dev=dev, client_key=client_key, log=log,
                                        **urls, **target_options)
     return result

@@ -116,7 +116,7 @@ def new_game(folder: str | os.PathLike[str], out: Callable[[str], object] = prin
     out("Next, in that folder:")
     out("  python -m pytest                        # its tests: the rules on CPython, the game in the native simulator")
     out("  ttminis build --serve                   # play it in your browser, running as on TikTok")
-    out("  ttminis build --zip --app-id YOUR_ID    # the package to upload (TikTok's native runtime)")
+    out("  ttminis build --zip --app-id \"$TIKTOK_APP_ID\"   # the package to upload (your app's id)")
     out(f"Read {folder}/README.md for the rest.")
     return 0
 
@@ -187,7 +187,7 @@ def add_build_arguments(parser: argparse.ArgumentParser, default_help: str) -> N
                              f"minigame.config.json); default: {default_help}")
     parser.add_argument("--target", choices=TARGET_NAMES, default=None,
                         help="native (the default): the package TikTok accepts; html: a web bundle for previews "
-                             "(implied by --runtime brython)")
+                             "(implied by --runtime brython and by --dev)")
     parser.add_argument("--out", help="output folder (default: dist/<game>, or dist/<game>-native, in the current folder)")
     parser.add_argument("--runtime", choices=sorted(runtimes.RUNTIMES), default="pyodide",
                         help="pyodide (the default) or brython (html only)")
@@ -227,8 +227,8 @@ def run_build(args: argparse.Namespace, parser: argparse.ArgumentParser, default
 
         run_build(parser.parse_args(["mygame"]), parser, Path.cwd())
     """
-    if args.target is None:     # TikTok takes only native games; Brython cannot run there, so it means html
-        args.target = "html" if args.runtime == "brython" else "native"
+    if args.target is None:     # TikTok takes only native games; Brython and the in-page fake SDK mean html
+        args.target = "html" if args.runtime == "brython" or args.dev else "native"
     app_problem = app_id_problem(args.app_id)
     if app_problem:
         print(f"error: --app-id {args.app_id!r}: {app_problem}", file=sys.stderr)

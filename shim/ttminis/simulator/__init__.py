@@ -80,7 +80,7 @@ class Session:
         self.package = Path(package).resolve()
         if not (self.package / "game.json").is_file() or not (self.package / "game.js").is_file():
             raise SimulatorError(f"{package}: not a native package (no game.js and game.json); build one with "
-                                 "`python build.py GAME --target native`")
+                                 "`ttminis build GAME` (native is the default)")
         self.strict = strict
         self._own_user_data = user_data is None
         self.user_data = Path(tempfile.mkdtemp(prefix="ttminis-user-data-")) if user_data is None else Path(user_data)

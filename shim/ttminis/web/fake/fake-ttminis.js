@@ -18,15 +18,19 @@
  *                  delay: ms,             // answer after a timer (function, never a string)
  *                  thenable: "resolve" | "reject" | "broken",  // also return a promise (or a
  *                                         // thenable whose `then` throws)
- *                  answers: [{kind: "success" | "fail" | "complete", args: [...], later: bool}] }
+ *                  answers: [{kind: "success" | "fail" | "complete", args: [...], later: bool}],
  *                                         // exactly these callback calls, with these arguments, in
  *                                         // order: `later` ones after a timer (`delay`, at least 1 ms)
+ *                  throws: bool }         // then the call throws `message` all the same: what the rest
+ *                                         // says still answers (the sheet opened, then the bridge threw);
+ *                                         // outcome "throw" throws and never answers
  *   latency               ms for every answer (0: queueMicrotask)
  *   calls                 records: {method, keys, types, plain, json, options, answers: [{kind, payload}],
  *                         thrown: [what the game's callbacks threw into the SDK — always empty for ttminis]}
  *   callsOf(method), lastCall(method), clearCalls()
  *   trigger(event, payload)  fire onShow/onHide/... listeners;  listenerCount(event)
- *   ads.next              "watch" | "skip" | "error" | "never"  (how the next shown ad ends)
+ *   ads.next              "watch" | "skip" | "error" | "never": how the next shown ad ends — one-shot,
+ *                         like script(): the ad after it ends as ads.default ("watch" unless set)
  *   unsupported           Set of method names canIUse() denies and that are removed
  *   install({legacy}), uninstall(), reset()
  *                         while installed, `globalThis.ttminisStandInOrders` is `backend`: the one thing a
@@ -93,7 +97,7 @@
     storage: new Map(),
     listeners: {},
     unsupported: new Set(),
-    ads: { next: "watch", created: [] },
+    ads: null,
     visits: [],
     progress: [],
     initOptions: null,
@@ -108,6 +112,29 @@
     requestOrigins: new Set()
   };
 
+  var AD_ENDINGS = ["watch", "skip", "error", "never"];
+  function adEnding(field, ending) {
+    if (AD_ENDINGS.indexOf(ending) < 0) {
+      throw new Error(field + " must be one of " + AD_ENDINGS.join(", ") + ", got " + JSON.stringify(ending));
+    }
+    return ending;
+  }
+
+  // ads.next: how the next shown ad ends, one-shot like script(); then ads.default.
+  function makeAds() {
+    var next = null;
+    var fallback = "watch";
+    var ads = { created: [] };
+    Object.defineProperty(ads, "next", { enumerable: true,
+      get: function () { return next === null ? fallback : next; },
+      set: function (ending) { next = adEnding("ads.next", ending); } });
+    Object.defineProperty(ads, "default", { enumerable: true,
+      get: function () { return fallback; },
+      set: function (ending) { fallback = adEnding("ads.default", ending); } });
+    ads.take = function () { var ending = ads.next; next = null; return ending; };
+    return ads;
+  }
+
   fake.reset = function () {
     fake.latency = 0;
     fake.calls = [];
@@ -115,7 +142,7 @@
     fake.storage = new Map();
     EVENTS.forEach(function (e) { fake.listeners[e] = []; });
     fake.unsupported = new Set();
-    fake.ads = { next: "watch", created: [] };
+    fake.ads = makeAds();
     fake.visits = [];
     fake.progress = [];
     fake.initOptions = null;
@@ -288,25 +315,35 @@
         if (Object.prototype.hasOwnProperty.call(behaviour, "raw")) return behaviour.raw;
         return { error: behaviour.error || { error_code: CODES.INTERNAL, error_msg: "scripted failure (fake)", error_extra: {} } };
       };
-      if (behaviour.answers) return scriptedAnswers(rec, options, behaviour, failArg);
-      var result = null;
-      var run = function () {
-        if (outcome === "never") return;
-        if (outcome === "fail") return answer("fail", failArg());
-        if (outcome === "fail_then_success") { answer("fail", failArg()); return answer("success", behaviour.payload); }
-        var real = outcome === "default" || outcome === "twice" || outcome === "success_then_fail";
-        result = result || (real ? logic(options) : { ok: true, payload: behaviour.payload });
-        if (typeof result.then === "function") {      // an order book or a request over HTTP: later
-          return result.then(function (settled) { result = settled; run(); });
-        }
-        if (!result.ok) return answer("fail", result.fail);
-        answer("success", result.payload);
-        if (outcome === "twice") answer("success", result.payload);
-        if (outcome === "success_then_fail") answer("fail", failArg());
-      };
-      later(run, behaviour);
-      return thenableFor(behaviour, failArg);
+      if (behaviour.throws) {      // the answers still come; the call throws (the sheet opened, then the bridge threw)
+        behaviour = Object.assign({}, behaviour);
+        delete behaviour.thenable;
+        answerCall(rec, options, behaviour, outcome, answer, failArg, logic);
+        throw new Error(behaviour.message || ("fake " + method + " threw"));
+      }
+      return answerCall(rec, options, behaviour, outcome, answer, failArg, logic);
     };
+  }
+
+  function answerCall(rec, options, behaviour, outcome, answer, failArg, logic) {
+    if (behaviour.answers) return scriptedAnswers(rec, options, behaviour, failArg);
+    var result = null;
+    var run = function () {
+      if (outcome === "never") return;
+      if (outcome === "fail") return answer("fail", failArg());
+      if (outcome === "fail_then_success") { answer("fail", failArg()); return answer("success", behaviour.payload); }
+      var real = outcome === "default" || outcome === "twice" || outcome === "success_then_fail";
+      result = result || (real ? logic(options) : { ok: true, payload: behaviour.payload });
+      if (typeof result.then === "function") {      // an order book or a request over HTTP: later
+        return result.then(function (settled) { result = settled; run(); });
+      }
+      if (!result.ok) return answer("fail", result.fail);
+      answer("success", result.payload);
+      if (outcome === "twice") answer("success", result.payload);
+      if (outcome === "success_then_fail") answer("fail", failArg());
+    };
+    later(run, behaviour);
+    return thenableFor(behaviour, failArg);
   }
 
   function ok(payload) { return { ok: true, payload: payload }; }
@@ -402,7 +439,7 @@
     ad.show = function () {
       if (shown) return Promise.reject(err(CODES.AD_ALREADY_SHOWN, "this ad was already shown; create a new one (fake)"));
       shown = true;
-      var ending = fake.ads.next;
+      var ending = fake.ads.take();
       rec.answers.push({ kind: "shown", ending: ending });
       if (ending === "error") {
         var e = { errCode: CODES.AD_FAILED, errMsg: "ad failed to show (fake)" };

@@ -19,7 +19,8 @@
  *       Returns 0 when the SDK has the call, else [what, detail]:
  *         ["unavailable", "TTMinis" | "TTMinis.game" | "TTMinis.game.<method>"]   nothing was called
  *         ["unsupported", "TTMinis.game.<method>"]     nothing was called: the client's canIUse denies it
- *         ["threw", message]                                                       the SDK threw
+ *         ["lookup_threw", message]     nothing was called: finding the method threw (a getter on the SDK)
+ *         ["threw", message]            the SDK's method threw: it had the call and may still answer
  *   supports(game, method)  false only when the client's own canIUse(method) says so; asked once per method
  *                           and per TTMinis.game object (a replaced one is asked again)
  *   forget()                drop the canIUse answers (ttminis.calls.reset)
@@ -105,7 +106,7 @@
         args = [options];
       }
     } catch (error) {
-      return ["threw", message(error)];
+      return ["lookup_threw", message(error)];
     }
     var returned;
     try {
