@@ -13,9 +13,9 @@ CRASH = os.environ.get("CRASH", "")
 
 def grant(g):
     g.connection.execute(text("CREATE TABLE IF NOT EXISTS inventory (open_id VARCHAR(128), item VARCHAR(64), "
-                              "pid INTEGER)"))
-    g.connection.execute(text("INSERT INTO inventory (open_id, item, pid) VALUES (:o, :i, :p)"),
-                         {"o": g.open_id, "i": g.product_id, "p": os.getpid()})
+                              "pid INTEGER, trade_order_id VARCHAR(128))"))
+    g.connection.execute(text("INSERT INTO inventory (open_id, item, pid, trade_order_id) VALUES (:o, :i, :p, :t)"),
+                         {"o": g.open_id, "i": g.product_id, "p": os.getpid(), "t": g.trade_order_id})
     if CRASH == "before_commit":
         os._exit(17)
 
@@ -23,3 +23,10 @@ def grant(g):
 def granted(trade_order_id):
     if CRASH == "after_commit":
         os._exit(17)
+
+
+def refund(r):
+    """The reference default: the item is taken back once the recovered Beans reach the price."""
+    r.connection.execute(text("CREATE TABLE IF NOT EXISTS takebacks (trade_order_id VARCHAR(128))"))
+    if r.take_back:
+        r.connection.execute(text("INSERT INTO takebacks (trade_order_id) VALUES (:t)"), {"t": r.trade_order_id})

@@ -27,14 +27,14 @@ def free_port():
 
 
 class BackendProcess:
-    def __init__(self, tiktok, database_url, port, tmp_path, crash=""):
+    def __init__(self, tiktok, database_url, port, tmp_path, crash="", sweep_every="0"):
         self.url = f"http://127.0.0.1:{port}"
         env = {**os.environ, "TIKTOK_CLIENT_KEY": tiktok.client_key, "TIKTOK_CLIENT_SECRET": tiktok.client_secret,
                "TTMINIS_TIKTOK_API": tiktok.url, "CRASH": crash}
         self.log = open(tmp_path / f"backend-{port}-{time.monotonic_ns()}.log", "w")
         self.process = subprocess.Popen(
             [sys.executable, "-m", "ttminis.server", "serve", "--port", str(port), "--database", database_url,
-             "--hooks", str(HOOKS), "--sweep-every", "0"], env=env, stdout=self.log, stderr=subprocess.STDOUT)
+             "--hooks", str(HOOKS), "--sweep-every", sweep_every], env=env, stdout=self.log, stderr=subprocess.STDOUT)
         deadline = time.monotonic() + 30
         while True:        # ready when /health answers (a condition, bounded)
             try:

@@ -44,9 +44,9 @@ def store(database_url):
 
 def test_migrate_creates_the_schema_once_and_is_repeatable(database_url):
     first = Store(database_url)
-    assert first.migrate() == 1
-    assert Store(database_url).migrate() == 1
-    assert first.count("ttminis_schema") == 1
+    assert first.migrate() == 2
+    assert Store(database_url).migrate() == 2
+    assert first.count("ttminis_schema") == 2
     first.close()
 
 
@@ -176,3 +176,42 @@ def test_50_concurrent_redeems_of_the_same_payment_grant_once(database_url):
 def test_a_bad_database_url_is_refused_with_what_is_expected():
     with pytest.raises(ValueError, match="sqlite:///FILE or postgresql://"):
         Store("mysql://localhost/shop")
+
+
+def test_a_version_1_database_is_upgraded_in_place(database_url):
+    """Orders and refunds kept by version 1 survive: unsettled orders get a schedule, recorded
+    refunds count as applied, and the inbox, leases and prices tables appear."""
+    from sqlalchemy import (BigInteger, Boolean, Column, Float, Integer, MetaData, String, Table, Text,
+                            UniqueConstraint, create_engine)
+    from ttminis.server import store as store_module
+    v1 = MetaData()
+    for table in (store_module.players, store_module.sessions, store_module.grants, store_module.webhook_log,
+                  store_module.schema_table):
+        table.to_metadata(v1)
+    Table("ttminis_orders", v1, *(Column(c.name, c.type, primary_key=c.primary_key, nullable=c.nullable)
+                                  for c in store_module.orders.columns
+                                  if c.name not in ("next_check_at", "checks", "refunded")))
+    Table("ttminis_refunds", v1, Column("id", Integer, primary_key=True, autoincrement=True),
+          Column("trade_order_id", String(128), nullable=False), Column("event_time", BigInteger, nullable=False),
+          Column("content", Text, nullable=False), Column("recorded_at", Float, nullable=False),
+          UniqueConstraint("trade_order_id", "event_time"))
+    engine = create_engine(store_module.normalise_url(database_url))
+    with engine.begin() as conn:
+        v1.create_all(conn)
+        conn.execute(v1.tables["ttminis_schema"].insert().values(version=1, applied_at=0))
+        base = {"open_id": "p", "product_id": "sword", "product_name": "Sword", "amount": 30, "quantity": 1,
+                "is_sandbox": None, "detail": "", "created_at": 100.0, "updated_at": 100.0, "granted_at": None}
+        conn.execute(v1.tables["ttminis_orders"].insert(), [
+            dict(base, order_id="ord-1", trade_order_id="tt-1", status="pending"),
+            dict(base, order_id="ord-2", trade_order_id="tt-2", status="refunded", granted_at=101.0)])
+        conn.execute(v1.tables["ttminis_refunds"].insert().values(trade_order_id="tt-2", event_time=5,
+                                                                 content='{"trade_order_id": "tt-2"}', recorded_at=102.0))
+    engine.dispose()
+    store = Store(database_url)
+    assert store.migrate() == 2
+    assert store.order("ord-1").next_check_at == 100.0 and store.order("ord-1").checks == 0
+    assert store.order("ord-2").next_check_at is None and store.order("ord-2").status == "refunded"
+    assert store.count("ttminis_recoveries", trade_order_id="tt-2", applied=True) == 1
+    assert [o.order_id for o in store.due_orders()] == ["ord-1"]
+    assert store.count("ttminis_inbox") == 0 and store.price_verdicts() == {}
+    store.close()

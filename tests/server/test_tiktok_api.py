@@ -34,7 +34,7 @@ def test_login_code_exchange_refresh_and_revoke(tiktok):
             return tokens, fresh
     tokens, fresh = run(scenario())
     assert tokens.open_id == fresh.open_id == "player-7"
-    assert tokens.expires_in == 86400 and tokens.refresh_expires_in == 365 * 86400
+    assert tokens.expires_in == 2 * 3600 and tokens.refresh_expires_in == 180 * 86400     # TikTok's documented lifetimes
     assert fresh.access_token != tokens.access_token
     assert "act." not in repr(tokens) and "rft." not in repr(tokens)
 
@@ -211,3 +211,46 @@ def test_a_refused_connection_is_unreachable():
             with pytest.raises(TikTokUnreachable, match="could not connect"):
                 await api.create_order("token", sword())
     run(scenario())
+
+
+def test_revoke_accepts_tiktoks_empty_answer(tiktok):
+    """Finding 7: TikTok documents revoke's answer as empty; an empty body used to raise."""
+    async def scenario():
+        async with api_for(tiktok) as api:
+            tokens = await api.exchange_code(tiktok.issue_code("player-8"))
+            return await api.revoke(tokens.access_token)
+    assert run(scenario()) is None
+
+
+def test_check_redeem_amounts_says_whether_every_price_is_legal():
+    from ttminis.server.fake_tiktok import FakeTikTokServer
+    with FakeTikTokServer(legal_amounts=[11, 19, 999]) as tiktok:
+        async def scenario():
+            async with api_for(tiktok) as api:
+                token = (await api.exchange_code(tiktok.issue_code())).access_token
+                return (await api.check_redeem_amounts(token, [11, 19, 999]),
+                        await api.check_redeem_amounts(token, [11, 30]))
+        assert run(scenario()) == (True, False)
+
+
+def test_check_redeem_amounts_refuses_what_is_not_a_list_of_whole_beans(tiktok):
+    async def scenario():
+        async with api_for(tiktok) as api:
+            with pytest.raises(ValueError, match="amounts must be a non-empty list of ints >= 1"):
+                await api.check_redeem_amounts("act.x", [1.5])
+    run(scenario())
+
+
+def test_get_tier_infos_gives_each_tier_with_its_price_and_currency():
+    from ttminis.server.fake_tiktok import FakeTikTokServer
+    from ttminis.server.tiktok_api import TierInfo, TierInvalid
+    tier = {"tier_name": "70 Beans", "token_type": "BEANS", "token_amount": 70, "price": "0.99",
+            "currency": "USD", "symbol": "$"}
+    with FakeTikTokServer(tiers={"tier-1": tier}) as tiktok:
+        async def scenario():
+            async with api_for(tiktok) as api:
+                token = (await api.exchange_code(tiktok.issue_code())).access_token
+                with pytest.raises(TierInvalid):
+                    await api.get_tier_infos(token, ["tier-9"])
+                return await api.get_tier_infos(token, ["tier-1"])
+        assert run(scenario()) == {"tier-1": TierInfo("tier-1", "70 Beans", "BEANS", 70, "0.99", "USD", "$")}

@@ -39,7 +39,7 @@ def _load_hooks(spec: str | None) -> dict[str, Callable[..., Any]]:
         module_spec.loader.exec_module(module)
     else:
         module = importlib.import_module(spec)
-    return {name: getattr(module, name) for name in ("grant", "refund", "granted") if hasattr(module, name)}
+    return {name: getattr(module, name) for name in ("grant", "refund", "refund_notice", "granted") if hasattr(module, name)}
 
 
 def _add_backend_options(parser: argparse.ArgumentParser) -> None:
@@ -48,7 +48,8 @@ def _add_backend_options(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--database", default=os.environ.get("TTMINIS_DATABASE_URL", "sqlite:///ttminis-orders.db"),
                         help="sqlite:///FILE (default sqlite:///ttminis-orders.db) or postgresql://...")
     parser.add_argument("--catalogue", help="JSON list of products: [{id, name, price}, ...]")
-    parser.add_argument("--hooks", help="a .py file or module defining grant(g), refund(r), granted(trade_order_id)")
+    parser.add_argument("--hooks", help="a .py file or module defining grant(g), refund(r), refund_notice(n), "
+                        "granted(trade_order_id)")
     parser.add_argument("--sandbox", action="store_true", help="grant TikTok sandbox payments (is_sandbox)")
     parser.add_argument("--sweep-every", type=float, default=60.0,
                         help="seconds between sweeper rounds (0: no sweeper); default 60")
@@ -61,6 +62,7 @@ def _settings(args: argparse.Namespace, **overrides: Any) -> tuple[Settings, Cal
     hooks = _load_hooks(args.hooks)
     values = {"database_url": args.database, "sandbox": args.sandbox, "sweep_every": args.sweep_every,
               "tolerance": args.tolerance, "grant": hooks.get("grant"), "refund": hooks.get("refund"),
+              "refund_notice": hooks.get("refund_notice"),
               "catalogue": load_catalogue(args.catalogue) if args.catalogue else DEMO_CATALOGUE, **overrides}
     return Settings.from_env(**values), hooks.get("granted")
 

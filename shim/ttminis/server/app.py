@@ -12,12 +12,23 @@ Endpoints (JSON in and out; errors are ``{"error": {"code", "message"}}`` with a
     POST /orders {product_id}       (Authorization: Bearer <session>) creates the order at TikTok
                                     -> ``{order_id, trade_order_id, product_id, amount, status}``
     GET  /orders/<order_id>         the player's own order (another player's is "not found")
-    POST /webhook                   TikTok's signed webhook; 200 only after the grant committed
-    GET  /health
+    POST /webhook                   TikTok's signed webhook (see "Intake" below)
+    GET  /health                    ``{ok, unchecked_prices, unsettled}``
 
-A stale-but-authentic ``redeem.success`` (signed outside the tolerance) is not dropped: the order is
-confirmed with the query API and granted once, or left ``pending`` for the sweeper. Request bodies
-are limited to ``max_body`` bytes. Secrets never reach logs or responses.
+Intake: an authentic delivery is committed to the inbox first. What can be settled locally (a
+fresh ``redeem.success``, a ``refund_traceback``, ``refund_success``/``refund_fail``,
+``authorization.removed``) is settled in the same request and answered 200 after its commit; a
+hook that raises answers a JSON 500 so TikTok retries. What needs TikTok (a stale-but-authentic
+``redeem.success``, signed outside the tolerance) is answered 200 at once and settled by the
+sweeper: the 200 never waits on a call to TikTok.
+
+Prices: TikTok requires ``check_redeem_amounts`` before a price is sold; it needs a player's
+token, so the first order at a price checks it with that player's token and keeps the verdict;
+an order at a price TikTok called illegal is refused naming the product. ``/health`` and the
+start-up log list the catalogue's prices not checked yet.
+
+Every request gets a JSON answer, never a plain-text 500; request bodies are limited to
+``max_body`` bytes. Tokens and secrets never reach logs or responses (``redact``).
 
 Example::
 
@@ -27,7 +38,6 @@ Example::
 from __future__ import annotations
 
 import asyncio
-import dataclasses
 import json
 import logging
 import os
@@ -36,6 +46,7 @@ from dataclasses import dataclass, field
 from typing import Any, AsyncIterator, Callable
 
 from starlette.applications import Starlette
+from starlette.exceptions import HTTPException
 from starlette.concurrency import run_in_threadpool
 from starlette.middleware import Middleware
 from starlette.middleware.cors import CORSMiddleware
@@ -44,11 +55,12 @@ from starlette.responses import JSONResponse
 from starlette.routing import Route
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from .store import GRANTED, UNKNOWN_ORDER, Grant, Refund, Store
-from .sweeper import Sweeper
-from .tiktok_api import TIKTOK_API, OrderOutcomeUnknown, OrderRequest, TikTokAPI, TikTokAPIError
-from .webhook import (REDEEM_SUCCESS, REFUND_TRACEBACK, SIGNATURE_HEADER, WebhookError, WebhookEvent,
-                      WebhookTimestampError, verify_webhook)
+from . import redact
+from .store import GRANTED, UNKNOWN_ORDER, Grant, Refund, RefundNotice, Store
+from .sweeper import Checkpoint, Sweeper
+from .tiktok_api import (TIKTOK_API, AccessTokenInvalid, OrderOutcomeUnknown, OrderRequest, TikTokAPI,
+                         TikTokAPIError)
+from .webhook import SIGNATURE_HEADER, WebhookError, WebhookTimestampError, verify_webhook
 
 log = logging.getLogger("ttminis.server")
 
@@ -72,9 +84,12 @@ class Settings:
     session_ttl: float = 30 * 24 * 3600
     allowed_origins: tuple[str, ...] = ("*",)
     sweep_every: float = 0          # seconds between sweeper rounds; 0: no background sweeper
-    sweep_older_than: float = 60
+    sweep_older_than: float = 60    # an order's first check, seconds after TikTok created it
+    max_backoff: float = 3600       # an unsettled order or delivery is checked again within this
+    expire_after: float = 7 * 24 * 3600    # an order still unpaid this long after it was begun expires
     grant: Callable[[Grant], object] | None = None      # the game's hooks (see ``Store``)
     refund: Callable[[Refund], object] | None = None
+    refund_notice: Callable[[RefundNotice], object] | None = None
 
     @classmethod
     def from_env(cls, **overrides: Any) -> "Settings":
@@ -156,27 +171,64 @@ class _BodyLimit:
         await self.app(scope, limited, send)
 
 
+class _JSONErrors:
+    """The outermost guard: whatever escapes the app is logged (redacted) and answered as a JSON 500,
+    never Starlette's plain-text one."""
+
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            return await self.app(scope, receive, send)
+        started = False
+
+        async def tracking(message: Message) -> None:
+            nonlocal started
+            started = started or message["type"] == "http.response.start"
+            await send(message)
+        try:
+            await self.app(scope, receive, tracking)
+        except Exception as e:
+            log.error("%s %s failed: %s: %s", scope.get("method"), scope.get("path"), type(e).__name__,
+                      redact.redact(str(e))[:500])
+            if not started:
+                await _problem(500, "internal_error", "the server failed; nothing was committed for this "
+                               "request, try again")(scope, receive, send)
+
+
 def create_app(settings: Settings, *, store: Store | None = None, api: TikTokAPI | None = None,
-               on_granted: Callable[[str], object] | None = None) -> Starlette:
+               on_granted: Callable[[str], object] | None = None, checkpoint: Checkpoint | None = None,
+               sleep: Callable[[float], Any] | None = None) -> Starlette:
     """The reference backend as a Starlette app (see the module docstring).
 
     ``on_granted(trade_order_id)`` runs after a grant committed and before TikTok gets its 200
-    (notifications; never the grant itself).
+    (notifications; never the grant itself). ``checkpoint(name)`` is awaited at named points of
+    intake and order creation (tests interleave requests and inject crashes there).
 
     Example::
 
         app = create_app(Settings.from_env(catalogue={"sword": {"id": "sword", "name": "Sword", "price": 30}}))
     """
+    redact.install()
     store = store or Store(settings.database_url, sandbox=settings.sandbox, grant=settings.grant,
-                           refund=settings.refund)
+                           refund=settings.refund, refund_notice=settings.refund_notice,
+                           first_check=settings.sweep_older_than, max_backoff=settings.max_backoff,
+                           expire_after=settings.expire_after)
     api = api or TikTokAPI(settings.client_key, settings.client_secret, base_url=settings.tiktok_api)
-    sweeper = Sweeper(store, api)
+    point: Checkpoint = checkpoint or _nothing
+    sweeper = Sweeper(store, api, checkpoint=point, sleep=sleep or asyncio.sleep)
+
+    def unchecked_prices(verdicts: dict[int, bool]) -> dict[str, int]:
+        return {pid: p["price"] for pid, p in settings.catalogue.items() if p["price"] not in verdicts}
 
     @asynccontextmanager
     async def lifespan(app: Starlette) -> AsyncIterator[None]:
         await run_in_threadpool(store.migrate)
-        task = asyncio.create_task(sweeper.run_forever(settings.sweep_every, settings.sweep_older_than)) \
-            if settings.sweep_every else None
+        unchecked = unchecked_prices(await run_in_threadpool(store.price_verdicts))
+        if unchecked:
+            log.warning("prices not checked with TikTok yet (checked before the first order at each): %s", unchecked)
+        task = asyncio.create_task(sweeper.run_forever(settings.sweep_every)) if settings.sweep_every else None
         yield
         if task:
             task.cancel()
@@ -185,14 +237,15 @@ def create_app(settings: Settings, *, store: Store | None = None, api: TikTokAPI
     async def json_body(request: Request, *fields: str) -> dict[str, Any]:
         try:
             body = json.loads(await request.body())
-        except ValueError:
+        except (ValueError, RecursionError):
             raise _Problem(400, "invalid_json", "the body must be a JSON object") from None
         if not isinstance(body, dict):
             raise _Problem(400, "invalid_json", "the body must be a JSON object")
         for name in fields:
             value = body.get(name)
-            if not isinstance(value, str) or not value or len(value) > 512:
-                raise _Problem(400, "invalid_field", f"'{name}' must be a non-empty string of at most 512 characters")
+            if not isinstance(value, str) or not value or len(value) > 512 or not _utf8(value):
+                raise _Problem(400, "invalid_field", f"'{name}' must be a non-empty string of at most 512 "
+                               "characters (UTF-8 text, no lone surrogates)")
         return body
 
     async def player(request: Request) -> str:
@@ -218,27 +271,62 @@ def create_app(settings: Settings, *, store: Store | None = None, api: TikTokAPI
     async def products(request: Request) -> JSONResponse:
         return JSONResponse({"products": list(settings.catalogue.values())})
 
+    async def token_for(open_id: str) -> str:
+        token = await sweeper.access_token(open_id)
+        if token is None:
+            raise _Problem(401, "not_signed_in", "sign in again: POST /login with a new code from game.login()")
+        return token
+
+    async def check_price(open_id: str, product: dict[str, Any]) -> None:
+        """TikTok: "You must first check if the price ... is legal" - once per price, then kept."""
+        verdict = (await run_in_threadpool(store.price_verdicts)).get(product["price"])
+        if verdict is None:
+            token = await token_for(open_id)
+            try:
+                try:
+                    verdict = await api.check_redeem_amounts(token, [product["price"]])
+                except AccessTokenInvalid:
+                    token = await sweeper.access_token(open_id, force_refresh=True, rejected=token) or token
+                    verdict = await api.check_redeem_amounts(token, [product["price"]])
+            except TikTokAPIError as e:
+                raise _Problem(502, "price_unchecked", f"TikTok could not check the price of '{product['id']}' "
+                               f"({product['price']} Beans) yet: {e.message}; try again") from None
+            await run_in_threadpool(store.save_price_verdict, product["price"], verdict)
+        if not verdict:
+            raise _Problem(400, "price_not_allowed", f"TikTok does not allow the price of product '{product['id']}' "
+                           f"({product['price']} Beans): change it in the catalogue")
+
     async def create_order(request: Request) -> JSONResponse:
         open_id = await player(request)
         product_id = (await json_body(request, "product_id"))["product_id"]
         product = settings.catalogue.get(product_id)
         if product is None:
             raise _Problem(400, "unknown_product", f"'product_id' must be one of {sorted(settings.catalogue)}")
+        await check_price(open_id, product)
         order = await run_in_threadpool(store.begin_order, open_id, product)
+        await point("orders.begun")
+        request_body = OrderRequest(order_id=order.order_id, amount=order.amount, product_id=order.product_id,
+                                    product_name=order.product_name, quantity=order.quantity)
         try:
             token = await sweeper.access_token(open_id)
             if token is None:
                 await run_in_threadpool(store.order_not_created, order.order_id, "failed", "no TikTok tokens")
                 raise _Problem(401, "not_signed_in", "sign in again: POST /login with a new code from game.login()")
-            trade_order_id = await api.create_order(token, OrderRequest(
-                order_id=order.order_id, amount=order.amount, product_id=order.product_id,
-                product_name=order.product_name, quantity=order.quantity))
+            try:
+                trade_order_id = await api.create_order(token, request_body)
+            except AccessTokenInvalid:       # 401: nothing was created; refresh once and try again
+                token = await sweeper.access_token(open_id, force_refresh=True, rejected=token)
+                if token is None:
+                    await run_in_threadpool(store.order_not_created, order.order_id, "failed", "no TikTok tokens")
+                    raise _Problem(401, "not_signed_in", "sign in again: POST /login with a new code") from None
+                trade_order_id = await api.create_order(token, request_body)
         except OrderOutcomeUnknown as e:
             await run_in_threadpool(store.order_not_created, order.order_id, "abandoned", str(e))
             raise _Problem(502, "order_unknown", "TikTok did not confirm the order; try again") from None
         except TikTokAPIError as e:
             await run_in_threadpool(store.order_not_created, order.order_id, "failed", str(e))
             raise _Problem(502, "order_failed", f"TikTok refused the order: {e.message}") from None
+        await point("orders.created_at_tiktok")
         order = await run_in_threadpool(store.order_created, order.order_id, trade_order_id)
         return JSONResponse(order.public(), status_code=201)
 
@@ -254,7 +342,7 @@ def create_app(settings: Settings, *, store: Store | None = None, api: TikTokAPI
         stale = False
         try:
             event = verify_webhook(body, request.headers.get(SIGNATURE_HEADER), settings.client_secret,
-                                   tolerance=settings.tolerance)
+                                   tolerance=settings.tolerance, now=store.clock())
         except WebhookTimestampError as e:
             event, stale = e.event, True
         except WebhookError as e:
@@ -262,58 +350,61 @@ def create_app(settings: Settings, *, store: Store | None = None, api: TikTokAPI
             raise _Problem(400, "bad_webhook", str(e)) from None
         if event.client_key != settings.client_key:
             raise _Problem(400, "bad_webhook", "client_key is not this app's")
-        trade_order_id = event.trade_order_id or ""      # an event without one matches no order
-        if event.event == REDEEM_SUCCESS:
-            try:
-                outcome = await (_confirm_stale(event) if stale else run_in_threadpool(
-                    store.redeem, trade_order_id, order_id=event.order_id, is_sandbox=event.is_sandbox))
-            except Exception as e:     # rolled back: no 200, so TikTok delivers it again
-                log.error("grant of %s failed and was rolled back (TikTok will retry): %s: %s",
-                          event.trade_order_id, type(e).__name__, e)
-                raise _Problem(500, "grant_failed", "the grant failed and was rolled back; retry") from None
-        elif event.event == REFUND_TRACEBACK:
-            first = await run_in_threadpool(store.refund, trade_order_id, event.create_time,
-                                            event.raw["content"], event.content)
-            outcome = "refund_recorded" if first else "refund_duplicate"
+        delivery = await run_in_threadpool(store.intake, event, stale)      # committed before anything else
+        await point("webhook.inbox")
+        if delivery.outcome is not None:
+            outcome = "duplicate"
         else:
-            outcome = "ignored"
+            try:
+                outcome = await sweeper.settle(delivery, may_ask_tiktok=False)
+            except Exception as e:     # rolled back: no 200, so TikTok delivers it again
+                log.error("settling %s for %s failed and was rolled back (TikTok will retry): %s: %s",
+                          event.event, event.trade_order_id, type(e).__name__, redact.redact(str(e))[:500])
+                await run_in_threadpool(store.check_delivery_later, delivery.id)
+                raise _Problem(500, "settle_failed", "settling this delivery failed and was rolled back; "
+                               "retry") from None
+        await point("webhook.settled")
         await run_in_threadpool(store.log_webhook, event.event, event.trade_order_id, outcome, stale)
         if outcome == UNKNOWN_ORDER:
             log.warning("webhook for an order this backend does not know: %s", event.trade_order_id)
         if outcome == GRANTED and on_granted is not None:
-            on_granted(trade_order_id)
+            on_granted(event.trade_order_id or "")
         return JSONResponse({"ok": True, "outcome": outcome})
 
-    async def _confirm_stale(event: WebhookEvent) -> str:
-        """Authentic but late (or replayed): grant only what TikTok's query confirms."""
-        order = await run_in_threadpool(store.order_for_trade, event.trade_order_id or "")
-        if order is None and event.order_id:      # created at TikTok, but we crashed before keeping its id
-            order = await run_in_threadpool(store.order, event.order_id)
-            if order is not None and order.trade_order_id is None and order.status in ("creating", "abandoned"):
-                order = dataclasses.replace(order, trade_order_id=event.trade_order_id, status="pending")
-        if order is None or order.status != "pending" or order.trade_order_id != event.trade_order_id:
-            return "stale_" + ("unknown_order" if order is None else order.status)
-        try:
-            return "stale_" + await sweeper.confirm(order)
-        except TikTokAPIError as e:
-            log.warning("stale webhook for %s left to the sweeper: %s", order.order_id, e)
-            return "stale_left_for_sweeper"
-
     async def health(request: Request) -> JSONResponse:
-        return JSONResponse({"ok": True})
+        unchecked = unchecked_prices(await run_in_threadpool(store.price_verdicts))
+        return JSONResponse({"ok": True, "unchecked_prices": unchecked,
+                             "unsettled": await run_in_threadpool(store.unsettled_counts)})
 
     async def problems(request: Request, exc: Exception) -> JSONResponse:
         assert isinstance(exc, _Problem)
         return _problem(exc.status, exc.code, exc.message)
 
+    async def http_errors(request: Request, exc: Exception) -> JSONResponse:
+        assert isinstance(exc, HTTPException)
+        code = {404: "not_found", 405: "method_not_allowed"}.get(exc.status_code, "http_error")
+        return _problem(exc.status_code, code, str(exc.detail))
+
     routes = [Route("/login", login, methods=["POST"]), Route("/products", products, methods=["GET"]),
               Route("/orders", create_order, methods=["POST"]),
               Route("/orders/{order_id}", get_order, methods=["GET"]),
               Route("/webhook", webhook, methods=["POST"]), Route("/health", health, methods=["GET"])]
-    middleware = [Middleware(_BodyLimit, limit=settings.max_body),
+    middleware = [Middleware(_JSONErrors), Middleware(_BodyLimit, limit=settings.max_body),
                   Middleware(CORSMiddleware, allow_origins=list(settings.allowed_origins),
                              allow_methods=["GET", "POST"], allow_headers=["Authorization", "Content-Type"])]
     app = Starlette(routes=routes, middleware=middleware, lifespan=lifespan,
-                    exception_handlers={_Problem: problems})
+                    exception_handlers={_Problem: problems, HTTPException: http_errors})
     app.state.store, app.state.api, app.state.sweeper = store, api, sweeper
     return app
+
+
+async def _nothing(name: str) -> None:
+    return None
+
+
+def _utf8(value: str) -> bool:
+    try:
+        value.encode("utf-8")
+    except UnicodeEncodeError:
+        return False
+    return True

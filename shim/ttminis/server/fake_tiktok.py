@@ -6,11 +6,29 @@ Exports:
         order book the fake SDKs pay from, and signed webhook delivery with retries.
     DeliveryPlan   how the next payments' webhooks are delivered (copies, late, bad signature, ...)
 
-TikTok's endpoints (what ``TikTokAPI`` calls): ``POST /v2/oauth/token/`` (codes are single use;
-an unknown code is ``invalid_grant``), ``POST /v2/oauth/revoke/``, ``POST
-/v2/minis/trade_order/create/`` (an expired or unknown token is 401 ``access_token_invalid``, a
-reused order id 20021002, bad fields 40001000) and ``POST /v2/minis/trade_order/query/`` (an
-unknown order 20011002).
+TikTok's endpoints (what ``TikTokAPI`` calls), as documented: ``POST /v2/oauth/token/`` (codes
+are single use; an unknown code is ``invalid_grant``; access tokens live ``access_ttl`` = 2 hours
+and refresh tokens ``refresh_ttl`` = 180 days by default; a refresh **rotates** the refresh token:
+the previous one stops working), ``POST /v2/oauth/revoke/`` (answers an empty body), ``POST
+/v2/minis/utility/check_redeem_amounts/`` (``valid`` is false unless every amount is in
+``legal_amounts``; None: every whole amount >= 1), ``POST /v2/minis/utility/get_tier_infos/``
+(from ``tiers``), ``POST /v2/minis/trade_order/create/`` (an expired or unknown token is 401
+``access_token_invalid``, a reused order id 20021002, bad fields 40001000) and ``POST
+/v2/minis/trade_order/query/`` (``PENDING`` or ``SUCCESS`` only; an unknown order 20011002). A
+payment that failed or was cancelled cannot be paid again (a new order is needed).
+
+Events are TikTok's, with its documented names and contents: ``minis.trade_order.redeem.success``
+``{trade_order_id, order_id}`` (``is_sandbox`` only in sandbox mode),
+``minis.trade_order.redeem.refund_traceback`` ``{trade_order_id, order_id, is_sandbox,
+refund_amount}``, ``minis.trade_order.redeem.refund_success``/``refund_fail`` (documented as
+unavailable; sent only when a test asks) and ``authorization.removed`` ``{reason}``; bodies carry
+``user_openid: ""`` for the minis events, as in TikTok's examples.
+
+Where the fake differs from TikTok on purpose (test controls, never relied on by ttminis):
+``fail_next`` scripts an endpoint's next answer, ``expire_access_tokens`` ends every access token
+now, ``plan`` shapes deliveries (copies, late, bad signature, held), ``retry_delays`` are seconds
+instead of TikTok's backoff over 72 hours, ``clock`` replaces the wall clock, and where TikTok is
+silent the fake takes the harsher reading: a refresh also ends the previous access token.
 
 The order book the fake SDKs share (CORS-enabled, so the browser's fake can reach it):
 ``POST /fake/login {open_id?}`` -> ``{code}`` (what ``TTMinis.game.login`` answers),
@@ -49,16 +67,17 @@ from starlette.applications import Starlette
 from starlette.middleware import Middleware
 from starlette.middleware.cors import CORSMiddleware
 from starlette.requests import Request
-from starlette.responses import JSONResponse
+from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 
 from .serving import ServerThread
-from .webhook import REDEEM_SUCCESS, REFUND_TRACEBACK, SIGNATURE_HEADER, sign_webhook
+from .webhook import (AUTHORIZATION_REMOVED, REDEEM_SUCCESS, REFUND_FAIL, REFUND_SUCCESS, REFUND_TRACEBACK,
+                      SIGNATURE_HEADER, sign_webhook)
 
-ACCESS_TTL = 24 * 3600
-REFRESH_TTL = 365 * 24 * 3600
+ACCESS_TTL = 2 * 3600                # TikTok: access tokens live 2 hours (page updated November 2026)
+REFRESH_TTL = 180 * 24 * 3600        # and refresh tokens 180 days
 ORDER_NOT_FOUND, INVALID_PARAMS, DUPLICATE_ORDER_ID, INTERNAL = 20011002, 40001000, 20021002, 50001000
-ORDER_ALREADY_PAID, INSUFFICIENT_BEANS = 90000001, 90000002     # the fake SDKs' invented codes
+ORDER_ALREADY_PAID, INSUFFICIENT_BEANS, ORDER_CLOSED = 90000001, 90000002, 90000003   # the fake SDKs' invented codes
 
 
 @dataclass
@@ -101,8 +120,17 @@ class FakeTikTokServer:
 
     def __init__(self, client_key: str = "fake-client-key", client_secret: str = "fake-client-secret",
                  webhook_url: str | Iterable[str] | None = None, *, sandbox: bool = False, port: int = 0,
-                 retry_delays: Iterable[float] = (0.05, 0.1, 0.2, 0.4, 0.8, 1.6, 3.2)) -> None:
+                 retry_delays: Iterable[float] = (0.05, 0.1, 0.2, 0.4, 0.8, 1.6, 3.2),
+                 access_ttl: int = ACCESS_TTL, refresh_ttl: int = REFRESH_TTL,
+                 legal_amounts: Iterable[int] | None = None, tiers: dict[str, dict[str, Any]] | None = None,
+                 clock: Callable[[], float] = time.time, ids: Callable[[str], str] | None = None) -> None:
         self.client_key = client_key
+        self.access_ttl, self.refresh_ttl = access_ttl, refresh_ttl
+        self.legal_amounts = None if legal_amounts is None else set(legal_amounts)
+        self.tiers = dict(tiers or {})
+        self.clock = clock
+        self._new_id = ids or (lambda prefix: prefix + secrets.token_hex(16))
+        self.issued_tokens: list[str] = []                       # every access and refresh token issued
         self.client_secret = client_secret
         self.webhook_urls = [webhook_url] if isinstance(webhook_url, str) else list(webhook_url or [])
         self.sandbox = sandbox
@@ -111,7 +139,7 @@ class FakeTikTokServer:
         self._changed = threading.Condition(self._lock)
         self._codes: dict[str, tuple[str, float]] = {}          # code -> (open_id, expires)
         self._access: dict[str, tuple[str, float]] = {}         # token -> (open_id, expires)
-        self._refresh: dict[str, str] = {}                     # refresh token -> open_id
+        self._refresh: dict[str, tuple[str, float]] = {}       # refresh token -> (open_id, expires)
         self.orders: dict[str, dict[str, Any]] = {}              # trade_order_id -> the order
         self._order_ids: dict[str, str] = {}                     # your order_id -> trade_order_id
         self._failures: dict[str, list[tuple[Any, int, bool, str]]] = {}   # endpoint -> scripted answers
@@ -122,7 +150,8 @@ class FakeTikTokServer:
         self._seq = itertools.count(1)
         self._wake: asyncio.Event | None = None
         self.calls: list[tuple[str, str | None]] = []          # (endpoint, open_id or None)
-        self._server = ServerThread(self._app(), port)
+        self.app = self._app()
+        self._server = ServerThread(self.app, port)
         self.url = self._server.url
 
     # -- lifecycle --------------------------------------------------------------------------------
@@ -154,9 +183,9 @@ class FakeTikTokServer:
 
             code = tiktok.issue_code("player-2")
         """
-        code = "fake-code-" + secrets.token_hex(8)
+        code = self._new_id("fake-code-")
         with self._lock:
-            self._codes[code] = (open_id, time.time() + 300)
+            self._codes[code] = (open_id, self.clock() + 300)
         return code
 
     def expire_access_tokens(self) -> None:
@@ -201,12 +230,38 @@ class FakeTikTokServer:
         return int(outcome["amount"])
 
     def refund(self, trade_order_id: str, amount: int | None = None) -> None:
-        """TikTok claws a paid order back: delivers ``minis.trade_order.refund_traceback``."""
+        """TikTok recovers ``amount`` Beans of a paid order (default: all): delivers
+        ``minis.trade_order.redeem.refund_traceback`` with TikTok's documented content."""
         with self._lock:
             order = self.orders[trade_order_id]
-        content = {"trade_order_id": trade_order_id, "order_id": order["order_id"],
+        content = {"trade_order_id": trade_order_id, "order_id": order["order_id"], "is_sandbox": self.sandbox,
                    "refund_amount": order["amount"] if amount is None else amount}
         self._send_event(REFUND_TRACEBACK, order, content)
+
+    def refund_notice(self, trade_order_id: str, succeeded: bool = True) -> None:
+        """``minis.trade_order.redeem.refund_success``/``refund_fail`` (documented by TikTok as
+        "currently unavailable": sent only when a test asks)."""
+        with self._lock:
+            order = self.orders[trade_order_id]
+        self._send_event(REFUND_SUCCESS if succeeded else REFUND_FAIL, order,
+                         {"trade_order_id": trade_order_id, "order_id": order["order_id"]})
+
+    def remove_authorization(self, open_id: str, reason: int = 1) -> None:
+        """The player disconnects the app: their tokens stop working and ``authorization.removed``
+        ``{"reason": n}`` is delivered with their ``user_openid``."""
+        with self._lock:
+            for table in (self._access, self._refresh):
+                for token in [t for t, entry in table.items() if entry[0] == open_id]:
+                    del table[token]
+        self._send_event(AUTHORIZATION_REMOVED, {"open_id": open_id}, {"reason": reason}, user_openid=open_id)
+
+    def fail_payment(self, trade_order_id: str, cancelled: bool = False) -> None:
+        """The player's payment of this order failed (or was cancelled): it can never be paid
+        again ("a new trade_order_id should be recreated"); the query still says ``PENDING``."""
+        with self._lock:
+            order = self.orders[trade_order_id]
+            if order["status"] == "PENDING":
+                order["status"] = "CANCELLED" if cancelled else "FAILED"
 
     def release(self, reverse: bool = True) -> None:
         """Send the held deliveries now, one after the other (in reverse order by default)."""
@@ -259,27 +314,32 @@ class FakeTikTokServer:
                 return _sdk_error(ORDER_NOT_FOUND, "order does not exist")
             if order["status"] == "SUCCESS":
                 return _sdk_error(ORDER_ALREADY_PAID, "order already paid (fake)")
+            if order["status"] in ("FAILED", "CANCELLED"):
+                return _sdk_error(ORDER_CLOSED, "this order's payment failed or was cancelled: create a new "
+                                  "order (fake)", {"status": order["status"]})
             if balance is not None and balance < order["amount"]:
                 return _sdk_error(INSUFFICIENT_BEANS, "not enough Beans (fake)",
                                   {"balance": balance, "amount": order["amount"]})
             order["status"] = "SUCCESS"
-            order["paid_at"] = time.time()
+            order["paid_at"] = self.clock()
         content: dict[str, Any] = {"trade_order_id": trade_order_id, "order_id": order["order_id"]}
         if self.sandbox:
             content["is_sandbox"] = True
         self._send_event(REDEEM_SUCCESS, order, content)
         return {"ok": True, "amount": order["amount"], "trade_order_id": trade_order_id}
 
-    def _send_event(self, event: str, order: dict[str, Any], content: dict[str, Any]) -> None:
-        body = json.dumps({"client_key": self.client_key, "event": event, "create_time": int(time.time()),
-                           "user_openid": order["open_id"], "content": json.dumps(content)}).encode()
+    def _send_event(self, event: str, order: dict[str, Any], content: dict[str, Any], user_openid: str = "") -> None:
+        body = json.dumps({"client_key": self.client_key, "event": event, "create_time": int(self.clock()),
+                           "user_openid": user_openid, "content": json.dumps(content)},
+                          separators=(",", ":")).encode()
         with self._lock:
             plan = self._plans[0] if self._plans else self.default_plan
             if self._plans:
                 plan.uses -= 1
                 if plan.uses <= 0:
                     self._plans.pop(0)
-            copies = [_Delivery(body, content["trade_order_id"], event, plan) for _ in range(plan.copies)]
+            subject = content.get("trade_order_id") or user_openid
+            copies = [_Delivery(body, subject, event, plan) for _ in range(plan.copies)]
             self.deliveries.extend(copies)
             if plan.hold:
                 self._held.extend(copies)
@@ -308,7 +368,7 @@ class FakeTikTokServer:
             if not urls:
                 status, url = None, None
             else:
-                now = int(time.time() - delivery.plan.late_by)
+                now = int(self.clock() - delivery.plan.late_by)
                 if delivery.first_signed_at is None or delivery.plan.timestamp == "fresh":
                     signed_at = now
                 else:
@@ -325,7 +385,7 @@ class FakeTikTokServer:
                     status = None
             with self._changed:
                 delivery.attempts.append({"status": status, "signed_at": delivery.first_signed_at,
-                                          "at": time.time(), "url": url})
+                                          "at": self.clock(), "url": url})
                 delivery.acknowledged = status == 200
                 delivery.gave_up = not delivery.acknowledged and attempt == len(self.retry_delays)
                 self._changed.notify_all()
@@ -338,6 +398,8 @@ class FakeTikTokServer:
                   Route("/v2/oauth/revoke/", self._revoke, methods=["POST"]),
                   Route("/v2/minis/trade_order/create/", self._create, methods=["POST"]),
                   Route("/v2/minis/trade_order/query/", self._query, methods=["POST"]),
+                  Route("/v2/minis/utility/check_redeem_amounts/", self._check_amounts, methods=["POST"]),
+                  Route("/v2/minis/utility/get_tier_infos/", self._tier_infos, methods=["POST"]),
                   Route("/fake/login", self._fake_login, methods=["POST"]),
                   Route("/fake/orders/{trade_order_id}", self._fake_order, methods=["GET"]),
                   Route("/fake/pay", self._fake_pay, methods=["POST"])]
@@ -361,38 +423,44 @@ class FakeTikTokServer:
         with self._lock:
             if grant_type == "authorization_code":
                 entry = self._codes.pop(form.get("code") or "", None)
-                if entry is None or entry[1] < time.time():
+                if entry is None or entry[1] < self.clock():
                     return _oauth_error("invalid_grant", "Authorization code is expired or was already used.")
                 open_id = entry[0]
             elif grant_type == "refresh_token":
-                known = self._refresh.get(form.get("refresh_token") or "")
-                if known is None:
+                known = self._refresh.pop(form.get("refresh_token") or "", None)     # rotation: used up
+                if known is None or known[1] <= self.clock():
                     return _oauth_error("invalid_grant", "Refresh token is invalid or expired.")
-                open_id = known
+                open_id = known[0]
+                for token in [t for t, entry in self._access.items() if entry[0] == open_id]:
+                    del self._access[token]          # silent in the docs: the harsher reading
             else:
                 return _oauth_error("invalid_request", "grant_type must be authorization_code or refresh_token")
-            access, refresh = "act." + secrets.token_hex(16), "rft." + secrets.token_hex(16)
-            self._access[access] = (open_id, time.time() + ACCESS_TTL)
-            self._refresh[refresh] = open_id
+            access, refresh = self._new_id("act."), self._new_id("rft.")
+            self._access[access] = (open_id, self.clock() + self.access_ttl)
+            self._refresh[refresh] = (open_id, self.clock() + self.refresh_ttl)
+            self.issued_tokens += [access, refresh]
             self.calls.append(("token:" + grant_type, open_id))
-        return JSONResponse({"open_id": open_id, "access_token": access, "expires_in": ACCESS_TTL,
-                             "refresh_token": refresh, "refresh_expires_in": REFRESH_TTL,
+        return JSONResponse({"open_id": open_id, "access_token": access, "expires_in": self.access_ttl,
+                             "refresh_token": refresh, "refresh_expires_in": self.refresh_ttl,
                              "scope": "user.info.basic", "token_type": "Bearer"})
 
-    async def _revoke(self, request: Request) -> JSONResponse:
+    async def _revoke(self, request: Request) -> Response:
         form = await _form(request)
         if form.get("client_key") != self.client_key or form.get("client_secret") != self.client_secret:
             return _oauth_error("invalid_client", "client_key or client_secret is wrong", 401)
         with self._lock:
-            self._access.pop(form.get("token") or "", None)
-        return JSONResponse({})
+            entry = self._access.pop(form.get("token") or "", None)
+            if entry is not None:
+                for token in [t for t, e in self._refresh.items() if e[0] == entry[0]]:
+                    del self._refresh[token]
+        return Response(b"", status_code=200)      # "the response will be empty"
 
     def _bearer(self, request: Request) -> str | None:
         header = request.headers.get("authorization", "")
         token = header[7:] if header.startswith("Bearer ") else ""
         with self._lock:
             entry = self._access.get(token)
-        return entry[0] if entry and entry[1] > time.time() else None
+        return entry[0] if entry and entry[1] > self.clock() else None
 
     async def _order_endpoint(self, request: Request, endpoint: str) -> tuple[str, dict[str, Any]] | JSONResponse:
         open_id = self._bearer(request)
@@ -426,7 +494,7 @@ class FakeTikTokServer:
         with self._lock:
             if info["order_id"] in self._order_ids:
                 return _envelope(error=(DUPLICATE_ORDER_ID, "order id already exists"), status=400)
-            trade_order_id = f"tt-{next(self._seq)}-{secrets.token_hex(4)}"
+            trade_order_id = self._new_id(f"tt-{next(self._seq)}-")[:40]
             self._order_ids[info["order_id"]] = trade_order_id
             self.orders[trade_order_id] = {"order_id": info["order_id"], "open_id": open_id, "amount": amount,
                                            "product_id": info["product_id"], "status": "PENDING"}
@@ -446,7 +514,51 @@ class FakeTikTokServer:
             order = self.orders.get(str(body.get("trade_order_id")))
             if order is None or order["open_id"] != open_id:
                 return _envelope(error=(ORDER_NOT_FOUND, "order does not exist"), status=400)
-            return _envelope({"trade_order_id": body["trade_order_id"], "trade_order_status": order["status"]})
+            status = "SUCCESS" if order["status"] == "SUCCESS" else "PENDING"     # the only documented two
+            return _envelope({"trade_order_id": body["trade_order_id"], "trade_order_status": status})
+
+    async def _check_amounts(self, request: Request) -> JSONResponse:
+        parsed = await self._order_endpoint(request, "check_redeem_amounts")
+        if isinstance(parsed, JSONResponse):
+            return parsed
+        _open_id, body = parsed
+        failure = self._scripted("check_redeem_amounts")
+        if failure:
+            return _envelope(error=(failure[0], failure[3]), status=failure[1])
+        amounts = body.get("token_amounts")
+        if body.get("token_type") != "BEANS" or not isinstance(amounts, list) or not amounts or not all(
+                isinstance(a, int) and not isinstance(a, bool) for a in amounts):
+            return _envelope(error=(INVALID_PARAMS, "invalid parameters: token_type BEANS and token_amounts "
+                                    "(a list of integers) are required"), status=400)
+        valid = all(a >= 1 and (self.legal_amounts is None or a in self.legal_amounts) for a in amounts)
+        return _envelope({"valid": valid})
+
+    async def _tier_infos(self, request: Request) -> JSONResponse:
+        parsed = await self._order_endpoint(request, "get_tier_infos")
+        if isinstance(parsed, JSONResponse):
+            return parsed
+        _open_id, body = parsed
+        ids = body.get("tier_ids")
+        if body.get("token_type") != "BEANS" or not isinstance(ids, list) or not all(isinstance(i, str) for i in ids):
+            return _envelope(error=(INVALID_PARAMS, "invalid parameters: token_type BEANS and tier_ids "
+                                    "(a list of strings) are required"), status=400)
+        unknown = [i for i in ids if i not in self.tiers]
+        if unknown:
+            return _envelope(error=(20001003, f"tier id invalid: {unknown[0]}"), status=400)
+        return _envelope({"tier_infos": {i: {"tier_id": i, **self.tiers[i]} for i in ids}})
+
+    def take_held(self) -> list[_Delivery]:
+        """The held deliveries, removed from the queue (a test sends them itself: ``signed``)."""
+        with self._lock:
+            held, self._held = self._held, []
+        return held
+
+    def signed(self, delivery: _Delivery, signed_at: int | None = None) -> dict[str, str]:
+        """The headers TikTok would send with ``delivery`` signed at ``signed_at`` (default: now
+        minus the plan's ``late_by``; a bad-signature plan signs with a wrong secret)."""
+        at = int(self.clock() - delivery.plan.late_by) if signed_at is None else signed_at
+        secret = "not-the-secret" if delivery.plan.bad_signature else self.client_secret
+        return {SIGNATURE_HEADER: sign_webhook(delivery.body, secret, at), "Content-Type": "application/json"}
 
     async def _fake_login(self, request: Request) -> JSONResponse:
         try:

@@ -3,10 +3,12 @@
 Exports:
     TikTokAPI(client_key, client_secret, *, base_url=TIKTOK_API, timeout=10, retries=2, transport=None)
         .exchange_code(code) -> Tokens           .refresh(refresh_token) -> Tokens
-        .revoke(access_token) -> None
+        .revoke(access_token) -> None                (TikTok's answer is empty: ``{}`` or no body)
+        .check_redeem_amounts(access_token, amounts) -> bool    are these prices (Beans) legal?
+        .get_tier_infos(access_token, tier_ids) -> {tier_id: TierInfo}
         .create_order(access_token, order: OrderRequest) -> trade_order_id (str)
         .query_order(access_token, trade_order_id) -> OrderStatus
-    Tokens, OrderRequest, OrderStatus            typed results / arguments
+    Tokens, OrderRequest, OrderStatus, TierInfo  typed results / arguments
     TikTokAPIError (.code, .message, .log_id, .http_status) and its subclasses:
         InternalError 50001000 · InvalidParameters 40001000 · OrderNotFound 20011002 ·
         DuplicateOrderId 20021002 · TierInvalid 20001003 · AccessTokenInvalid (401) ·
@@ -42,6 +44,8 @@ TOKEN_PATH = "/v2/oauth/token/"
 REVOKE_PATH = "/v2/oauth/revoke/"
 CREATE_PATH = "/v2/minis/trade_order/create/"
 QUERY_PATH = "/v2/minis/trade_order/query/"
+CHECK_AMOUNTS_PATH = "/v2/minis/utility/check_redeem_amounts/"
+TIER_INFOS_PATH = "/v2/minis/utility/get_tier_infos/"
 T = TypeVar("T")
 
 
@@ -162,6 +166,19 @@ class OrderStatus:
         return self.status == "SUCCESS"
 
 
+@dataclass(frozen=True)
+class TierInfo:
+    """One recharge tier (``get_tier_infos``): ``price`` is a decimal string in ``currency`` (ISO 4217)."""
+
+    tier_id: str
+    tier_name: str
+    token_type: str
+    token_amount: int
+    price: str
+    currency: str
+    symbol: str
+
+
 class TikTokAPI:
     """An async client for TikTok's login and trade-order APIs (one ``httpx.AsyncClient``).
 
@@ -229,7 +246,56 @@ class TikTokAPI:
             await api.revoke(tokens.access_token)
         """
         _need_text("access_token", access_token)
-        await self._oauth(REVOKE_PATH, {"token": access_token}, retry=True)
+        await self._oauth(REVOKE_PATH, {"token": access_token}, retry=True, empty_ok=True)
+
+    # -- prices -----------------------------------------------------------------------------------
+    async def check_redeem_amounts(self, access_token: str, amounts: list[int]) -> bool:
+        """Whether every price in ``amounts`` (whole Beans) is legal; TikTok requires this check
+        before a product is sold at a price. Safe to retry.
+
+        Example::
+
+            if not await api.check_redeem_amounts(token, [30, 80]):
+                ...                  # one of them is not allowed: check them one by one
+        """
+        _need_text("access_token", access_token)
+        if not isinstance(amounts, (list, tuple)) or not amounts or not all(
+                isinstance(a, int) and not isinstance(a, bool) and a >= 1 for a in amounts):
+            raise ValueError(f"check_redeem_amounts: amounts must be a non-empty list of ints >= 1, got {amounts!r}")
+        data = await self._retrying(lambda: self._order_call(CHECK_AMOUNTS_PATH, access_token, {
+            "token_type": "BEANS", "token_amounts": list(amounts)}))
+        valid = data.get("valid")
+        if not isinstance(valid, bool):
+            raise TikTokAPIError(f"check_redeem_amounts: TikTok's answer has no boolean 'valid' (got {valid!r})")
+        return valid
+
+    async def get_tier_infos(self, access_token: str, tier_ids: list[str]) -> dict[str, TierInfo]:
+        """The recharge tiers ``tier_ids`` (what a player pays in money for Beans). Safe to retry.
+
+        Example::
+
+            tiers = await api.get_tier_infos(token, ["tier-1"])
+            tiers["tier-1"].price, tiers["tier-1"].currency        # "0.99", "USD"
+        """
+        _need_text("access_token", access_token)
+        if not isinstance(tier_ids, (list, tuple)) or not tier_ids or not all(
+                isinstance(t, str) and t for t in tier_ids):
+            raise ValueError(f"get_tier_infos: tier_ids must be a non-empty list of strings, got {tier_ids!r}")
+        data = await self._retrying(lambda: self._order_call(TIER_INFOS_PATH, access_token, {
+            "token_type": "BEANS", "tier_ids": list(tier_ids)}))
+        infos = data.get("tier_infos")
+        if not isinstance(infos, dict):
+            raise TikTokAPIError("get_tier_infos: TikTok's answer has no 'tier_infos' object")
+        tiers: dict[str, TierInfo] = {}
+        for key, info in infos.items():
+            try:
+                tiers[str(key)] = TierInfo(
+                    tier_id=str(info["tier_id"]), tier_name=str(info.get("tier_name", "")),
+                    token_type=str(info.get("token_type", "BEANS")), token_amount=int(info["token_amount"]),
+                    price=str(info["price"]), currency=str(info["currency"]), symbol=str(info.get("symbol", "")))
+            except (KeyError, TypeError, ValueError) as e:
+                raise TikTokAPIError(f"get_tier_infos: tier {key!r} lacks a field ({type(e).__name__}: {e})") from None
+        return tiers
 
     # -- trade orders -----------------------------------------------------------------------------
     async def create_order(self, access_token: str, order: OrderRequest) -> str:
@@ -311,11 +377,13 @@ class TikTokAPI:
             unanswered.retry_safe = not ambiguous_is_unknown
             raise unanswered from None
 
-    async def _oauth(self, path: str, fields: dict[str, str], retry: bool) -> dict[str, Any]:
+    async def _oauth(self, path: str, fields: dict[str, str], retry: bool, empty_ok: bool = False) -> dict[str, Any]:
         form = {"client_key": self.client_key, "client_secret": self._secret, **fields}
 
         async def call() -> dict[str, Any]:
             response = await self._send(path, data=form)
+            if empty_ok and response.status_code == 200 and not response.content.strip():
+                return {}          # revoke: "the response will be empty"
             data = _json(response)
             if response.status_code >= 400 or "error" in data and data.get("error"):
                 code = data.get("error") or response.status_code
@@ -368,6 +436,10 @@ def _json(response: httpx.Response) -> dict[str, Any]:
 def _need_text(name: str, value: object) -> None:
     if not isinstance(value, str) or not value:
         raise ValueError(f"{name} must be a non-empty string, got {type(value).__name__}")
+    try:
+        value.encode("utf-8")
+    except UnicodeEncodeError:
+        raise ValueError(f"{name} must be text that encodes as UTF-8 (it holds a lone surrogate)") from None
 
 
 def _tokens(data: dict[str, Any]) -> Tokens:

@@ -9,7 +9,8 @@ Exports:
     WebhookSignatureError   any problem with the signature header or the signature itself
     WebhookTimestampError   authentic (the signature matches) but signed outside the tolerance;
                             ``.event`` is the parsed, authentic event
-    REDEEM_SUCCESS, REFUND_TRACEBACK   the two event names
+    REDEEM_SUCCESS, REFUND_TRACEBACK, REFUND_SUCCESS, REFUND_FAIL, AUTHORIZATION_REMOVED
+                            TikTok's event names, exactly as documented (``.redeem.`` in the minis ones)
 
 TikTok signs ``t + "." + raw body`` with HMAC-SHA256 and the app's client secret and sends
 ``Tiktok-Signature: t=<unix seconds>,s=<hex>``. The signature is checked on the raw bytes before
@@ -36,7 +37,11 @@ from dataclasses import dataclass, field
 from typing import Any
 
 REDEEM_SUCCESS = "minis.trade_order.redeem.success"
-REFUND_TRACEBACK = "minis.trade_order.refund_traceback"
+REFUND_TRACEBACK = "minis.trade_order.redeem.refund_traceback"      # a partial recovery: refund_amount Beans
+REFUND_SUCCESS = "minis.trade_order.redeem.refund_success"          # documented as "currently unavailable"
+REFUND_FAIL = "minis.trade_order.redeem.refund_fail"                # documented as "currently unavailable"
+AUTHORIZATION_REMOVED = "authorization.removed"                     # the player disconnected the app
+TRADE_ORDER_EVENTS = (REDEEM_SUCCESS, REFUND_TRACEBACK, REFUND_SUCCESS, REFUND_FAIL)
 SIGNATURE_HEADER = "Tiktok-Signature"
 _MAX_HEADER = 512
 
@@ -87,6 +92,12 @@ class WebhookEvent:
     @property
     def is_sandbox(self) -> bool:
         return self.content.get("is_sandbox") is True
+
+    @property
+    def refund_amount(self) -> int | None:
+        """``refund_traceback``'s Beans recovered (None when the content does not say)."""
+        amount = self.content.get("refund_amount")
+        return amount if isinstance(amount, int) and not isinstance(amount, bool) else None
 
 
 def sign_webhook(body: bytes, client_secret: str, timestamp: int) -> str:
@@ -161,8 +172,8 @@ def verify_webhook(body: bytes, signature_header: str | None, client_secret: str
 def _parse_body(body: bytes, signed_at: int) -> WebhookEvent:
     try:
         data = json.loads(body)
-    except (ValueError, UnicodeDecodeError) as e:
-        raise WebhookError(f"body is not JSON ({e})") from None
+    except (ValueError, UnicodeDecodeError, RecursionError) as e:
+        raise WebhookError(f"body is not JSON ({type(e).__name__})") from None
     if not isinstance(data, dict):
         raise WebhookError("body must be a JSON object")
     for name in ("client_key", "event", "content"):
@@ -176,16 +187,22 @@ def _parse_body(body: bytes, signed_at: int) -> WebhookEvent:
         raise WebhookError("body field 'user_openid' must be a string when present")
     try:
         content = json.loads(data["content"])
-    except ValueError as e:
-        raise WebhookError(f"body field 'content' is not a JSON string ({e})") from None
+    except (ValueError, RecursionError) as e:
+        raise WebhookError(f"body field 'content' is not a JSON string ({type(e).__name__})") from None
     if not isinstance(content, dict):
         raise WebhookError("body field 'content' must hold a JSON object")
     for name in ("trade_order_id", "order_id"):
         if name in content and not isinstance(content[name], str):
             raise WebhookError(f"content field {name!r} must be a string")
-    if data["event"] in (REDEEM_SUCCESS, REFUND_TRACEBACK) and not content.get("trade_order_id"):
+    if data["event"] in TRADE_ORDER_EVENTS and not content.get("trade_order_id"):
         raise WebhookError(f"content of {data['event']} has no trade_order_id")
     if "is_sandbox" in content and not isinstance(content["is_sandbox"], bool):
         raise WebhookError("content field 'is_sandbox' must be a boolean")
+    amount = content.get("refund_amount")
+    if "refund_amount" in content and (not isinstance(amount, int) or isinstance(amount, bool) or amount < 0):
+        raise WebhookError("content field 'refund_amount' must be a whole number of Beans >= 0")
+    for name in ("client_key", "event", "user_openid"):
+        if len(data.get(name) or "") > 256:
+            raise WebhookError(f"body field {name!r} must be at most 256 characters")
     return WebhookEvent(event=data["event"], create_time=create_time, client_key=data["client_key"],
                         user_openid=openid or "", content=content, signed_at=signed_at, raw=data)
