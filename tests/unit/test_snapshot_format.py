@@ -43,9 +43,9 @@ def test_a_data_module_is_read_back_as_the_memory_image_it_writes():
 
 
 def test_offsets_past_2_gib_are_encoded_as_i32_and_read_back_unsigned():
-    from ttminis.build.snapshot_format import _read_leb, _sleb32
+    from ttminis.build.snapshot_format import _sleb32, read_leb128
     for offset in (0, 63, 64, 2 ** 31 - 1, 2 ** 31 + 5, 2 ** 32 - 1):
-        assert _read_leb(_sleb32(offset), 0, signed=True)[0] & 0xFFFFFFFF == offset
+        assert read_leb128(_sleb32(offset), 0, signed=True)[0] & 0xFFFFFFFF == offset
 
 
 def test_memory_image_refuses_what_is_not_wasm():

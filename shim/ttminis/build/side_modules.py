@@ -41,6 +41,7 @@ from . import native_pyodide, runtimes
 from .native_layout import MB, SLACK, SUBPACKAGE_LIMIT, Part
 from .package import BuildError, Log
 from .requirements import Resolved
+from .snapshot_format import read_leb128, uleb128
 
 STUB_SECTION = "ttminis.path"
 MAGIC = b"\0asm\x01\0\0\0"
@@ -48,30 +49,9 @@ ROOT = "ttminis-ext-{}/"
 GAME_DIR = "/home/pyodide/game/"
 
 
-def _leb(data: bytes, offset: int) -> tuple[int, int]:
-    value = shift = 0
-    while True:
-        byte = data[offset]
-        offset += 1
-        value |= (byte & 0x7F) << shift
-        shift += 7
-        if not byte & 0x80:
-            return value, offset
-
-
-def _leb_bytes(value: int) -> bytes:
-    out = bytearray()
-    while True:
-        byte = value & 0x7F
-        value >>= 7
-        out.append(byte | (0x80 if value else 0))
-        if not value:
-            return bytes(out)
-
-
 def _custom(name: str, payload: bytes) -> bytes:
-    body = _leb_bytes(len(name.encode())) + name.encode() + payload
-    return b"\0" + _leb_bytes(len(body)) + body
+    body = uleb128(len(name.encode())) + name.encode() + payload
+    return b"\0" + uleb128(len(body)) + body
 
 
 def dylink_section(data: bytes, what: str) -> bytes:
@@ -86,8 +66,8 @@ def dylink_section(data: bytes, what: str) -> bytes:
                          "side module built for Pyodide)")
     if len(data) < 10 or data[8] != 0:
         raise BuildError(f"{what}: not a WebAssembly side module (no dylink.0 section first)")
-    size, start = _leb(data, 9)
-    name_len, name_at = _leb(data, start)
+    size, start = read_leb128(data, 9)
+    name_len, name_at = read_leb128(data, start)
     if data[name_at:name_at + name_len] != b"dylink.0":
         raise BuildError(f"{what}: not a WebAssembly side module (its first section is not dylink.0)")
     return data[8:start + size]
@@ -108,7 +88,7 @@ def _sections(data: bytes) -> list[tuple[int, int, int]]:
     out, at = [], 8
     while at < len(data):
         sid = data[at]
-        size, start = _leb(data, at + 1)
+        size, start = read_leb128(data, at + 1)
         out.append((sid, start, start + size))
         at = start + size
     return out
@@ -123,19 +103,10 @@ def _const(data: bytes, at: int) -> tuple[int | None, int]:
         op = data[at]
         at += 1
         if op == 0x41:                          # i32.const (signed LEB)
-            result = shift = 0
-            while True:
-                byte = data[at]
-                at += 1
-                result |= (byte & 0x7F) << shift
-                shift += 7
-                if not byte & 0x80:
-                    break
-            if byte & 0x40:
-                result -= 1 << shift
+            result, at = read_leb128(data, at, signed=True)
             value += result
         elif op == 0x23:                        # global.get
-            _, at = _leb(data, at)
+            _, at = read_leb128(data, at)
         elif op == 0x6A:                        # i32.add (extended constant expressions)
             pass
         else:
@@ -162,58 +133,58 @@ def js_code(data: bytes, what: str) -> dict[str, str]:
     for sid, start, end in sections:
         at = start
         if sid == 2:                                          # imports: count the globals
-            count, at = _leb(data, at)
+            count, at = read_leb128(data, at)
             for _ in range(count):
                 for _name in range(2):
-                    length, at = _leb(data, at)
+                    length, at = read_leb128(data, at)
                     at += length
                 kind = data[at]
                 at += 1
                 if kind == 0:
-                    _, at = _leb(data, at)
+                    _, at = read_leb128(data, at)
                 elif kind == 1:
                     at += 1
-                    flags, at = _leb(data, at)
-                    _, at = _leb(data, at)
+                    flags, at = read_leb128(data, at)
+                    _, at = read_leb128(data, at)
                     if flags & 1:
-                        _, at = _leb(data, at)
+                        _, at = read_leb128(data, at)
                 elif kind == 2:
-                    flags, at = _leb(data, at)
-                    _, at = _leb(data, at)
+                    flags, at = read_leb128(data, at)
+                    _, at = read_leb128(data, at)
                     if flags & 1:
-                        _, at = _leb(data, at)
+                        _, at = read_leb128(data, at)
                 elif kind == 3:
                     at += 2
                     imported_globals += 1
                 else:
-                    _, at = _leb(data, at)
+                    _, at = read_leb128(data, at)
         elif sid == 6:                                        # globals: their initial values
-            count, at = _leb(data, at)
+            count, at = read_leb128(data, at)
             for _ in range(count):
                 at += 2
                 value, at = _const(data, at)
                 globals_init.append(value)
         elif sid == 7:                                        # exports: the globals named like EM_ASM/EM_JS's
-            count, at = _leb(data, at)
+            count, at = read_leb128(data, at)
             for _ in range(count):
-                length, at = _leb(data, at)
+                length, at = read_leb128(data, at)
                 name = data[at:at + length].decode("utf-8", "replace")
                 at += length
                 kind = data[at]
-                index, at = _leb(data, at + 1)
+                index, at = read_leb128(data, at + 1)
                 if kind == 3:
                     exports[name] = index
         elif sid == 11:                                       # data: the memory image, relative to its base
-            count, at = _leb(data, at)
+            count, at = read_leb128(data, at)
             for _ in range(count):
-                flags, at = _leb(data, at)
+                flags, at = read_leb128(data, at)
                 offset: int | None = None
                 if flags == 0:
                     offset, at = _const(data, at)
                 elif flags == 2:
-                    _, at = _leb(data, at)
+                    _, at = read_leb128(data, at)
                     offset, at = _const(data, at)
-                length, at = _leb(data, at)
+                length, at = read_leb128(data, at)
                 if offset is not None and offset >= 0:
                     if len(memory) < offset + length:
                         memory.extend(bytes(offset + length - len(memory)))

@@ -6,6 +6,7 @@ Exports:
     memory_image(wasm) -> bytes              the memory a fresh instance of ``wasm`` starts with (data segments)
     plan(heap, image, before) -> [(offset, bytes)]   the ranges a start must write
     data_modules(segments, chunk) -> [bytes]          wasm modules whose active data segments write them
+    uleb128(value) -> bytes, read_leb128(data, i, signed=False) -> (value, next i)   wasm's LEB128 numbers
 
 Why this shape: TikTok's native runtime decompresses only ``.wasm.br`` files (``TTWebAssembly``), and has no
 ``DecompressionStream``. A module that imports the memory and holds the heap as *active data segments* is
@@ -56,7 +57,8 @@ def split(snapshot: bytes) -> tuple[bytes, bytes]:
     return snapshot[:offset], snapshot[offset:]
 
 
-def _leb(value: int) -> bytes:
+def uleb128(value: int) -> bytes:
+    """``value`` as an unsigned LEB128 number (how wasm writes sizes and indexes)."""
     out = bytearray()
     while True:
         byte = value & 0x7F
@@ -81,7 +83,7 @@ def _sleb32(value: int) -> bytes:
         out.append(byte | 0x80)
 
 
-def _read_leb(data: bytes, i: int, signed: bool = False) -> tuple[int, int]:
+def read_leb128(data: bytes, i: int, signed: bool = False) -> tuple[int, int]:
     """(value, next index) of the LEB128 number at ``data[i]``."""
     result = shift = 0
     while True:
@@ -109,29 +111,29 @@ def memory_image(wasm: bytes) -> bytes:
     segments = []
     while i < len(wasm):
         section = wasm[i]
-        size, i = _read_leb(wasm, i + 1)
+        size, i = read_leb128(wasm, i + 1)
         if section == 11:
             body = wasm[i:i + size]
-            count, j = _read_leb(body, 0)
+            count, j = read_leb128(body, 0)
             for _ in range(count):
-                flag, j = _read_leb(body, j)
+                flag, j = read_leb128(body, j)
                 if flag == 1:                       # passive: written only by memory.init
-                    length, j = _read_leb(body, j)
+                    length, j = read_leb128(body, j)
                     j += length
                     continue
                 if flag == 2:
-                    memory, j = _read_leb(body, j)
+                    memory, j = read_leb128(body, j)
                     if memory != 0:
                         raise SnapshotFormatError("data segments for a second memory are not supported")
                 elif flag != 0:
                     raise SnapshotFormatError(f"unsupported data segment kind {flag}")
                 if body[j] != 0x41:
                     raise SnapshotFormatError("a data segment's offset is not an i32.const")
-                offset, j = _read_leb(body, j + 1, signed=True)
+                offset, j = read_leb128(body, j + 1, signed=True)
                 offset &= 0xFFFFFFFF                # an i32 offset is unsigned
                 if body[j] != 0x0B:
                     raise SnapshotFormatError("a data segment's offset expression is longer than one i32.const")
-                length, j = _read_leb(body, j + 1)
+                length, j = read_leb128(body, j + 1)
                 segments.append((offset, body[j:j + length]))
                 j += length
         i += size
@@ -184,12 +186,12 @@ def data_module(segments: list[tuple[int, bytes]]) -> bytes:
     """
     top = max((o + len(d) for o, d in segments), default=0)
     pages = (top + PAGE - 1) // PAGE
-    imports = _leb(1) + b"\x01e\x01m\x02\x00" + _leb(pages)
-    body = bytearray(_leb(len(segments)))
+    imports = uleb128(1) + b"\x01e\x01m\x02\x00" + uleb128(pages)
+    body = bytearray(uleb128(len(segments)))
     for offset, data in segments:
-        body += b"\x00\x41" + _sleb32(offset) + b"\x0b" + _leb(len(data)) + data
-    return (b"\0asm\x01\0\0\0" + b"\x02" + _leb(len(imports)) + imports
-            + b"\x0b" + _leb(len(body)) + bytes(body))
+        body += b"\x00\x41" + _sleb32(offset) + b"\x0b" + uleb128(len(data)) + data
+    return (b"\0asm\x01\0\0\0" + b"\x02" + uleb128(len(imports)) + imports
+            + b"\x0b" + uleb128(len(body)) + bytes(body))
 
 
 def data_modules(segments: list[tuple[int, bytes]], chunk: int) -> list[bytes]:

@@ -7,17 +7,8 @@
  * main.py is compiled as the boot runs it: top-level await allowed.
  */
 "use strict";
-const path = require("path");
 
-let input = "";
-process.stdin.setEncoding("utf8");
-process.stdin.on("data", (chunk) => { input += chunk; });
-process.stdin.on("end", async () => {
-  const job = JSON.parse(input);
-  const { loadPyodide } = require(path.join(job.pyodide, "pyodide.js"));
-  const pyodide = await loadPyodide({ indexURL: job.pyodide + path.sep, stdout: () => {}, stderr: () => {} });
-  pyodide.globals.set("job_files", pyodide.toPy(job.files));
-  const answer = pyodide.runPython(`
+require("./run-in-pyodide.js")(`
 import ast, json, sys
 
 def _problems(files):
@@ -36,5 +27,3 @@ def _problems(files):
 
 json.dumps({"version": sys.version.split()[0], "problems": _problems(job_files)})
 `);
-  process.stdout.write(answer + "\n");
-});

@@ -9,17 +9,8 @@
  * source's modification time, which an archive unpacked at each start would not keep anyway.
  */
 "use strict";
-const path = require("path");
 
-let input = "";
-process.stdin.setEncoding("utf8");
-process.stdin.on("data", (chunk) => { input += chunk; });
-process.stdin.on("end", async () => {
-  const job = JSON.parse(input);
-  const { loadPyodide } = require(path.join(job.pyodide, "pyodide.js"));
-  const pyodide = await loadPyodide({ indexURL: job.pyodide + path.sep, stdout: () => {}, stderr: () => {} });
-  pyodide.globals.set("job_files", pyodide.toPy(job.files));
-  const answer = pyodide.runPython(`
+require("./run-in-pyodide.js")(`
 import base64, importlib.util, json, os, py_compile, sys
 
 def _compile(files):
@@ -46,5 +37,3 @@ compiled, problems = _compile(job_files)
 json.dumps({"version": sys.version.split()[0], "magic": importlib.util.MAGIC_NUMBER.hex(),
             "compiled": compiled, "problems": problems})
 `);
-  process.stdout.write(answer + "\n");
-});
