@@ -89,7 +89,7 @@ demo: runtimes
 	fi
 
 test: chromium jsc postgres runtimes docs-strict
-	TTMINIS_REQUIRE_POSTGRES=1 $(PY) -m ttminis.server postgres -- $(PY) -m pytest
+	TTMINIS_REQUIRE_POSTGRES=1 $(PY) -m ttminis.server postgres -- $(PY) -m pytest --durations=25
 
 bench: chromium postgres runtimes
 	$(PY) bench/run.py

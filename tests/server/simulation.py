@@ -25,6 +25,7 @@ Example::
 from __future__ import annotations
 
 import asyncio
+import concurrent.futures
 import contextvars
 import itertools
 import json
@@ -626,6 +627,17 @@ def dispose_reset_engines() -> None:
 _RESET_ENGINES: dict[str, Any] = {}
 
 
+def _run_in_own_loop(make: Callable[[], Any]) -> Stats:
+    """``asyncio.run`` of ``make()``, in a thread of its own when this thread already runs an event loop
+    (in a whole test session, Playwright's sync API keeps one running in the main thread)."""
+    try:
+        asyncio.get_running_loop()
+    except RuntimeError:
+        return asyncio.run(make())
+    with concurrent.futures.ThreadPoolExecutor(1, thread_name_prefix="ttminis-sim") as pool:
+        return pool.submit(lambda: asyncio.run(make())).result()
+
+
 def run_history(seed: int, url: str, *, steps: int | None = None) -> Stats:
     """Run history ``seed`` on the (empty) database at ``url``; raises ``HistoryFailed`` naming the
     seed when an invariant does not hold. Returns what the history exercised."""
@@ -644,7 +656,7 @@ def run_history(seed: int, url: str, *, steps: int | None = None) -> Stats:
         finally:
             await sim.close()
     try:
-        return asyncio.run(go())
+        return _run_in_own_loop(go)
     finally:
         root.removeHandler(capture)
         root.setLevel(old_level)
