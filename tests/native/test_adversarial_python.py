@@ -46,10 +46,6 @@ def test_every_attempt_has_a_line():
     assert set(KINDS) == set(LINES)
 
 
-# `js.fetch` is a read of globalThis's property: the jsc host has no hook for it (the Node host records it).
-NOT_ON_JSC = {"fetch", "document", "process", "WebAssembly"}
-
-
 def test_an_attempt_picked_at_start_is_recorded_with_the_py_file_and_line(adversarial_package, engine):
     with run(adversarial_package, "eval", engine) as session:
         assert session.wait_for("GameGlobal.attemptOutcome") == "caught JsException"
@@ -59,7 +55,7 @@ def test_an_attempt_picked_at_start_is_recorded_with_the_py_file_and_line(advers
 
 def test_every_attempt_from_python_is_recorded_with_the_py_file_and_line(adversarial_package, engine):
     """All of them in one start (one boot per engine instead of fifteen), each on its own line."""
-    names = sorted(name for name in KINDS if engine == "node" or name not in NOT_ON_JSC)
+    names = sorted(KINDS)
     with run(adversarial_package, "|".join(names), engine) as session:
         outcomes = json.loads(session.wait_for("GameGlobal.attemptOutcomes"))
         recorded = {(v["kind"], v.get("file"), v.get("line"), v.get("python")) for v in session.violations}

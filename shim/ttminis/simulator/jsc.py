@@ -24,6 +24,7 @@ from __future__ import annotations
 import base64
 import json
 import os
+import re
 import shutil
 import time
 from pathlib import Path
@@ -36,13 +37,13 @@ HOST = Path(__file__).resolve().parents[1] / "web" / "simulator" / "jsc-host.js"
 JSC = os.environ.get("TTMINIS_JSC") or "jsc"
 _BROTLI = ("const z=require('zlib'),fs=require('fs');for(const [src,dst] of JSON.parse(process.argv[1]))"
            "fs.writeFileSync(dst,z.brotliDecompressSync(fs.readFileSync(src)))")
-# A package file as jsc's `load` runs it: a CommonJS factory inside a `with` scope (realm.js sees bare uses of
-# absent globals through it). On the first line of the source, so line numbers are the package file's.
-_WRAP = ("__ttminisDefine({path}, function () {{ with (arguments[0]) {{ return function (exports, require, module) {{"
-         "{source}\n}}; }} }});\n")
-# ttminis's own files (Pyodide, boot, the FFI, the surface) are not looked at that way: a `with` scope's proxy
-# sits on every global lookup of their hot paths (40x slower frames), and the build scans their text.
-_WRAP_OWN = "__ttminisDefine({path}, function () {{ return function (exports, require, module) {{{source}\n}}; }});\n"
+# A package file as jsc's `load` runs it: a CommonJS factory, given the host's recorder for import() (the
+# shell has no hook for it: MARK_IMPORTS makes each `import(` a call of `$_imp$(`). On the first line of the
+# source, so line numbers are the package file's.
+_WRAP = "__ttminisDefine({path}, function ($_imp$) {{ return function (exports, require, module) {{{source}\n}}; }});\n"
+MARK_IMPORTS = Path(__file__).resolve().parents[1] / "web" / "simulator" / "mark-imports.js"
+# Only a file with the word `import` before a `(` or a comment can hold an import expression: acorn reads those.
+_MAY_IMPORT = re.compile(r"(?<![\w$.])import\s*(?:\(|/[*/])")
 
 
 class JscMissing(SimulatorError):
@@ -67,19 +68,21 @@ def stage(package: Path, staging: Path, user_data: Path) -> dict[str, Any]:
     """Stage ``package`` for the jsc host under ``staging``; the host's config (without mode and engine)."""
     brotli = []
     manifest: dict[str, int] = {}
+    scripts: dict[str, str] = {}
     for path in sorted(p for p in package.rglob("*") if p.is_file()):
         rel = path.relative_to(package).as_posix()
         manifest[rel] = path.stat().st_size
         if rel.endswith(".js"):
-            target = staging / "modules" / rel
-            target.parent.mkdir(parents=True, exist_ok=True)
-            wrap = _WRAP_OWN if rel.startswith("ttminis/") else _WRAP
-            target.write_text(wrap.format(path=json.dumps(rel), source=path.read_text(encoding="utf-8")),
-                              encoding="utf-8")
+            scripts[rel] = path.read_text(encoding="utf-8")
         elif rel.endswith(".wasm.br"):
             target = staging / "wasm" / rel
             target.parent.mkdir(parents=True, exist_ok=True)
             brotli.append([str(path), str(target)])
+    scripts.update(_marked_imports(package, [rel for rel, source in scripts.items() if _MAY_IMPORT.search(source)]))
+    for rel, source in scripts.items():
+        target = staging / "modules" / rel
+        target.parent.mkdir(parents=True, exist_ok=True)
+        target.write_text(_WRAP.format(path=json.dumps(rel), source=source), encoding="utf-8")
     if brotli:
         proc = node.run(["-e", _BROTLI, json.dumps(brotli)], capture_output=True, text=True)
         if proc.returncode != 0:
@@ -92,6 +95,16 @@ def stage(package: Path, staging: Path, user_data: Path) -> dict[str, Any]:
     user_dirs = [p.relative_to(user_data).as_posix() for p in sorted(user_data.rglob("*")) if p.is_dir()]
     return {"package": str(package), "staging": str(staging), "realm": str(REALM), "fake": str(fake),
             "manifest": manifest, "userFiles": user_files, "userDirs": user_dirs, "userData": str(user_data)}
+
+
+def _marked_imports(package: Path, files: list[str]) -> dict[str, str]:
+    """The text of each of ``files`` (package paths) that holds an import expression, with it marked."""
+    if not files:
+        return {}
+    proc = node.run([str(MARK_IMPORTS), *files], cwd=package, capture_output=True, text=True)
+    if proc.returncode != 0:
+        raise SimulatorError(f"could not stage the package's JavaScript for jsc: {proc.stderr[-500:]}")
+    return json.loads(proc.stdout)
 
 
 def run_on_jsc(package: str | os.PathLike[str], *, setup: str = "", result: str = "null",

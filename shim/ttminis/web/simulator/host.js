@@ -338,7 +338,7 @@ function loadImage(image, source) {
 
 const realmSource = fs.readFileSync(config.realm, "utf8");
 realmApi = vm.runInContext(realmSource, context, { filename: "ttminis-simulator/realm.js" })({
-  record, sourceLine, uncaught, now, selfFile: __filename, globalGuard: "accessor",
+  record, sourceLine, uncaught, now, selfFile: __filename,
   log(level, text) { report.console.push({ level, text, at: Math.round(now()) }); },
   setTimer, clearTimer, requestFrame,
   cancelFrame(id) { frameCallbacks.delete(id); },
@@ -372,12 +372,17 @@ realmApi = vm.runInContext(realmSource, context, { filename: "ttminis-simulator/
 });
 
 // A global the runtime lacks, looked up by the package: `typeof x` and `globalThis.x` read undefined; a bare
-// `x` throws the ReferenceError the engine would, and it and `globalThis.x()` are recorded (realm.js).
+// `x` throws the ReferenceError the engine would, and it and `globalThis.x()` are recorded (realm.js). A
+// package may still define it (`GameGlobal.window = GameGlobal`, a polyfilled TextEncoder): the assignment makes
+// an ordinary property of the global object, as on the runtime, and the accessor is out of the way from then on.
 for (const name of JSON.parse(realmApi.absentNames())) {
   Object.defineProperty(sandboxPrototype, name, {
     get() {
       if (realmApi.absentGlobal(name) === "bare") throw realmApi.referenceError(`${name} is not defined`);
       return undefined;
+    },
+    set(value) {
+      Object.defineProperty(this, name, { value, writable: true, enumerable: true, configurable: true });
     },
   });
 }

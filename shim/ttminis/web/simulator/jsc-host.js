@@ -7,17 +7,16 @@
  *
  * CONFIG (JSON; ttminis/simulator/__init__.py writes it): package, staging, realm, fake, mode, engine,
  * pixelRatio, userDataQuota, manifest {package path: size}, userFiles {path: base64}, userDirs [path], userData.
- * `staging` holds every package .js file wrapped so jsc's `load` can run it as a CommonJS factory (inside a
- * `with` scope through which realm.js sees bare uses of absent globals), and each .wasm.br decompressed (jsc
- * has no brotli).
+ * `staging` holds every package .js file wrapped so jsc's `load` can run it as a CommonJS factory, each
+ * `import(` in it made a call of dynamicImport below (the shell has no hook for import()), and each .wasm.br
+ * decompressed (jsc has no brotli).
  *
  * Differences from the Node host, each because the shell has no way to do it:
  *   - the canvas keeps no pixels: every 2D member is there and does nothing (`frame` answers null);
  *   - the user-data folder lives in memory for the run (seeded from CONFIG.userFiles); each answer carries
  *     what changed in it ({"userData": {"files": {path: base64 | null}, "dirs": [path]}}) and the Session
  *     writes that to the folder on disk (the shell cannot make folders);
- *   - `import()` and a use of an absent global read off globalThis (`globalThis.fetch()`, Python's `js.fetch`)
- *     are not recorded (no hook for either); the fake's network is made by the Session (see fetch below);
+ *   - the fake's network is made by the Session (see fetch below);
  *   - time advances only while a request is being answered (the shell reads stdin blocking).
  */
 (function (shell) {
@@ -26,6 +25,8 @@
   var started = shell.preciseTime();
   function now() { return (shell.preciseTime() - started) * 1000; }
   var engineWasm = globalThis.WebAssembly;
+  // This file's name as the engine's stack traces give it: realm.js looks past the host's frames.
+  var selfFile = /@(.*):\d+:\d+$/.exec(new Error().stack.split("\n")[0])[1];
   var REMOVED = ["print", "printErr", "debug", "describe", "describeArray", "jscStack", "gc", "fullGC", "edenGC",
     "readFile", "read", "readline", "load", "loadString", "checkSyntax", "run", "runString", "quit", "version",
     "preciseTime", "performance", "$262", "$", "createGlobalObject", "callerSourceOrigin",
@@ -372,12 +373,21 @@
     }
     throw new Error("require: cannot find module " + request + " (from /" + dir + ")");
   }
+  // Staging turned each `import(x)` of a package file into a call of this (the shell has no hook for it).
+  var RealmPromise = Promise;
+  var rejected = RealmPromise.reject.bind(RealmPromise);
+  function dynamicImport(specifier) {
+    var named;
+    try { named = JSON.stringify(String(specifier)); } catch (error) { named = "(a specifier that is not a string)"; }
+    violation("dynamic-import", "import(" + named + ")");
+    return rejected(realmApi.realmError("import() is not available on the native runtime: import(" + named + ")"));
+  }
   var loading = null;
   function compileModule(rel) {
     packagePath(rel, "require");
     if (!factories[rel]) {
       loading = rel;
-      globalThis.__ttminisDefine = function (path, outer) { factories[path] = outer(realmApi.scope); };
+      globalThis.__ttminisDefine = function (path, outer) { factories[path] = outer(dynamicImport); };
       try {
         shell.load(config.staging + "/modules/" + rel);
       } catch (error) {
@@ -537,8 +547,7 @@
   // ---- the realm and the fake -----------------------------------------------------------------------------------------
   var install = shell.load(config.realm);
   realmApi = install({
-    record: record, sourceLine: sourceLine, fileName: fileName, uncaught: uncaught, now: now,
-    globalGuard: "scope",
+    record: record, sourceLine: sourceLine, fileName: fileName, uncaught: uncaught, now: now, selfFile: selfFile,
     log: function (level, value) { report.console.push({ level: level, text: value, at: Math.round(now()) }); },
     setTimer: setTimer, clearTimer: clearTimer, requestFrame: requestFrame,
     cancelFrame: function (id) { delete frameCallbacks[id]; },
@@ -578,6 +587,23 @@
       else report.sounds.push({ event: event, src: src, at: Math.round(now()) });
       if (report.sounds.length > 500) report.sounds.splice(0, report.sounds.length - 500);
     }
+  });
+  // A global the runtime lacks, looked up by the package: `typeof x` and `globalThis.x` read undefined; a bare
+  // `x` throws the ReferenceError the engine would, and it and `globalThis.x()` are recorded (realm.js); an
+  // assignment makes an ordinary property, as on the runtime (host.js does the same on Node's sandbox).
+  JSON.parse(realmApi.absentNames()).forEach(function (name) {
+    if (Object.prototype.hasOwnProperty.call(globalThis, name)) return;       // the realm supplies it
+    Object.defineProperty(globalThis, name, {
+      configurable: true,
+      get: function () {
+        if (realmApi.absentGlobal(name) === "bare") throw realmApi.referenceError(name + " is not defined");
+        return undefined;
+      },
+      set: function (value) {
+        var target = this === undefined || this === null ? globalThis : this;      // a bare `x = ...`
+        Object.defineProperty(target, name, { value: value, writable: true, enumerable: true, configurable: true });
+      }
+    });
   });
   var fakeFactory = shell.load(config.fake);
   fakeFactory(realmApi.queueMicrotask, realmApi.fetch);

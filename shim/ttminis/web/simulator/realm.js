@@ -330,26 +330,9 @@
       }
     });
   }
-  // Node's vm global answers every name its sandbox's prototype has, so host.js puts an accessor there per
-  // absent name that asks absentGlobal() below (`"x" in globalThis` then reads true there: a known deviation).
-  // JavaScriptCore's global object has an immutable prototype: the jsc host runs each package file inside
-  // `with (scope)`, whose `has` sees every free name looked up (bare or under typeof; the engine then throws
-  // its own ReferenceError for a bare one).
-  var scope = null;
-  if (host.globalGuard === "scope") {
-    scope = new ProxyCtor(objectCreate(null), {
-      has: function (t, key) {
-        if (typeof key === "string" && absentSet[key] === true && !apply(hasOwn, realm, [key])) {
-          absentLookup("forbidden-global", key, key);
-        }
-        return false;
-      },
-      get: function () { return undefined; }
-    });
-  } else if (host.globalGuard !== "accessor") {
-    setPrototypeOf(realm, absentGuard(getPrototypeOf(realm), "forbidden-global",
-                                      function (name) { return name; }, absentSet));
-  }
+  // Each host puts an accessor per absent name where a global lookup finds it (Node: on the sandbox's prototype;
+  // JavaScriptCore, whose global object's prototype is immutable: on the global object itself) that asks
+  // absentGlobal() below. `"x" in globalThis` then reads true there: a known deviation.
 
   // ---- console --------------------------------------------------------------------------------------------
   function show(value) {
@@ -1020,7 +1003,6 @@
     referenceError: function (what) { return new ERRORS.ReferenceError(text(what)); },
     realmError: function (what) { return new ErrorCtor(text(what)); },
     screenCanvas: function () { return screenCanvas === null ? null : hostOf.get(screenCanvas); },
-    scope: scope,
     USER_DATA_PATH: USER_DATA_PATH
   };
 })
