@@ -14,6 +14,8 @@ from pathlib import Path
 
 import pytest
 
+from tests.shared.upload_scan import flagged_texts
+
 STATUS = "ttminisLoader.surface.description.text"
 ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts"
 TEAL_BACKGROUND = (0x16, 0x18, 0x23)
@@ -129,3 +131,8 @@ def test_collected_coins_survive_a_restart_and_the_coin_sounds(ttminis_native):
     assert (ttminis_native.user_data / "coins.txt").read_text() == "1"     # under USER_DATA_PATH
     ttminis_native.restart()
     ttminis_native.wait_for("ttminisLoader.surface.description.values.coins === 1")
+
+
+def test_a_text_scan_of_every_js_file_of_its_native_package_finds_nothing(_ttminis_native_packages, ttminis_game_dir):
+    """Issue 21's patterns over every .js file of the shop's package, the bundled Pyodide and comments included."""
+    assert flagged_texts(_ttminis_native_packages.package(ttminis_game_dir)) == {}

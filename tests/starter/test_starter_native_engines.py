@@ -5,6 +5,7 @@ from pathlib import Path
 
 import pytest
 
+from tests.shared.upload_scan import flagged_texts
 from ttminis.build.cli import new_game
 from ttminis.simulator import ENGINES
 
@@ -30,3 +31,8 @@ def _starter_tests():
 
 
 globals().update(_starter_tests())
+
+
+def test_a_text_scan_of_every_js_file_of_its_native_package_finds_nothing(_ttminis_native_packages, ttminis_game_dir):
+    """Issue 21's patterns over every .js file of the starter's package, the bundled Pyodide and comments included."""
+    assert flagged_texts(_ttminis_native_packages.package(ttminis_game_dir)) == {}
