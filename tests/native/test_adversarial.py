@@ -89,6 +89,9 @@ SYNC = {
     "require of node:fs": ("require('node:fs').readFileSync('/etc/hostname')", "node-module"),
     "process by name": ("process.version", "forbidden-global"),
     "fetch read off globalThis and called": ("globalThis.fetch('https://example.invalid/')", "forbidden-global"),
+    "fetch read off globalThis by a computed name and called": ("globalThis['fe' + 'tch']('x')", "forbidden-global"),
+    "document read off globalThis by a computed name, a member read":
+        ("globalThis[['docu', 'ment'].join('')].title", "forbidden-global"),
     "new Worker": ("new Worker('x.js')", "forbidden-global"),
     "document by name": ("document.createElement('canvas')", "forbidden-global"),
     "XMLHttpRequest by name": ("new XMLHttpRequest()", "forbidden-global"),
@@ -186,7 +189,8 @@ CLEAN = """
 GameGlobal.seen = [typeof fetch, typeof document, typeof window, typeof process, typeof WebAssembly,
   globalThis.fetch === undefined, globalThis.Worker, typeof globalThis.XMLHttpRequest,
   globalThis.fetch?.('x'), typeof canvas.toBuffer, canvas.toBuffer?.('image/png'),
-  Object.getPrototypeOf(canvas) !== null];
+  Object.getPrototypeOf(canvas) !== null, typeof globalThis['fe' + 'tch'], globalThis['fe' + 'tch']?.('x'),
+  globalThis[['docu', 'ment'].join('')]];
 var g = ctx.createLinearGradient(0, 0, 10, 0); g.addColorStop(0, '#fff'); g.addColorStop(1, '#000');
 ctx.fillStyle = g; ctx.fillRect(0, 0, 10, 10); ctx.fillStyle = '#2a9d8f'; ctx.fillRect(10, 0, 10, 10);
 GameGlobal.style = ctx.fillStyle; GameGlobal.same = ctx.canvas === canvas;
@@ -204,7 +208,8 @@ def test_feature_detection_and_ordinary_use_record_nothing(make_package, engine)
     package = make_package({"game.js": PRELUDE + CLEAN, "dot.png": DOT_PNG})
     with Session(package, engine=engine) as session:
         assert session.wait_for("GameGlobal.done") is True
-        assert session.eval("seen") == ["undefined"] * 5 + [True, None, "undefined", None, "undefined", None, True]
+        assert session.eval("seen") == ["undefined"] * 5 + [True, None, "undefined", None, "undefined", None, True,
+                                                            "undefined", None, None]
         assert session.eval("style") == "#2a9d8f" and session.eval("same") is True
         assert session.eval("files") == ["a.txt"] and session.eval("isFile") is True
         assert session.eval("pixel") == ([0x2A, 0x9D, 0x8F, 255] if engine == "node" else [0, 0, 0, 0])  # jsc: no pixels

@@ -17,7 +17,8 @@ LINES = {m.group(1): number for number, line in enumerate((GAME / "main.py").rea
 FUNCTION = "function-constructor"
 KINDS = {"eval": "eval", "Function": FUNCTION, "a built-in's constructor": FUNCTION, "the global object": FUNCTION,
          "the canvas": FUNCTION, "the 2D context": FUNCTION, "readdirSync's array": FUNCTION,
-         "a string timer": "string-timer", "fetch": "forbidden-global", "document": "forbidden-global",
+         "a string timer": "string-timer", "fetch": "forbidden-global",
+         "fetch by a computed name": "forbidden-global", "document": "forbidden-global",
          "process": "forbidden-global", "toBuffer": "canvas-extra", "require": "node-module",
          "WebAssembly": "forbidden-global", "run_js": "eval"}
 

@@ -41,6 +41,8 @@ def attempt(name):
         return js.setTimeout("1 + 1", 0)  # attempt: a string timer
     if name == "fetch":
         return js.fetch("https://example.invalid/")  # attempt: fetch
+    if name == "fetch by a computed name":
+        return getattr(js, "fe" + "tch")("https://example.invalid/")  # attempt: fetch by a computed name
     if name == "document":
         return js.document.createElement("canvas")  # attempt: document
     if name == "process":

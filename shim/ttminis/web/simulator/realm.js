@@ -251,6 +251,7 @@
     if (apply(stringSlice, line, [i, i + name.length]) === name) return useAt(line, i, name);
     if (apply(stringSlice, line, [i, i + 6]) === "typeof") return "read";
     if (matches(RUNTIME_FILE, at.file)) return "read";     // Reflect.get, x[k] in ttminis's own files
+    if (line[i] === "[") return computedUse(line, i);       // globalThis[name]: what follows the `]` tells
     // The engine placed the lookup elsewhere on the line (a member call's position): every use on the line.
     var worst = "read";
     var from = 0;
@@ -279,12 +280,36 @@
         !matches(IDENTIFIER_CHAR, line[before - 6] || " ")) return "read";
     return "bare";
   }
-  // How the game's Python line used `name`: a call, `new`, or `from js import name` is a use.
+  // A lookup by a computed name, `obj[...]` with `[` at `i`: called or a member of it read is a use.
+  function computedUse(line, i) {
+    var depth = 0;
+    var quote = null;
+    for (var j = i; j < line.length; j++) {
+      var c = line[j];
+      if (quote !== null) {
+        if (c === "\\") j++;
+        else if (c === quote) quote = null;
+      } else if (c === "'" || c === '"' || c === "`") {
+        quote = c;
+      } else if (c === "[") {
+        depth++;
+      } else if (c === "]" && --depth === 0) {
+        var after = skipSpace(line, j + 1);
+        var next = line[after];
+        if (next === "(" || next === "`" || next === "[" || next === ".") return "call";
+        return "read";
+      }
+    }
+    return "read";
+  }
+  // How the game's Python line used `name`: a call, `new`, or `from js import name` is a use; so is a call of
+  // `getattr(js, ...)` (the name built at run time).
+  var PYTHON_COMPUTED_CALL = /\bgetattr\s*\(\s*js\s*,[^()]*\)\s*[.(\[]/;
   function pythonUse(source, name) {
     var escaped = name;        // names here are identifiers: nothing to escape
     var call = new RegExpCtor("(^|[^\\w$'\"])" + escaped + "\\s*[.(\\[]");
     var imported = new RegExpCtor("^\\s*from\\s+js\\s+import\\b.*\\b" + escaped + "\\b");
-    return matches(call, source) || matches(imported, source) ? "call" : "read";
+    return matches(call, source) || matches(imported, source) || matches(PYTHON_COMPUTED_CALL, source) ? "call" : "read";
   }
   var reported = objectCreate(null);
   // Records a use (not a feature test) of an absent `name`; "bare", "call" or "read" (the host throws a
