@@ -257,3 +257,42 @@ def test_an_import_expression_and_a_use_after_it_on_its_line_are_both_recorded_a
         assert session.wait_for("GameGlobal.done") is True
         assert sorted((v["kind"], v["line"]) for v in session.violations) == [("dynamic-import", 2),
                                                                               ("forbidden-global", 2)]
+
+
+# Feature tests and uses of one absent name on one line, where the engine does not place the lookup at the
+# name: what the line tests first is what ran.
+ONE_LINE_TESTS = [
+    "GameGlobal.f = typeof fetch === 'function' ? fetch : null;",
+    "GameGlobal.w = (typeof window !== 'undefined' && window.document) || null;",
+    "f1(typeof performance !== 'undefined' ? performance : null);",
+    "GameGlobal.t = typeof(fetch);",
+    "GameGlobal.i = globalThis.fetch ? fetch : null;",
+]
+ONE_LINE_USES = [
+    "GameGlobal.j = ('fetch', fetch);",
+    "GameGlobal.k = (fetch || typeof fetch);",
+    "GameGlobal.g = 1, GameGlobal.h = fetch;",
+]
+
+
+def one_line_package(make_package, lines):
+    body = "".join(f"try {{ {line} }} catch (e) {{ GameGlobal.caught.push([{n}, e.name]); }}\n"
+                   for n, line in enumerate(lines, 3))
+    return make_package({"game.js": "GameGlobal.caught = [];\nfunction f1(x) { GameGlobal.x = x; }\n" + body +
+                                    "GameGlobal.done = true;\n"})
+
+
+def test_a_feature_test_and_the_use_it_guards_on_one_line_record_nothing(make_package, engine):
+    with Session(one_line_package(make_package, ONE_LINE_TESTS), engine=engine) as session:
+        assert session.wait_for("GameGlobal.done") is True
+        assert session.eval("GameGlobal.caught") == []
+        assert session.eval("[GameGlobal.f, GameGlobal.w, GameGlobal.x, GameGlobal.t, GameGlobal.i]") == \
+            [None, None, None, "undefined", None]
+        assert session.violations == []
+
+
+def test_a_bare_use_first_on_its_line_is_recorded_and_throws_as_the_engine_would(make_package, engine):
+    with Session(one_line_package(make_package, ONE_LINE_USES), engine=engine) as session:
+        assert session.wait_for("GameGlobal.done") is True
+        assert session.eval("GameGlobal.caught") == [[3, "ReferenceError"], [4, "ReferenceError"], [5, "ReferenceError"]]
+        assert [(v["kind"], v["line"]) for v in session.violations] == [("forbidden-global", n) for n in (3, 4, 5)]

@@ -68,7 +68,7 @@ def test_every_attempt_from_python_is_recorded_with_the_py_file_and_line(adversa
 def test_the_clean_control_records_nothing(adversarial_package, engine):
     with run(adversarial_package, "none", engine) as session:
         outcome = session.wait_for("GameGlobal.attemptOutcome")
-        assert outcome == repr(repr([False, None, None, ["a.txt"]]))
+        assert outcome == repr(repr([False, None, None, None, ["a.txt"]]))
         assert session.wait_for("ttminisLoader.state !== 'loading'")
         assert session.eval("ttminisLoader.state") == "ready"
         assert session.violations == []

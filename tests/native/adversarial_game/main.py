@@ -57,9 +57,10 @@ def attempt(name):
         return pyodide.code.run_js("1 + 1")  # attempt: run_js
     if name == "none":
         detected = [hasattr(js, "document"), getattr(js, "fetch", None), getattr(canvas, "toBuffer", None)]
+        guarded = js.fetch("https://example.invalid/") if getattr(js, "fetch", None) is not None else None
         ctx.fillStyle = "#2a9d8f"
         ctx.fillRect(0, 0, 10, 10)
-        return repr([bool(detected[0]) and False, detected[1], detected[2], list(fs.readdirSync(user))])
+        return repr([bool(detected[0]) and False, detected[1], detected[2], guarded, list(fs.readdirSync(user))])
     raise ValueError(f"no attempt named {name}")
 
 

@@ -252,8 +252,12 @@
     if (apply(stringSlice, line, [i, i + 6]) === "typeof") return "read";
     if (matches(RUNTIME_FILE, at.file)) return "read";     // Reflect.get, x[k] in ttminis's own files
     if (line[i] === "[") return computedUse(line, i);       // globalThis[name]: what follows the `]` tells
-    // The engine placed the lookup elsewhere on the line (a member call's position): every use on the line.
+    // The engine placed the lookup elsewhere on the line (a statement's or a call's position, before or after
+    // the name): when the line's first mention of the name is a feature test (`typeof x === "function" ? x :
+    // null`, `typeof window !== "undefined" && window.document`), that test is what ran, since the name is
+    // absent; otherwise the worst use on the line.
     var worst = "read";
+    var first = null;
     var from = 0;
     for (;;) {
       var found = apply(stringIndexOf, line, [name, from]);
@@ -261,9 +265,19 @@
       from = found + name.length;
       if (found > 0 && matches(IDENTIFIER_CHAR, line[found - 1])) continue;
       var use = useAt(line, found, name);
+      if (first === null) first = use === "read" && isFeatureTest(line, found, name) ? "test" : use;
       if (WORST[use] > WORST[worst]) worst = use;
     }
-    return worst;
+    return first === "test" ? "read" : worst;
+  }
+  // A mention that tests for the name rather than uses it: `typeof x`, `globalThis.x`, `"x" in ...`.
+  function isFeatureTest(line, i, name) {
+    var quote = line[i - 1];
+    if (quote === "'" || quote === '"' || quote === "`") {
+      var after = skipSpace(line, i + name.length + 1);
+      return apply(stringSlice, line, [after, after + 2]) === "in" && !matches(IDENTIFIER_CHAR, line[after + 2] || " ");
+    }
+    return true;
   }
   function useAt(line, i, name) {
     if (i + name.length < line.length && matches(IDENTIFIER_CHAR, line[i + name.length])) return "read";
@@ -276,6 +290,7 @@
                 (line[after] === "." && line[after - 1] !== "?");
     if (before >= 0 && line[before] === "." && line[before - 1] !== "?") return calls ? "call" : "read";
     if (before >= 0 && line[before] === ".") return "read";
+    if (before >= 0 && line[before] === "(") before = skipSpaceBack(line, before - 1);     // typeof (x)
     if (before >= 5 && apply(stringSlice, line, [before - 5, before + 1]) === "typeof" &&
         !matches(IDENTIFIER_CHAR, line[before - 6] || " ")) return "read";
     return "bare";
@@ -307,6 +322,11 @@
   var PYTHON_COMPUTED_CALL = /\bgetattr\s*\(\s*js\s*,[^()]*\)\s*[.(\[]/;
   function pythonUse(source, name) {
     var escaped = name;        // names here are identifiers: nothing to escape
+    // A line that tests for the name (`js.fetch(u) if hasattr(js, "fetch") else None`) ran the test: the
+    // name is absent, so the use it guards did not run.
+    var tested = new RegExpCtor("\\b(?:hasattr\\s*\\(\\s*js\\s*,\\s*|getattr\\s*\\(\\s*js\\s*,\\s*(?=['\"]" + escaped +
+                                "['\"]\\s*,))['\"]" + escaped + "['\"]");
+    if (matches(tested, source)) return "read";
     var call = new RegExpCtor("(^|[^\\w$'\"])" + escaped + "\\s*[.(\\[]");
     var imported = new RegExpCtor("^\\s*from\\s+js\\s+import\\b.*\\b" + escaped + "\\b");
     return matches(call, source) || matches(imported, source) || matches(PYTHON_COMPUTED_CALL, source) ? "call" : "read";
