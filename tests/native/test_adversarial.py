@@ -267,6 +267,7 @@ ONE_LINE_TESTS = [
     "f1(typeof performance !== 'undefined' ? performance : null);",
     "GameGlobal.t = typeof(fetch);",
     "GameGlobal.i = globalThis.fetch ? fetch : null;",
+    "GameGlobal.l = ['performance', typeof performance !== 'undefined' ? performance : null];",
 ]
 ONE_LINE_USES = [
     "GameGlobal.j = ('fetch', fetch);",
@@ -286,8 +287,8 @@ def test_a_feature_test_and_the_use_it_guards_on_one_line_record_nothing(make_pa
     with Session(one_line_package(make_package, ONE_LINE_TESTS), engine=engine) as session:
         assert session.wait_for("GameGlobal.done") is True
         assert session.eval("GameGlobal.caught") == []
-        assert session.eval("[GameGlobal.f, GameGlobal.w, GameGlobal.x, GameGlobal.t, GameGlobal.i]") == \
-            [None, None, None, "undefined", None]
+        assert session.eval("[GameGlobal.f, GameGlobal.w, GameGlobal.x, GameGlobal.t, GameGlobal.i, GameGlobal.l]") == \
+            [None, None, None, "undefined", None, ["performance", None]]
         assert session.violations == []
 
 
@@ -296,3 +297,57 @@ def test_a_bare_use_first_on_its_line_is_recorded_and_throws_as_the_engine_would
         assert session.wait_for("GameGlobal.done") is True
         assert session.eval("GameGlobal.caught") == [[3, "ReferenceError"], [4, "ReferenceError"], [5, "ReferenceError"]]
         assert [(v["kind"], v["line"]) for v in session.violations] == [("forbidden-global", n) for n in (3, 4, 5)]
+
+
+# Every object a call or a callback hands out, and every object-valued property of it one level down: its
+# constructor's constructor refuses to make code (and each try is recorded).
+SWEEP = r"""
+var results = [], pending = 0, g = TTMinis.game, fs = g.getFileSystemManager();
+function tryMake(label, x) {
+  var made;
+  try { made = x.constructor.constructor('return typeof process')(); } catch (e) { made = 'refused'; }
+  results.push([label, String(made)]);
+}
+function sweep(label, x) {
+  if (x === null || x === undefined || (typeof x !== 'object' && typeof x !== 'function')) return;
+  tryMake(label, x);
+  if (typeof x !== 'object') return;
+  for (var k in x) {
+    var v; try { v = x[k]; } catch (e) { continue; }
+    if (v !== null && (typeof v === 'object' || typeof v === 'function')) tryMake(label + '.' + k, v);
+  }
+}
+function later(label, start) {
+  pending++;
+  var once = false;
+  start(function (x) { if (once) return; once = true; sweep(label, x); if (--pending === 0) GameGlobal.done = true; });
+}
+fs.writeFileSync(g.env.USER_DATA_PATH + '/a.txt', 'hello', 'utf8');
+later('readFile', function (cb) { fs.readFile({filePath: 'a.txt', success: cb, fail: cb}); });
+later('readFile data', function (cb) { fs.readFile({filePath: 'a.txt', success: function (r) { cb(r.data); }, fail: cb}); });
+later('readFile failing', function (cb) { fs.readFile({filePath: 'nope.txt', success: cb, fail: cb}); });
+later('stat', function (cb) { fs.stat({path: 'a.txt', success: cb, fail: cb}); });
+later('readdir', function (cb) { fs.readdir({dirPath: g.env.USER_DATA_PATH, success: cb, fail: cb}); });
+later('login', function (cb) { g.login({success: cb, fail: cb}); });
+later('image load', function (cb) { var i = g.createImage(); i.onload = function (e) { cb(e || i); }; i.onerror = cb; i.src = 'dot.png'; });
+later('image error', function (cb) { var i = g.createImage(); i.onload = cb; i.onerror = function (e) { cb(e); }; i.src = 'nope.png'; });
+later('a subpackage that is not there', function (cb) { g.loadSubpackage({name: 'none', success: cb, fail: cb}); });
+later('a timer', function (cb) { var id = setTimeout(function () { cb(id); }, 0); });
+later('a frame', function (cb) { requestAnimationFrame(function (t) { cb({t: t}); }); });
+later('a promise', function (cb) { Promise.resolve(1).then(function () { cb(Promise.resolve()); }); });
+[['console', console], ['console.log', console.log], ['JSON', JSON], ['Math', Math], ['TTMinis', TTMinis],
+ ['game', g], ['fs', fs], ['GameGlobal', GameGlobal], ['TTWebAssembly', TTWebAssembly], ['require', require],
+ ['module', module], ['exports', exports], ['a data URL', g.createCanvas().toDataURL()],
+ ['an audio context', g.createInnerAudioContext()], ['arguments', (function () { return arguments; })()],
+ ['the system info', g.getSystemInfoSync()], ['the launch options', g.getLaunchOptionsSync ? g.getLaunchOptionsSync() : null]
+].forEach(function (pair) { sweep(pair[0], pair[1]); });
+GameGlobal.results = results;
+"""
+
+
+def test_nothing_a_call_or_a_callback_hands_out_makes_code(make_package, engine):
+    with Session(make_package({"game.js": SWEEP, "dot.png": DOT_PNG}), engine=engine) as session:
+        assert session.wait_for("GameGlobal.done") is True
+        results = session.eval("GameGlobal.results")
+    assert len(results) >= 100
+    assert [label for label, made in results if made != "refused"] == []

@@ -265,19 +265,22 @@
       from = found + name.length;
       if (found > 0 && matches(IDENTIFIER_CHAR, line[found - 1])) continue;
       var use = useAt(line, found, name);
-      if (first === null) first = use === "read" && isFeatureTest(line, found, name) ? "test" : use;
+      var mention = use === "read" ? featureTest(line, found, name) : use;
+      if (first === null && mention !== null) first = mention;
       if (WORST[use] > WORST[worst]) worst = use;
     }
     return first === "test" ? "read" : worst;
   }
-  // A mention that tests for the name rather than uses it: `typeof x`, `globalThis.x`, `"x" in ...`.
-  function isFeatureTest(line, i, name) {
+  // A mention read as "read": "test" when it tests for the name (`typeof x`, `globalThis.x`, `"x" in ...`),
+  // null when it is only text (a string that names it: a label, a message).
+  function featureTest(line, i, name) {
     var quote = line[i - 1];
     if (quote === "'" || quote === '"' || quote === "`") {
       var after = skipSpace(line, i + name.length + 1);
-      return apply(stringSlice, line, [after, after + 2]) === "in" && !matches(IDENTIFIER_CHAR, line[after + 2] || " ");
+      var isIn = apply(stringSlice, line, [after, after + 2]) === "in" && !matches(IDENTIFIER_CHAR, line[after + 2] || " ");
+      return isIn ? "test" : null;
     }
-    return true;
+    return "test";
   }
   function useAt(line, i, name) {
     if (i + name.length < line.length && matches(IDENTIFIER_CHAR, line[i + name.length])) return "read";
