@@ -351,3 +351,15 @@ def test_nothing_a_call_or_a_callback_hands_out_makes_code(make_package, engine)
         results = session.eval("GameGlobal.results")
     assert len(results) >= 100
     assert [label for label, made in results if made != "refused"] == []
+
+
+def test_an_in_test_of_an_absent_global_gets_a_console_warning_naming_its_line(make_package):
+    """`"fetch" in globalThis` reads true here (false on a phone): the run says so, once, and suggests typeof.
+    On Node only: JavaScriptCore answers `in` from the accessor's presence without calling it, so no hook sees it."""
+    code = "GameGlobal.a = 'fetch' in globalThis;\nfor (var i = 0; i < 3; i++) GameGlobal.b = typeof fetch;\n"
+    with Session(make_package({"game.js": code + "GameGlobal.done = true;\n"}), engine="node") as session:
+        assert session.wait_for("GameGlobal.done") is True
+        warnings = [c["text"] for c in session.report()["console"] if c["level"] == "warn"]
+        assert session.violations == []
+    assert warnings == ["[ttminis simulator] game.js:1: \"fetch\" in ... is true in the simulator for a global "
+                        "TikTok's runtime lacks (false on a phone): test with typeof fetch"]

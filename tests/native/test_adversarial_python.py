@@ -72,3 +72,8 @@ def test_the_clean_control_records_nothing(adversarial_package, engine):
         assert session.wait_for("ttminisLoader.state !== 'loading'")
         assert session.eval("ttminisLoader.state") == "ready"
         assert session.violations == []
+        detected_line = next(n for n, line in enumerate((GAME / "main.py").read_text().splitlines(), 1)
+                             if line.strip().startswith("detected = "))
+        assert [c["text"] for c in session.report()["console"] if c["level"] == "warn"] == [
+            f"[ttminis simulator] main.py:{detected_line}: hasattr(js, \"document\") is True in the simulator for "
+            "a global TikTok's runtime lacks (false on a phone): test with getattr(js, \"document\", None) is not None"]

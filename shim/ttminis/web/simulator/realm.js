@@ -352,7 +352,10 @@
         use = pythonUse(python.source, name);
       }
     }
-    if (use === "read") return use;
+    if (use === "read") {
+      if (kind === "forbidden-global" && (at.python || !matches(RUNTIME_FILE, at.file))) noteInTest(at, name);
+      return use;
+    }
     var key = kind + "|" + name + "|" + at.file + ":" + at.line + ":" + (at.column || 0);
     if (!reported[key]) {
       reported[key] = true;
@@ -360,6 +363,23 @@
       violation(kind, what + how + " (absent on the native runtime)", at);
     }
     return use;
+  }
+  // `"x" in globalThis` (Python: `hasattr(js, "x")`) answers true here for an absent x, false on the runtime
+  // (the accessor that records a use answers `in` too): said once per line, as a console warning.
+  var noted = objectCreate(null);
+  function noteInTest(at, name) {
+    var key = at.file + ":" + at.line + "|" + name;
+    if (noted[key]) return;
+    noted[key] = true;
+    var source = at.python ? at.source : sourceLine(at.file, at.line);
+    if (typeof source !== "string") return;
+    var test = at.python ? new RegExpCtor("\\bhasattr\\s*\\(\\s*js\\s*,\\s*['\"]" + name + "['\"]")
+                         : new RegExpCtor("['\"`]" + name + "['\"`]\\s*in\\b");
+    if (!matches(test, source)) return;
+    var instead = at.python ? "getattr(js, \"" + name + "\", None) is not None" : "typeof " + name;
+    host.log("warn", "[ttminis simulator] " + at.file + ":" + at.line + ": " +
+             (at.python ? "hasattr(js, \"" + name + "\") is True" : "\"" + name + "\" in ... is true") +
+             " in the simulator for a global TikTok's runtime lacks (false on a phone): test with " + instead);
   }
   function absentGuard(target, kind, label, names) {
     return new ProxyCtor(target, {
