@@ -43,8 +43,9 @@ def test_restart_starts_the_game_afresh(shop_package):
 def test_sigterm_removes_the_temporary_folder_and_stops_the_simulator(shop_package):
     script = ("import sys\nfrom ttminis.simulator.preview import Preview\n"
               "preview = Preview(sys.argv[1], port=0)\n"
-              "print(preview.user_data, preview.session._process.pid, flush=True)\n"
-              "try:\n    preview.serve_forever()\nexcept KeyboardInterrupt:\n    print('stopped', flush=True)\n")
+              "announce = lambda: print(preview.user_data, preview.session._process.pid, flush=True)\n"
+              "try:\n    preview.serve_forever(ready=announce)\nexcept KeyboardInterrupt:\n"
+              "    print('stopped', flush=True)\n")
     process = subprocess.Popen([sys.executable, "-c", script, str(shop_package)], stdout=subprocess.PIPE,
                                stderr=subprocess.PIPE, text=True)
     folder, node_pid = process.stdout.readline().split()

@@ -441,11 +441,12 @@ def _preview(args: argparse.Namespace, result: BuildResult) -> int:
     except (SimulatorError, NodeMissing, OSError) as e:
         print(f"error: the preview could not start: {e}", file=sys.stderr)
         return 2
-    print(f"\nPreviewing {result.out} at {preview.url}  (Ctrl+C to stop)\n"
-          "  the package runs in the strict simulator (TikTok's globals only); clicks and drags are touches",
-          flush=True)
+    def announce() -> None:
+        print(f"\nPreviewing {result.out} at {preview.url}  (Ctrl+C to stop)\n"
+              "  the package runs in the strict simulator (TikTok's globals only); clicks and drags are touches",
+              flush=True)
     try:
-        preview.serve_forever()
+        preview.serve_forever(ready=announce)
     except KeyboardInterrupt:
         pass
     return 0

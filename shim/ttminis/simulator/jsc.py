@@ -104,7 +104,8 @@ def _marked_imports(package: Path, files: list[str]) -> dict[str, str]:
     proc = node.run([str(MARK_IMPORTS), *files], cwd=package, capture_output=True, text=True)
     if proc.returncode != 0:
         raise SimulatorError(f"could not stage the package's JavaScript for jsc: {proc.stderr[-500:]}")
-    return json.loads(proc.stdout)
+    marked: dict[str, str] = json.loads(proc.stdout)
+    return marked
 
 
 def run_on_jsc(package: str | os.PathLike[str], *, setup: str = "", result: str = "null",

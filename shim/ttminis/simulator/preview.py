@@ -40,7 +40,7 @@ import signal
 import tempfile
 import threading
 from pathlib import Path
-from typing import Any, Iterable
+from typing import Any, Callable, Iterable
 
 from ..build.package import WEB
 from . import READY, Session, SimulatorError
@@ -183,13 +183,21 @@ class Preview:
             self._viewer()
             self.session.wait_for(READY, timeout=timeout)
 
-    def serve_forever(self) -> None:
+    def serve_forever(self, ready: Callable[[], object] | None = None) -> None:
         """Serve until interrupted (Ctrl+C, or SIGTERM, taken as Ctrl+C); then stop the simulator and remove
-        the temporary folder."""
+        the temporary folder. ``ready`` is called once SIGTERM is taken, before serving: announce the URL there,
+        and a SIGTERM sent on seeing it cleans up too.
+
+        Example::
+
+            preview.serve_forever(ready=lambda: print("serving at", preview.url, flush=True))
+        """
         previous = None
         if threading.current_thread() is threading.main_thread():
             previous = signal.signal(signal.SIGTERM, _interrupted)
         try:
+            if ready is not None:
+                ready()
             self._httpd.serve_forever()
         finally:
             self.close()
