@@ -110,7 +110,7 @@ function packagePath(request, what) {
 // ---- the realm -------------------------------------------------------------------------------------------------
 // The sandbox object has no prototype: a context made from `{}` answers `globalThis.constructor` with Node's
 // own Object, whose constructor is Node's Function (code generation with all of Node in reach).
-// Its prototype gets, once realm.js is in, one accessor per global the runtime lacks (see absentGlobal).
+// Its prototype gets, once realm.js is in, one accessor per global the runtime lacks (realm.js: absentAccessor).
 const sandboxPrototype = Object.create(null);
 const context = vm.createContext(Object.create(sandboxPrototype), { name: "TikTok native runtime (ttminis simulator)",
                                        codeGeneration: { strings: false, wasm: false } });
@@ -371,20 +371,10 @@ realmApi = vm.runInContext(realmSource, context, { filename: "ttminis-simulator/
   },
 });
 
-// A global the runtime lacks, looked up by the package: `typeof x` and `globalThis.x` read undefined; a bare
-// `x` throws the ReferenceError the engine would, and it and `globalThis.x()` are recorded (realm.js). A
-// package may still define it (`GameGlobal.window = GameGlobal`, a polyfilled TextEncoder): the assignment makes
-// an ordinary property of the global object, as on the runtime, and the accessor is out of the way from then on.
+// A global the runtime lacks: realm.js's accessor, on the sandbox's prototype (the global object's lookups
+// reach it there).
 for (const name of JSON.parse(realmApi.absentNames())) {
-  Object.defineProperty(sandboxPrototype, name, {
-    get() {
-      if (realmApi.absentGlobal(name) === "bare") throw realmApi.referenceError(`${name} is not defined`);
-      return undefined;
-    },
-    set(value) {
-      Object.defineProperty(this, name, { value, writable: true, enumerable: true, configurable: true });
-    },
-  });
+  Object.defineProperty(sandboxPrototype, name, realmApi.absentAccessor(name));
 }
 
 // The one fake SDK, loaded into the realm; its control object is kept out of the realm's globals. The fake

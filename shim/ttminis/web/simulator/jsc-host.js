@@ -588,22 +588,11 @@
       if (report.sounds.length > 500) report.sounds.splice(0, report.sounds.length - 500);
     }
   });
-  // A global the runtime lacks, looked up by the package: `typeof x` and `globalThis.x` read undefined; a bare
-  // `x` throws the ReferenceError the engine would, and it and `globalThis.x()` are recorded (realm.js); an
-  // assignment makes an ordinary property, as on the runtime (host.js does the same on Node's sandbox).
+  // A global the runtime lacks: realm.js's accessor, on the global object itself (its prototype is immutable).
   JSON.parse(realmApi.absentNames()).forEach(function (name) {
-    if (Object.prototype.hasOwnProperty.call(globalThis, name)) return;       // the realm supplies it
-    Object.defineProperty(globalThis, name, {
-      configurable: true,
-      get: function () {
-        if (realmApi.absentGlobal(name) === "bare") throw realmApi.referenceError(name + " is not defined");
-        return undefined;
-      },
-      set: function (value) {
-        var target = this === undefined || this === null ? globalThis : this;      // a bare `x = ...`
-        Object.defineProperty(target, name, { value: value, writable: true, enumerable: true, configurable: true });
-      }
-    });
+    if (!Object.prototype.hasOwnProperty.call(globalThis, name)) {      // else the realm supplies it
+      Object.defineProperty(globalThis, name, realmApi.absentAccessor(name));
+    }
   });
   var fakeFactory = shell.load(config.fake);
   fakeFactory(realmApi.queueMicrotask, realmApi.fetch);

@@ -398,9 +398,26 @@
       }
     });
   }
-  // Each host puts an accessor per absent name where a global lookup finds it (Node: on the sandbox's prototype;
-  // JavaScriptCore, whose global object's prototype is immutable: on the global object itself) that asks
-  // absentGlobal() below. `"x" in globalThis` then reads true there: a known deviation.
+  // Each host puts absentAccessor(name) where a global lookup finds it (Node: on the sandbox's prototype;
+  // JavaScriptCore, whose global object's prototype is immutable: on the global object itself). `typeof x`
+  // and `globalThis.x` read undefined; a bare `x` throws the ReferenceError the engine would, and it and
+  // `globalThis.x()` are recorded. A package may still define it (`GameGlobal.window = GameGlobal`, a
+  // polyfilled TextEncoder): the assignment makes an ordinary property, as on the runtime. `"x" in
+  // globalThis` reads true while the accessor is there: a known deviation.
+  function absentAccessor(name) {
+    name = text(name);
+    return {
+      configurable: true,
+      get: function () {
+        if (absentLookup("forbidden-global", name, name) === "bare") throw new ERRORS.ReferenceError(name + " is not defined");
+        return undefined;
+      },
+      set: function (value) {
+        var target = this === undefined || this === null ? realm : this;        // a bare `x = ...` on jsc
+        defineProperty(target, name, { value: value, writable: true, enumerable: true, configurable: true });
+      }
+    };
+  }
 
   // ---- console --------------------------------------------------------------------------------------------
   function show(value) {
@@ -1064,11 +1081,7 @@
     fetch: fakeFetch,
     violation: function (kind, detail) { violation(text(kind), text(detail)); },
     absentNames: function () { return apply(jsonStringify, JSON, [ABSENT]); },
-    absentGlobal: function (name) {
-      name = text(name);
-      return absentLookup("forbidden-global", name, name);
-    },
-    referenceError: function (what) { return new ERRORS.ReferenceError(text(what)); },
+    absentAccessor: absentAccessor,
     realmError: function (what) { return new ErrorCtor(text(what)); },
     screenCanvas: function () { return screenCanvas === null ? null : hostOf.get(screenCanvas); },
     USER_DATA_PATH: USER_DATA_PATH
