@@ -320,19 +320,32 @@
     }
     return "read";
   }
+  // The source patterns that tell how a line used an absent `name`, made once per name (names here are
+  // identifiers: nothing to escape). A Python line that tests for the name (`js.fetch(u) if hasattr(js,
+  // "fetch") else None`) ran the test: the name is absent, so the use it guards did not run.
+  var PYTHON_COMPUTED_CALL = /\bgetattr\s*\(\s*js\s*,[^()]*\)\s*[.(\[]/;
+  var patternsByName = objectCreate(null);
+  function patterns(name) {
+    var made = patternsByName[name];
+    if (made === undefined) {
+      var quoted = "['\"]" + name + "['\"]";
+      made = patternsByName[name] = {
+        hasattr: new RegExpCtor("\\bhasattr\\s*\\(\\s*js\\s*,\\s*" + quoted),
+        getattrWithDefault: new RegExpCtor("\\bgetattr\\s*\\(\\s*js\\s*,\\s*" + quoted + "\\s*,"),
+        pythonCall: new RegExpCtor("(^|[^\\w$'\"])" + name + "\\s*[.(\\[]"),
+        pythonImport: new RegExpCtor("^\\s*from\\s+js\\s+import\\b.*\\b" + name + "\\b"),
+        jsIn: new RegExpCtor("['\"`]" + name + "['\"`]\\s*in\\b")
+      };
+    }
+    return made;
+  }
   // How the game's Python line used `name`: a call, `new`, or `from js import name` is a use; so is a call of
   // `getattr(js, ...)` (the name built at run time).
-  var PYTHON_COMPUTED_CALL = /\bgetattr\s*\(\s*js\s*,[^()]*\)\s*[.(\[]/;
   function pythonUse(source, name) {
-    var escaped = name;        // names here are identifiers: nothing to escape
-    // A line that tests for the name (`js.fetch(u) if hasattr(js, "fetch") else None`) ran the test: the
-    // name is absent, so the use it guards did not run.
-    var tested = new RegExpCtor("\\b(?:hasattr\\s*\\(\\s*js\\s*,\\s*|getattr\\s*\\(\\s*js\\s*,\\s*(?=['\"]" + escaped +
-                                "['\"]\\s*,))['\"]" + escaped + "['\"]");
-    if (matches(tested, source)) return "read";
-    var call = new RegExpCtor("(^|[^\\w$'\"])" + escaped + "\\s*[.(\\[]");
-    var imported = new RegExpCtor("^\\s*from\\s+js\\s+import\\b.*\\b" + escaped + "\\b");
-    return matches(call, source) || matches(imported, source) || matches(PYTHON_COMPUTED_CALL, source) ? "call" : "read";
+    var p = patterns(name);
+    if (matches(p.hasattr, source) || matches(p.getattrWithDefault, source)) return "read";
+    return matches(p.pythonCall, source) || matches(p.pythonImport, source) || matches(PYTHON_COMPUTED_CALL, source)
+      ? "call" : "read";
   }
   var reported = objectCreate(null);
   // Records a use (not a feature test) of an absent `name`; "bare", "call" or "read" (the host throws a
@@ -373,9 +386,7 @@
     noted[key] = true;
     var source = at.python ? at.source : sourceLine(at.file, at.line);
     if (typeof source !== "string") return;
-    var test = at.python ? new RegExpCtor("\\bhasattr\\s*\\(\\s*js\\s*,\\s*['\"]" + name + "['\"]")
-                         : new RegExpCtor("['\"`]" + name + "['\"`]\\s*in\\b");
-    if (!matches(test, source)) return;
+    if (!matches(at.python ? patterns(name).hasattr : patterns(name).jsIn, source)) return;
     var instead = at.python ? "getattr(js, \"" + name + "\", None) is not None" : "typeof " + name;
     host.log("warn", "[ttminis simulator] " + at.file + ":" + at.line + ": " +
              (at.python ? "hasattr(js, \"" + name + "\") is True" : "\"" + name + "\" in ... is true") +
